@@ -1,0 +1,344 @@
+//! `guanxi`: the command line of the Guanxi knowledge-graph explorer. A thin adapter over
+//! guanxi-core: parse arguments, call the engine, print (text for people, `--json` for scripts).
+
+mod print;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use guanxi_core::graph::KnowledgeGraph;
+use guanxi_core::pipeline::{FileOutcome, IngestEvent};
+use guanxi_core::query::{self, SubgraphRequest};
+use guanxi_core::recognise::{UserDictionary, USER_DICTIONARY_FILE};
+use guanxi_core::{EntityKind, IngestOptions, Ingestor, Recogniser, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// Guanxi (关系): Chinese news pages in, a searchable knowledge graph out.
+#[derive(Debug, Parser)]
+#[command(name = "guanxi", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Db {
+    /// The database file (created by `ingest`).
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest folders and files (.txt, .html, .htm; folders recursively) into the database.
+    Ingest {
+        /// Files or folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The database file (created if missing).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// User dictionary (default: guanxi-dictionary.txt beside the database).
+        #[arg(long, value_name = "FILE")]
+        dictionary: Option<PathBuf>,
+        /// Re-process files whose bytes did not change (after editing the user dictionary).
+        #[arg(long)]
+        force: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find entities by 汉字 substring, pinyin (yuanjiawei, "yuan jia wei") or initials (yjw).
+    Search {
+        /// What to look for.
+        query: String,
+        #[command(flatten)]
+        db: Db,
+        /// Most results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Show an entity: kind, aliases, roles, counts, neighbours by weight, articles.
+    Show {
+        /// Name, alias, pinyin or #id.
+        name: String,
+        #[command(flatten)]
+        db: Db,
+        /// Most neighbours listed.
+        #[arg(long, default_value_t = 30)]
+        neighbours: usize,
+    },
+    /// The sentences in which A and B appear together, with article titles.
+    Evidence {
+        /// First entity.
+        a: String,
+        /// Second entity.
+        b: String,
+        #[command(flatten)]
+        db: Db,
+        /// Most sentences.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// The shortest chain of edges between A and B, a sentence per hop.
+    Path {
+        /// First entity.
+        a: String,
+        /// Second entity.
+        b: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Counts of files, articles, sentences, mentions, entities per kind, edges.
+    Stats {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Print one article with its mentions marked 【like this】.
+    Article {
+        /// Article id (see `show`).
+        id: u32,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// List the ingested files with their encoding, or the reason they were skipped.
+    Sources {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Export the graph, or the subgraph around seeds, as GraphML (Gephi, yEd, Cytoscape, networkx).
+    Export {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Output file.
+        #[arg(short, long, value_name = "OUT.graphml")]
+        output: PathBuf,
+        /// Start from these entities (repeat); without seeds, the whole graph.
+        #[arg(long = "seed", value_name = "NAME")]
+        seeds: Vec<String>,
+        /// Hops from the seeds.
+        #[arg(long, default_value_t = 1)]
+        depth: u32,
+        /// Keep only these kinds (person, organization, place, project; repeat).
+        #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
+        kinds: Vec<EntityKind>,
+        /// Drop edges with fewer evidence sentences.
+        #[arg(long, default_value_t = 1)]
+        min_weight: u32,
+        /// Most nodes written.
+        #[arg(long, default_value_t = 1_000_000)]
+        max_nodes: u32,
+    },
+    /// Recognise entities in text from standard input (one text a line; --jsonl: JSON lines with
+    /// a "text" field). Writes "entities": [[start, end, kind, surface], …], offsets in code points.
+    Annotate {
+        /// Read and write JSON lines.
+        #[arg(long)]
+        jsonl: bool,
+    },
+}
+
+fn parse_kind(text: &str) -> std::result::Result<EntityKind, String> {
+    EntityKind::parse(text).ok_or_else(|| format!("unknown kind {text:?} (person, organization, place, project)"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("guanxi: error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open_read(db: &Path) -> Result<Store> {
+    Ok(Store::open_read_only(db)?)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Ingest { paths, db, dictionary, force, json } => return ingest(&paths, &db, dictionary, force, json),
+        Command::Search { query, db, limit } => {
+            let store = open_read(&db.db)?;
+            let hits = query::search(&store, &query, limit)?;
+            if db.json {
+                print::json(&mut out, &hits)?;
+            } else {
+                print::search(&mut out, &query, &hits)?;
+            }
+        }
+        Command::Show { name, db, neighbours } => {
+            let store = open_read(&db.db)?;
+            let graph = KnowledgeGraph::load(&store)?;
+            let details = query::show(&store, &graph, &name, neighbours)?;
+            if db.json {
+                print::json(&mut out, &details)?;
+            } else {
+                print::show(&mut out, &details)?;
+            }
+        }
+        Command::Evidence { a, b, db, limit } => {
+            let store = open_read(&db.db)?;
+            let evidence = query::evidence(&store, &a, &b, limit)?;
+            if db.json {
+                print::json(&mut out, &evidence)?;
+            } else {
+                print::evidence(&mut out, &a, &b, &evidence)?;
+            }
+        }
+        Command::Path { a, b, db } => {
+            let store = open_read(&db.db)?;
+            let graph = KnowledgeGraph::load(&store)?;
+            let hops = query::path(&store, &graph, &a, &b)?;
+            if db.json {
+                print::json(&mut out, &hops)?;
+            } else {
+                print::path(&mut out, &hops)?;
+            }
+        }
+        Command::Stats { db } => {
+            let store = open_read(&db.db)?;
+            let stats = query::stats(&store)?;
+            if db.json {
+                print::json(&mut out, &stats)?;
+            } else {
+                print::stats(&mut out, &stats)?;
+            }
+        }
+        Command::Article { id, db } => {
+            let store = open_read(&db.db)?;
+            let article = query::article(&store, id, &[])?;
+            if db.json {
+                print::json(&mut out, &article)?;
+            } else {
+                print::article(&mut out, &article)?;
+            }
+        }
+        Command::Sources { db } => {
+            let store = open_read(&db.db)?;
+            let sources = store.sources()?;
+            if db.json {
+                let rows: Vec<serde_json::Value> = sources
+                    .iter()
+                    .map(|s| serde_json::json!({"path": s.path, "status": s.status, "encoding": s.encoding, "error": s.error}))
+                    .collect();
+                print::json(&mut out, &rows)?;
+            } else {
+                for s in sources {
+                    let detail = s.error.or(s.encoding).unwrap_or_default();
+                    writeln!(out, "{:<8} {}  {}", s.status, s.path, detail)?;
+                }
+            }
+        }
+        Command::Export { db, output, seeds, depth, kinds, min_weight, max_nodes } => {
+            let store = open_read(&db)?;
+            let graph = KnowledgeGraph::load(&store)?;
+            let request = SubgraphRequest { seeds, depth, kinds, min_weight, max_nodes };
+            let subgraph = query::subgraph(&store, &graph, &request)?;
+            guanxi_core::export::export_graphml_file(&subgraph, &output)?;
+            writeln!(
+                out,
+                "wrote {} nodes and {} edges to {}{}",
+                subgraph.nodes.len(),
+                subgraph.edges.len(),
+                output.display(),
+                if subgraph.truncated { " (capped by --max-nodes)" } else { "" }
+            )?;
+        }
+        Command::Annotate { jsonl } => annotate(jsonl)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool, json: bool) -> Result<ExitCode> {
+    let dictionary_path = dictionary.unwrap_or_else(|| db.parent().unwrap_or(Path::new(".")).join(USER_DICTIONARY_FILE));
+    let user = UserDictionary::load(&dictionary_path)?;
+    for path in paths {
+        if !path.exists() {
+            anyhow::bail!("{}: no such file or folder", path.display());
+        }
+    }
+    let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let ingestor = Ingestor::new(Arc::new(Recogniser::with_user_dictionary(user)));
+    let terminal = std::io::stderr().is_terminal();
+    let bar = terminal.then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} files {elapsed_precise} eta {eta} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let cancel = AtomicBool::new(false);
+    let report = ingestor.ingest(&mut store, paths, &IngestOptions { force }, &cancel, |event| match event {
+        IngestEvent::Started { total } => {
+            if let Some(bar) = &bar {
+                bar.set_length(u64::from(*total));
+            }
+        }
+        IngestEvent::File { done, total, path, outcome } => {
+            if let Some(bar) = &bar {
+                bar.set_position(u64::from(*done));
+                bar.set_message(path.clone());
+                if let FileOutcome::Skipped { reason } = outcome {
+                    bar.println(format!("skipped {path}: {reason}"));
+                }
+            } else {
+                eprintln!("[{done}/{total}] {path}: {}", print::outcome(outcome));
+            }
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let stats = query::stats(&store)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        print::json(&mut out, &serde_json::json!({"report": report, "database": stats}))?;
+    } else {
+        print::ingest_summary(&mut out, db, &report, &stats)?;
+    }
+    Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn annotate(jsonl: bool) -> Result<()> {
+    let recogniser = Recogniser::new();
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (number, line) in stdin.lines().enumerate() {
+        let line = line.with_context(|| format!("reading standard input line {}", number + 1))?;
+        if jsonl {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut value: serde_json::Value =
+                serde_json::from_str(&line).with_context(|| format!("standard input line {}: not JSON", number + 1))?;
+            let text = value
+                .get("text")
+                .and_then(|t| t.as_str())
+                .with_context(|| format!("standard input line {}: no \"text\" string", number + 1))?
+                .to_string();
+            let entities = print::code_point_entities(&text, &recogniser.recognise_text(&text));
+            value["entities"] = serde_json::Value::Array(entities);
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+        } else {
+            let entities = print::code_point_entities(&line, &recogniser.recognise_text(&line));
+            serde_json::to_writer(&mut out, &serde_json::json!({"text": line, "entities": entities}))?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Text output for people; JSON output for scripts.
+
+use guanxi_core::pipeline::{FileOutcome, IngestReport};
+use guanxi_core::query::{ArticleView, EntityDetail, Evidence, PathHop, SearchHit, Stats, TextSpan};
+use guanxi_core::EntityKind;
+use serde::Serialize;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Pretty JSON and a newline.
+pub fn json<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// One line describing what happened to a file.
+pub fn outcome(outcome: &FileOutcome) -> String {
+    match outcome {
+        FileOutcome::Stored { articles } => format!("stored ({articles} articles)"),
+        FileOutcome::Replaced { articles } => format!("changed, replaced ({articles} articles)"),
+        FileOutcome::Unchanged => "unchanged".to_string(),
+        FileOutcome::Skipped { reason } => format!("skipped: {reason}"),
+    }
+}
+
+fn kind_zh(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person 人物",
+        EntityKind::Organization => "organization 机构",
+        EntityKind::Place => "place 地点",
+        EntityKind::Project => "project 项目",
+    }
+}
+
+pub fn ingest_summary(out: &mut impl Write, db: &Path, report: &IngestReport, stats: &Stats) -> io::Result<()> {
+    if report.stored + report.replaced == 0 && report.skipped.is_empty() && report.files > 0 {
+        writeln!(out, "nothing changed: all {} files are already in {}", report.unchanged, db.display())?;
+    } else {
+        writeln!(
+            out,
+            "{} files: {} stored, {} replaced, {} unchanged, {} skipped{}",
+            report.files,
+            report.stored,
+            report.replaced,
+            report.unchanged,
+            report.skipped.len(),
+            if report.cancelled { " (cancelled)" } else { "" }
+        )?;
+        writeln!(out, "added {} articles, {} sentences, {} mentions", report.articles, report.sentences, report.mentions)?;
+    }
+    for skipped in &report.skipped {
+        writeln!(out, "skipped {}: {}", skipped.path, skipped.reason)?;
+    }
+    writeln!(out, "database {}:", db.display())?;
+    stats_body(out, stats)
+}
+
+pub fn stats(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
+    stats_body(out, stats)
+}
+
+fn stats_body(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
+    writeln!(out, "  files      {:>8}  (skipped {})", stats.files, stats.skipped_files)?;
+    writeln!(out, "  articles   {:>8}", stats.articles)?;
+    writeln!(out, "  sentences  {:>8}", stats.sentences)?;
+    writeln!(out, "  mentions   {:>8}", stats.mentions)?;
+    let entities: u32 = stats.entities.iter().map(|k| k.count).sum();
+    writeln!(out, "  entities   {entities:>8}")?;
+    for k in &stats.entities {
+        writeln!(out, "    {:<14}{:>8}", k.kind.as_str(), k.count)?;
+    }
+    let edges: u32 = stats.edges.iter().map(|k| k.count).sum();
+    writeln!(out, "  edges      {edges:>8}")?;
+    for k in &stats.edges {
+        writeln!(out, "    {:<14}{:>8}", k.kind.as_str(), k.count)?;
+    }
+    Ok(())
+}
+
+pub fn search(out: &mut impl Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+    if hits.is_empty() {
+        return writeln!(out, "no entity matches {query:?}");
+    }
+    for hit in hits {
+        let e = &hit.entity;
+        writeln!(
+            out,
+            "#{:<6} {:<12} {:<14} {:<22} {:>4} mentions  ({:?}: {})",
+            e.id,
+            e.name,
+            e.kind.as_str(),
+            e.pinyin,
+            e.mentions,
+            hit.rank,
+            hit.matched
+        )?;
+    }
+    Ok(())
+}
+
+pub fn show(out: &mut impl Write, details: &[EntityDetail]) -> io::Result<()> {
+    for (i, d) in details.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let e = &d.entity;
+        writeln!(out, "{} (#{}) — {}", e.name, e.id, kind_zh(e.kind))?;
+        writeln!(out, "  pinyin    {} ({})", e.pinyin, e.initials)?;
+        writeln!(out, "  mentions  {} in {} articles", e.mentions, e.articles)?;
+        if !d.aliases.is_empty() {
+            writeln!(out, "  aliases   {}", d.aliases.join(", "))?;
+        }
+        if !d.roles.is_empty() {
+            writeln!(out, "  roles     {}", d.roles.join(", "))?;
+        }
+        writeln!(out, "  neighbours:")?;
+        for n in &d.neighbours {
+            let arrow = match (n.relation.is_directed(), n.outgoing) {
+                (false, _) => "—",
+                (true, true) => "→",
+                (true, false) => "←",
+            };
+            writeln!(out, "    {:>4}  {} {} (#{}, {}) [{}]", n.weight, arrow, n.entity.name, n.entity.id, n.entity.kind.as_str(), n.relation.as_str())?;
+        }
+        if d.more_neighbours > 0 {
+            writeln!(out, "    … {} more", d.more_neighbours)?;
+        }
+        writeln!(out, "  articles:")?;
+        for a in &d.articles {
+            writeln!(out, "    #{:<5} {} ({} mentions) — {}", a.id, a.title, a.mentions, a.source)?;
+        }
+    }
+    Ok(())
+}
+
+fn spans_text(spans: &[TextSpan], colour: bool) -> String {
+    let mut text = String::new();
+    for span in spans {
+        if colour && span.focus {
+            text.push_str("\x1b[1;33m");
+            text.push_str(&span.text);
+            text.push_str("\x1b[0m");
+        } else {
+            text.push_str(&span.text);
+        }
+    }
+    text
+}
+
+pub fn evidence(out: &mut impl Write, a: &str, b: &str, evidence: &[Evidence]) -> io::Result<()> {
+    if evidence.is_empty() {
+        return writeln!(out, "no sentence mentions both {a} and {b}");
+    }
+    let colour = io::IsTerminal::is_terminal(&io::stdout());
+    writeln!(out, "{} sentences with {a} and {b}:", evidence.len())?;
+    for e in evidence {
+        writeln!(out, "《{}》 (article #{}, {})", e.article.title, e.article.id, e.relations.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))?;
+        writeln!(out, "  {}", spans_text(&e.spans, colour))?;
+    }
+    Ok(())
+}
+
+pub fn path(out: &mut impl Write, hops: &[PathHop]) -> io::Result<()> {
+    let Some(first) = hops.first() else {
+        return writeln!(out, "the two names are the same entity");
+    };
+    let mut chain = vec![first.from.name.clone()];
+    chain.extend(hops.iter().map(|h| h.to.name.clone()));
+    writeln!(out, "{} ({} hops)", chain.join(" — "), hops.len())?;
+    for hop in hops {
+        let relations = hop.relations.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+        writeln!(out, "{} — {} [{}, weight {}]", hop.from.name, hop.to.name, relations, hop.weight)?;
+        if let Some(e) = &hop.evidence {
+            writeln!(out, "  《{}》 {}", e.article.title, e.text)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn article(out: &mut impl Write, article: &ArticleView) -> io::Result<()> {
+    writeln!(out, "# {} (article #{}, {})", article.title, article.id, article.source)?;
+    for paragraph in article.paragraphs.iter().skip(1) {
+        let mut line = String::new();
+        for span in paragraph {
+            if span.entity_id.is_some() {
+                line.push('【');
+                line.push_str(&span.text);
+                line.push('】');
+            } else {
+                line.push_str(&span.text);
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Byte-offset entities to `[start, end, kind, surface]` with code-point offsets.
+pub fn code_point_entities(text: &str, entities: &[(usize, usize, EntityKind, String)]) -> Vec<serde_json::Value> {
+    let to_cp = |byte: usize| text[..byte.min(text.len())].chars().count();
+    entities
+        .iter()
+        .map(|(start, end, kind, surface)| serde_json::json!([to_cp(*start), to_cp(*end), kind.as_str(), surface]))
+        .collect()
+}

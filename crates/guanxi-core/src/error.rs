@@ -1,0 +1,97 @@
+//! The engine's error type: every variant says what failed and where.
+
+use std::path::PathBuf;
+
+/// Result with the engine's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the engine, with the file, line or entity it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read or listed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The database file exists but is not a Guanxi database (or not SQLite at all).
+    #[error("{path}: not a Guanxi database ({reason}); it was left untouched")]
+    ForeignDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The database was written by a newer Guanxi than this one.
+    #[error(
+        "{path}: database schema version {found} is newer than this Guanxi supports ({supported}); \
+         upgrade Guanxi. The file was left untouched"
+    )]
+    NewerDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// The schema version in the file.
+        found: u32,
+        /// The newest schema version this build knows.
+        supported: u32,
+    },
+    /// SQLite failed while doing something named in `context`.
+    #[error("database error while {context}: {source}")]
+    Sql {
+        /// What the engine was doing.
+        context: String,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// A line of the user dictionary could not be understood.
+    #[error("{path}:{line}: {reason}")]
+    UserDictionary {
+        /// The dictionary file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with the line.
+        reason: String,
+    },
+    /// A name given by the user matches no entity.
+    #[error("no entity named {0:?}")]
+    UnknownEntity(String),
+    /// No chain of edges connects the two entities.
+    #[error("no path between {from:?} and {to:?}")]
+    NoPath {
+        /// First entity as the user named it.
+        from: String,
+        /// Second entity as the user named it.
+        to: String,
+    },
+    /// An article id that is not in the database.
+    #[error("no article with id {0}")]
+    UnknownArticle(u32),
+    /// The export could not be written.
+    #[error("writing GraphML to {path}: {reason}")]
+    Export {
+        /// The output file.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
+    /// The user asked to stop.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    /// Wraps a rusqlite error with what the engine was doing at the time.
+    pub(crate) fn sql(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Sql { context, source }
+    }
+
+    /// Wraps an I/O error with the path it concerns.
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}

@@ -1,0 +1,140 @@
+//! The GraphML writer. Profile (DESIGN.md §8): default namespace, undirected, ASCII ids (`n12`,
+//! `e7`), a CJK comment in the first bytes (Gephi guesses the encoding from them), key ids equal
+//! to their `attr.name`, only string/int types, `label` and `name` both set, no C0 controls.
+
+use crate::query::Subgraph;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+use std::io::{self, Write};
+
+/// The declared keys: (id = attr.name, for, attr.type).
+pub const GRAPHML_KEYS: &[(&str, &str, &str)] = &[
+    ("label", "node", "string"),
+    ("name", "node", "string"),
+    ("kind", "node", "string"),
+    ("pinyin", "node", "string"),
+    ("mentions", "node", "int"),
+    ("articles", "node", "int"),
+    ("degree", "node", "int"),
+    ("kind", "edge", "string"),
+    ("weight", "edge", "int"),
+    ("sentences", "edge", "int"),
+];
+
+/// Drops characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; U+FFFE,
+/// U+FFFF); the writer escapes `& < > " '`.
+pub fn clean_xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}'))
+        .collect()
+}
+
+fn data<W: Write>(writer: &mut Writer<W>, key: &str, value: &str) -> io::Result<()> {
+    writer
+        .create_element("data")
+        .with_attribute(("key", key))
+        .write_text_content(BytesText::new(&clean_xml_text(value)))?;
+    Ok(())
+}
+
+/// Writes a subgraph as GraphML, nodes and edges in id order.
+pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
+    let mut writer = Writer::new_with_indent(out, b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    writer.write_event(Event::Comment(BytesText::from_escaped(" 关系 Guanxi knowledge graph ")))?;
+    let mut root = BytesStart::new("graphml");
+    root.push_attribute(("xmlns", "http://graphml.graphdrawing.org/xmlns"));
+    writer.write_event(Event::Start(root))?;
+    // `kind` is declared twice, for nodes and for edges, with the same name and type: readers
+    // (networkx, Gephi) keep node and edge keys apart, and both carry the attribute `kind`.
+    for (name, domain, kind) in GRAPHML_KEYS {
+        writer
+            .create_element("key")
+            .with_attributes([("id", *name), ("for", domain), ("attr.name", name), ("attr.type", kind)])
+            .write_empty()?;
+    }
+    let mut graph_start = BytesStart::new("graph");
+    graph_start.push_attribute(("id", "guanxi"));
+    graph_start.push_attribute(("edgedefault", "undirected"));
+    writer.write_event(Event::Start(graph_start))?;
+    let mut nodes: Vec<_> = graph.nodes.iter().collect();
+    nodes.sort_by_key(|n| n.id);
+    for node in nodes {
+        let id = format!("n{}", node.id);
+        writer.create_element("node").with_attribute(("id", id.as_str())).write_inner_content(|w| {
+            data(w, "label", &node.label)?;
+            data(w, "name", &node.label)?;
+            data(w, "kind", node.kind.as_str())?;
+            data(w, "pinyin", &node.pinyin)?;
+            data(w, "mentions", &node.mentions.to_string())?;
+            data(w, "articles", &node.articles.to_string())?;
+            data(w, "degree", &node.degree.to_string())?;
+            Ok(())
+        })?;
+    }
+    let mut edges: Vec<_> = graph.edges.iter().collect();
+    edges.sort_by_key(|e| e.id);
+    for edge in edges {
+        let (id, source, target) = (format!("e{}", edge.id), format!("n{}", edge.source), format!("n{}", edge.target));
+        writer
+            .create_element("edge")
+            .with_attributes([("id", id.as_str()), ("source", source.as_str()), ("target", target.as_str())])
+            .write_inner_content(|w| {
+                data(w, "kind", edge.kind.as_str())?;
+                data(w, "weight", &edge.weight.to_string())?;
+                data(w, "sentences", &edge.weight.to_string())?;
+                Ok(())
+            })?;
+    }
+    writer.write_event(Event::End(BytesEnd::new("graph")))?;
+    writer.write_event(Event::End(BytesEnd::new("graphml")))?;
+    writer.get_mut().write_all(b"\n")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::{GraphEdge, GraphNode};
+    use crate::recognise::EntityKind;
+    use crate::resolve::RelationKind;
+
+    fn sample(label: &str) -> Subgraph {
+        let node = |id: u32, label: &str| GraphNode {
+            id,
+            kind: EntityKind::Person,
+            label: label.to_string(),
+            pinyin: "x".to_string(),
+            mentions: 2,
+            articles: 1,
+            degree: 1,
+        };
+        Subgraph {
+            nodes: vec![node(2, "区信访局"), node(1, label)],
+            edges: vec![GraphEdge { id: 5, source: 1, target: 2, kind: RelationKind::CoOccurs, weight: 3 }],
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn gephi_profile_keys_ids_and_escaping() {
+        let mut out = Vec::new();
+        write_graphml(&sample("袁<加>&\"伟\u{1}😀"), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // A CJK character within the first 100 bytes.
+        assert!(text[..100].contains("关系"), "{}", &text[..100]);
+        assert!(text.contains(r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#));
+        assert!(text.contains(r#"edgedefault="undirected""#));
+        // Every key id equals its attr.name and every type is string or int.
+        for line in text.lines().filter(|l| l.trim_start().starts_with("<key")) {
+            let id = line.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
+            assert!(line.contains(&format!("attr.name=\"{id}\"")), "{line}");
+            assert!(line.contains("attr.type=\"string\"") || line.contains("attr.type=\"int\""), "{line}");
+            assert!(line.contains("for=\"node\"") || line.contains("for=\"edge\""), "{line}");
+        }
+        assert!(text.contains("袁&lt;加&gt;&amp;&quot;伟😀"), "{text}");
+        assert!(!text.contains('\u{1}'));
+        // Nodes in id order with ASCII ids.
+        assert!(text.find("id=\"n1\"").unwrap() < text.find("id=\"n2\"").unwrap());
+    }
+}

@@ -1,0 +1,134 @@
+//! The graph in memory: petgraph built from the store's edges (never the other way round), for
+//! walks the database is bad at: shortest paths and N-hop neighbourhoods.
+
+use crate::error::Result;
+use crate::resolve::RelationKind;
+use crate::store::{EdgeRow, Store};
+use petgraph::graph::{NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+/// What an edge of the in-memory graph carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeData {
+    /// The stored edge id.
+    pub id: i64,
+    /// Kind of relation.
+    pub kind: RelationKind,
+    /// Number of evidence sentences.
+    pub weight: i64,
+}
+
+/// Entities as nodes (weighted by their entity id), relations as edges.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeGraph {
+    graph: UnGraph<i64, EdgeData>,
+    nodes: HashMap<i64, NodeIndex>,
+}
+
+impl KnowledgeGraph {
+    /// Builds the graph from stored edges.
+    pub fn from_edges(edges: &[EdgeRow]) -> Self {
+        let mut graph = KnowledgeGraph::default();
+        for edge in edges {
+            let a = graph.node(edge.source);
+            let b = graph.node(edge.target);
+            graph.graph.add_edge(a, b, EdgeData { id: edge.id, kind: edge.kind, weight: edge.weight });
+        }
+        graph
+    }
+
+    /// Loads every edge of the store.
+    pub fn load(store: &Store) -> Result<Self> {
+        Ok(Self::from_edges(&store.all_edges()?))
+    }
+
+    fn node(&mut self, entity: i64) -> NodeIndex {
+        *self.nodes.entry(entity).or_insert_with(|| self.graph.add_node(entity))
+    }
+
+    /// Number of entities with at least one edge.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of distinct neighbours of an entity.
+    pub fn degree(&self, entity: i64) -> usize {
+        self.nodes.get(&entity).map_or(0, |&n| {
+            self.graph.neighbors(n).map(|m| self.graph[m]).collect::<BTreeSet<_>>().len()
+        })
+    }
+
+    /// The chain with the fewest hops from `from` to `to`, preferring heavier edges among equally
+    /// short chains; entity ids in order, both ends included.
+    pub fn shortest_path(&self, from: i64, to: i64) -> Option<Vec<i64>> {
+        let (&start, &goal) = (self.nodes.get(&from)?, self.nodes.get(&to)?);
+        let cost = |e: petgraph::graph::EdgeReference<'_, EdgeData>| 1.0 + 1.0 / (1.0 + e.weight().weight as f64);
+        let (_, path) = petgraph::algo::astar(&self.graph, start, |n| n == goal, cost, |_| 0.0)?;
+        Some(path.into_iter().map(|n| self.graph[n]).collect())
+    }
+
+    /// Entities within `depth` hops of the seeds over edges that pass `keep`, seeds included.
+    /// Stops adding once `limit` entities are collected (nearest first).
+    pub fn neighbourhood(
+        &self,
+        seeds: &[i64],
+        depth: u32,
+        limit: usize,
+        keep: impl Fn(&EdgeData) -> bool,
+    ) -> BTreeSet<i64> {
+        let mut seen: BTreeSet<i64> = BTreeSet::new();
+        let mut queue: VecDeque<(NodeIndex, u32)> = VecDeque::new();
+        for seed in seeds {
+            seen.insert(*seed);
+            if let Some(&n) = self.nodes.get(seed) {
+                queue.push_back((n, 0));
+            }
+        }
+        while let Some((node, d)) = queue.pop_front() {
+            if d >= depth {
+                continue;
+            }
+            // Heaviest neighbours first, so a cap keeps the strongest ties.
+            let mut next: Vec<(i64, NodeIndex)> = self
+                .graph
+                .edges(node)
+                .filter(|e| keep(e.weight()))
+                .map(|e| {
+                    let other = if e.source() == node { e.target() } else { e.source() };
+                    (e.weight().weight, other)
+                })
+                .collect();
+            next.sort_by(|a, b| b.0.cmp(&a.0).then(self.graph[a.1].cmp(&self.graph[b.1])));
+            for (_, other) in next {
+                if seen.len() >= limit {
+                    return seen;
+                }
+                if seen.insert(self.graph[other]) {
+                    queue.push_back((other, d + 1));
+                }
+            }
+        }
+        seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(id: i64, source: i64, target: i64, weight: i64) -> EdgeRow {
+        EdgeRow { id, source, target, kind: RelationKind::CoOccurs, weight }
+    }
+
+    #[test]
+    fn paths_prefer_fewer_hops_then_heavier_edges() {
+        let graph = KnowledgeGraph::from_edges(&[edge(1, 1, 2, 1), edge(2, 2, 3, 1), edge(3, 1, 4, 5), edge(4, 4, 3, 5), edge(5, 3, 5, 1)]);
+        assert_eq!(graph.shortest_path(1, 3), Some(vec![1, 4, 3]));
+        assert_eq!(graph.shortest_path(1, 5).map(|p| p.len()), Some(4));
+        assert_eq!(graph.shortest_path(1, 99), None);
+        assert_eq!(graph.neighbourhood(&[1], 1, 100, |_| true), BTreeSet::from([1, 2, 4]));
+        assert_eq!(graph.neighbourhood(&[1], 2, 100, |e| e.weight > 1), BTreeSet::from([1, 3, 4]));
+        assert_eq!(graph.degree(3), 3);
+    }
+}

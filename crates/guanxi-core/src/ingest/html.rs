@@ -1,0 +1,87 @@
+//! HTML to plain text: markup, scripts, styles and comments dropped, entities decoded, block
+//! elements turned into paragraph breaks so that the article splitter sees the page's structure.
+
+use scraper::{Html, Node};
+
+/// Elements whose content is never article text.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "canvas", "iframe", "object",
+];
+
+/// Elements that end a paragraph.
+const BLOCKS: &[&str] = &[
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "section",
+    "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dd", "dt", "hr",
+    "figcaption", "title",
+];
+
+/// Converts an HTML page to text with one paragraph per block element.
+pub fn html_to_text(html: &str) -> String {
+    let document = Html::parse_document(html);
+    let mut out = String::with_capacity(html.len() / 2);
+    // The <title> is kept as the first paragraph only when the body has no <h1>.
+    walk(document.tree.root(), &mut out);
+    // Collapse runs of blank lines and trim each line.
+    let mut text = String::with_capacity(out.len());
+    for line in out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        text.push_str(line);
+        text.push_str("\n\n");
+    }
+    text
+}
+
+fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+    match node.value() {
+        Node::Text(text) => {
+            // Whitespace inside inline text becomes one space; line breaks in source are not paragraphs.
+            let mut last_space = out.ends_with([' ', '\n']);
+            for c in text.chars() {
+                if c.is_whitespace() && c != '\u{3000}' {
+                    if !last_space {
+                        out.push(' ');
+                        last_space = true;
+                    }
+                } else {
+                    out.push(c);
+                    last_space = false;
+                }
+            }
+        }
+        Node::Element(element) => {
+            let name = element.name();
+            if SKIPPED.contains(&name) {
+                return;
+            }
+            let block = BLOCKS.contains(&name);
+            if block {
+                out.push('\n');
+            }
+            for child in node.children() {
+                walk(child, out);
+            }
+            if block {
+                out.push('\n');
+            }
+        }
+        Node::Document | Node::Fragment => {
+            for child in node.children() {
+                walk(child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_markup_scripts_comments_and_decodes_entities() {
+        let html = "<html><head><title>t</title><script>alert('x')</script></head><body>\
+            <h1>江海区委召开座谈会</h1><!-- 注释 --><p>区委书记袁加伟&nbsp;主持&#x4e2d;&lt;b&gt;。</p>\
+            <style>p{}</style><p>第二段<br>第三行</p></body></html>";
+        let text = html_to_text(html);
+        assert_eq!(text, "江海区委召开座谈会\n\n区委书记袁加伟 主持中<b>。\n\n第二段\n\n第三行\n\n");
+    }
+}

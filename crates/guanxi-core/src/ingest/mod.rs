@@ -1,0 +1,162 @@
+//! Ingest: read files, detect their encoding, strip HTML, split pages into articles and sentences.
+
+mod decode;
+mod html;
+mod split;
+
+pub use decode::{decode, DecodeError, Decoded};
+pub use html::html_to_text;
+pub use split::{split_page, Article, Sentence};
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused rather than read into memory (news pages are kilobytes).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// File extensions Guanxi reads; anything else in a folder is ignored.
+pub const EXTENSIONS: &[&str] = &["txt", "html", "htm"];
+
+/// A file read from disk and decoded, ready for recognition.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Hex SHA-256 of the raw bytes (de-duplication key).
+    pub sha256: String,
+    /// The detected encoding.
+    pub encoding: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The articles of the page.
+    pub articles: Vec<Article>,
+}
+
+/// Why a file was skipped; shown to the user beside its path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SkipReason {
+    /// The file could not be opened or read.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("too large ({size} bytes; the limit is {limit} bytes)")]
+    TooLarge {
+        /// The file's size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The bytes are not usable text.
+    #[error("{0}")]
+    Decode(#[from] DecodeError),
+    /// Decoded, but no article text in it.
+    #[error("no article text found")]
+    NoArticles,
+    /// Same bytes as a file already stored.
+    #[error("duplicate of {0}")]
+    Duplicate(String),
+}
+
+/// Hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// Whether `path` has an extension Guanxi reads (case-insensitive).
+pub fn is_supported(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Reads a file's bytes, refusing files over the size limit before reading them.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SkipReason> {
+    let metadata = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge {
+            size: metadata.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))
+}
+
+/// Decodes bytes and splits them into articles; `is_html` strips markup first.
+pub fn parse(bytes: &[u8], is_html: bool) -> Result<SourceText, SkipReason> {
+    let decoded = decode(bytes)?;
+    let text = if is_html {
+        html_to_text(&decoded.text)
+    } else {
+        decoded.text
+    };
+    let articles = split_page(&text);
+    if articles.is_empty() {
+        return Err(SkipReason::NoArticles);
+    }
+    Ok(SourceText {
+        sha256: sha256_hex(bytes),
+        encoding: decoded.encoding,
+        size: bytes.len() as u64,
+        articles,
+    })
+}
+
+/// Whether a path names an HTML file.
+pub fn is_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// Lists the supported files under each path (folders recursively, symlink loops ignored),
+/// sorted so that ingest order, and hence ids, are deterministic. Unreadable folders are
+/// returned as errors beside the files.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, SkipReason)>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut visited = std::collections::HashSet::new();
+    for path in paths {
+        walk(path, true, &mut files, &mut problems, &mut visited);
+    }
+    files.sort();
+    files.dedup();
+    (files, problems)
+}
+
+fn walk(
+    path: &Path,
+    explicit: bool,
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<(PathBuf, SkipReason)>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+) {
+    let metadata = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            problems.push((path.to_path_buf(), SkipReason::Unreadable(e.to_string())));
+            return;
+        }
+    };
+    if metadata.is_dir() {
+        // Canonical paths break symlink loops.
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if !visited.insert(canonical) {
+            return;
+        }
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => {
+                problems.push((path.to_path_buf(), SkipReason::Unreadable(e.to_string())));
+                return;
+            }
+        };
+        for entry in entries.flatten() {
+            walk(&entry.path(), false, files, problems, visited);
+        }
+    } else if metadata.is_file() && (explicit || is_supported(path)) {
+        files.push(path.to_path_buf());
+    }
+}

@@ -1,0 +1,310 @@
+//! Page → articles → sentences.
+//!
+//! A news page (like the 江门日报 seed pages) holds several articles, each a headline line followed
+//! by a lead that starts with `X日报讯(记者/… 通讯员/…)` or a `□文/图 …` byline paragraph, then the
+//! body. Text without such markers is one article whose title is its first line. Lines broken in the
+//! middle of a sentence by PDF extraction (a long line with no closing punctuation followed, after one
+//! blank line, by its continuation) are joined again.
+
+/// One sentence as a byte range into [`Article::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the last character.
+    pub end: usize,
+    /// Whether this sentence is the article's byline (reporters), not body text.
+    pub byline: bool,
+}
+
+/// One article of a page: its text, with paragraphs separated by `\n`, and its sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// The headline (first paragraph).
+    pub title: String,
+    /// The byline text (`记者/李雨溪 通讯员/朱苗欣`), when the article has one.
+    pub byline: Option<String>,
+    /// The article text, headline first, one paragraph a line.
+    pub text: String,
+    /// Sentences in order, covering all non-blank text.
+    pub sentences: Vec<Sentence>,
+}
+
+impl Article {
+    /// The text of sentence `index`.
+    pub fn sentence_text(&self, index: usize) -> &str {
+        let sentence = &self.sentences[index];
+        &self.text[sentence.start..sentence.end]
+    }
+}
+
+/// Characters that end a sentence (full-width and half-width forms).
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '…' | '｡')
+}
+
+/// Closing quotes and brackets that belong to the sentence they follow.
+fn is_closer(c: char) -> bool {
+    matches!(c, '”' | '’' | '"' | '\'' | '」' | '』' | '）' | ')' | '】' | '》')
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// A paragraph that opens an article body: a `…报讯(…)` lead or a `□` byline.
+fn is_lead(paragraph: &str) -> bool {
+    if paragraph.starts_with('□') || paragraph.starts_with('■') {
+        return true;
+    }
+    let head: String = paragraph.chars().take(16).collect();
+    head.contains("报讯") || (head.starts_with("新华社") && head.contains('电'))
+}
+
+/// The byline inside a `…报讯(记者/… 通讯员/…)` lead: the parenthesised text and its byte end.
+fn lead_byline(paragraph: &str) -> Option<(String, usize)> {
+    let marker = paragraph.find("报讯")?;
+    let rest = &paragraph[marker + "报讯".len()..];
+    let open = rest.chars().next().filter(|c| matches!(c, '(' | '（'))?;
+    let inner_start = marker + "报讯".len() + open.len_utf8();
+    let close = paragraph[inner_start..].find([')', '）'])? + inner_start;
+    let byline = paragraph[inner_start..close].trim().to_string();
+    let close_len = paragraph[close..].chars().next().map_or(1, char::len_utf8);
+    Some((byline, close + close_len))
+}
+
+/// A `□…` byline paragraph or its continuation line (`通讯员 梁文聪`).
+fn is_byline_line(paragraph: &str) -> bool {
+    let p = paragraph.trim_start_matches(['□', '■']);
+    p.chars().count() <= 40
+        && !p.contains(['。', ',', '，'])
+        && ["记者", "通讯员", "文/图", "文／图", "图/文", "摄影", "文/", "图/"]
+            .iter()
+            .any(|marker| p.contains(marker))
+}
+
+/// A paragraph with its line gap before it (number of blank lines).
+struct Paragraph<'a> {
+    text: &'a str,
+    blank_before: usize,
+}
+
+fn paragraphs(text: &str) -> Vec<Paragraph<'_>> {
+    let mut out = Vec::new();
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if line.is_empty() {
+            blank += 1;
+        } else {
+            out.push(Paragraph {
+                text: line,
+                blank_before: blank,
+            });
+            blank = 0;
+        }
+    }
+    out
+}
+
+/// Joins paragraphs that PDF extraction broke in the middle of a sentence.
+fn join_broken_lines(paragraphs: Vec<Paragraph<'_>>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(paragraphs.len());
+    let mut joinable = false;
+    for paragraph in paragraphs {
+        let starts_cjk = paragraph.text.chars().next().is_some_and(is_cjk);
+        if joinable && paragraph.blank_before <= 1 && starts_cjk && !is_lead(paragraph.text) {
+            if let Some(last) = out.last_mut() {
+                last.push_str(paragraph.text);
+                continue;
+            }
+        }
+        let text = paragraph.text;
+        let last = text.chars().last().unwrap_or('。');
+        joinable = text.chars().count() >= 30
+            && !text.contains(' ')
+            && !is_terminator(last)
+            && !is_closer(last)
+            && !matches!(last, ':' | '：' | ',' | '，' | '、');
+        out.push(text.to_string());
+    }
+    out
+}
+
+/// Splits a decoded page into articles.
+pub fn split_page(text: &str) -> Vec<Article> {
+    let paragraphs = join_broken_lines(paragraphs(text));
+    if paragraphs.is_empty() {
+        return Vec::new();
+    }
+    // Article starts: the headline before each lead.
+    let mut starts: Vec<usize> = (1..paragraphs.len())
+        .filter(|&i| is_lead(&paragraphs[i]) && !is_lead(&paragraphs[i - 1]))
+        .filter(|&i| paragraphs[i - 1].chars().count() <= 80)
+        .map(|i| i - 1)
+        .collect();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    let mut articles = Vec::with_capacity(starts.len());
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(paragraphs.len());
+        articles.push(build_article(&paragraphs[start..end]));
+    }
+    articles
+}
+
+/// Builds one article from its paragraphs: headline, optional byline, sentences.
+fn build_article(paragraphs: &[String]) -> Article {
+    let mut text = String::new();
+    let mut sentences = Vec::new();
+    let mut byline: Option<String> = None;
+    let mut in_byline_block = false;
+    for (index, paragraph) in paragraphs.iter().enumerate() {
+        if index > 0 {
+            text.push('\n');
+        }
+        let offset = text.len();
+        text.push_str(paragraph);
+        if index == 0 {
+            // The headline is one sentence, whatever punctuation it holds.
+            sentences.push(Sentence {
+                start: offset,
+                end: text.len(),
+                byline: false,
+            });
+            continue;
+        }
+        if index == 1 {
+            if let Some((inner, lead_end)) = lead_byline(paragraph) {
+                byline = Some(inner);
+                sentences.push(Sentence {
+                    start: offset,
+                    end: offset + lead_end,
+                    byline: true,
+                });
+                split_sentences(paragraph, offset, lead_end, &mut sentences);
+                continue;
+            }
+        }
+        let byline_line = (index == 1 && is_lead(paragraph) && paragraph.starts_with(['□', '■']))
+            || (in_byline_block && is_byline_line(paragraph));
+        if byline_line {
+            in_byline_block = true;
+            let clean = paragraph.trim_start_matches(['□', '■']).trim();
+            match &mut byline {
+                Some(existing) => {
+                    existing.push(' ');
+                    existing.push_str(clean);
+                }
+                None => byline = Some(clean.to_string()),
+            }
+            sentences.push(Sentence {
+                start: offset,
+                end: text.len(),
+                byline: true,
+            });
+            continue;
+        }
+        in_byline_block = false;
+        split_sentences(paragraph, offset, 0, &mut sentences);
+    }
+    Article {
+        title: paragraphs.first().cloned().unwrap_or_default(),
+        byline,
+        text,
+        sentences,
+    }
+}
+
+/// Splits one paragraph (from byte `from` on) into sentences, offsets shifted by `offset`.
+fn split_sentences(paragraph: &str, offset: usize, from: usize, out: &mut Vec<Sentence>) {
+    let mut start = from;
+    let mut chars = paragraph[from..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_terminator(c) {
+            continue;
+        }
+        let mut end = from + i + c.len_utf8();
+        while let Some(&(j, next)) = chars.peek() {
+            if is_terminator(next) || is_closer(next) {
+                end = from + j + next.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        push_trimmed(paragraph, offset, start, end, out);
+        start = end;
+    }
+    push_trimmed(paragraph, offset, start, paragraph.len(), out);
+}
+
+fn push_trimmed(paragraph: &str, offset: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let slice = &paragraph[start..end];
+    let trimmed_start = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let s = offset + start + trimmed_start;
+    out.push(Sentence {
+        start: s,
+        end: s + trimmed.len(),
+        byline: false,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lead_byline_is_its_own_sentence() {
+        let page = "\n\n区领导调研信访维稳工作 努力把矛盾纠纷化解在基层\n\n\
+            江门日报讯(记者/何榕)1月4日,区委书记袁加伟前往区信访局调研。袁加伟指出,要加强!\n\n\
+            第二篇 标题\n\n□文/图 江门日报记者 李雨溪\n通讯员 梁文聪\n\n正文第一句;正文第二句。";
+        let articles = split_page(page);
+        assert_eq!(articles.len(), 2);
+        let first = &articles[0];
+        assert_eq!(first.title, "区领导调研信访维稳工作 努力把矛盾纠纷化解在基层");
+        assert_eq!(first.byline.as_deref(), Some("记者/何榕"));
+        let sentences: Vec<&str> = (0..first.sentences.len()).map(|i| first.sentence_text(i)).collect();
+        assert_eq!(
+            sentences,
+            [
+                "区领导调研信访维稳工作 努力把矛盾纠纷化解在基层",
+                "江门日报讯(记者/何榕)",
+                "1月4日,区委书记袁加伟前往区信访局调研。",
+                "袁加伟指出,要加强!"
+            ]
+        );
+        assert!(first.sentences[1].byline);
+        let second = &articles[1];
+        assert_eq!(second.byline.as_deref(), Some("文/图 江门日报记者 李雨溪 通讯员 梁文聪"));
+        assert_eq!(second.sentences.len(), 5);
+        assert_eq!(second.sentence_text(4), "正文第二句。");
+    }
+
+    #[test]
+    fn broken_lines_are_joined_but_headlines_are_not() {
+        let page = "标题一行\n\n江门日报讯(记者/罗霏)社区工作人员将未排查到的相关人员名单整理好以后发回给王\n\n达强。王达强立刻与租户联系。";
+        let articles = split_page(page);
+        assert_eq!(articles.len(), 1);
+        assert!(articles[0].text.contains("发回给王达强。"), "{}", articles[0].text);
+    }
+
+    #[test]
+    fn plain_text_is_one_article() {
+        let articles = split_page("迈向充满希望的新世纪\n同胞们、朋友们:\n在1998年来临之际,我十分高兴。");
+        assert_eq!(articles.len(), 1);
+        assert_eq!(articles[0].title, "迈向充满希望的新世纪");
+        assert_eq!(articles[0].sentences.len(), 3);
+    }
+
+    #[test]
+    fn closing_quotes_stay_with_their_sentence() {
+        let articles = split_page("题\n“是不是石冲社区的,一查就知道!”于是,吴卓锦尝试。");
+        assert_eq!(articles[0].sentence_text(1), "“是不是石冲社区的,一查就知道!”");
+    }
+}

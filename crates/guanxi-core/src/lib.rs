@@ -1,0 +1,29 @@
+//! Guanxi engine: turns a folder of Chinese news pages into a stored, searchable knowledge graph.
+//!
+//! The pipeline is one module a step, each owning its types:
+//! [`ingest`] (read, decode, split pages into articles and sentences) →
+//! [`recognise`] (people, organizations, places, projects) →
+//! [`resolve`] (surfaces to entities, typed relations) →
+//! [`store`] (SQLite, one transaction per file) →
+//! [`graph`] (petgraph built from the store) →
+//! [`query`] (search, show, evidence, path, subgraph, articles) →
+//! [`export`] (GraphML).
+//!
+//! [`pipeline`] ties the steps together for a whole folder, with progress and cancellation.
+//! The crate has no UI, no Tauri and prints nothing: adapters (CLI, app) do that.
+
+pub mod error;
+pub mod export;
+pub mod graph;
+pub mod ingest;
+pub mod pinyin;
+pub mod pipeline;
+pub mod query;
+pub mod recognise;
+pub mod resolve;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
+pub use recognise::{EntityKind, Recogniser};
+pub use store::Store;

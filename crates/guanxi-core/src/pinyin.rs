@@ -1,0 +1,146 @@
+//! Pinyin for names: a display form (`yuan jia wei`), initials (`yjw`) and the search keys of every
+//! reading. The `pinyin` crate gives each character's readings; the first is wrong for many
+//! surnames (曾 zeng, 单 shan, 区 ou), so persons' surnames take their surname reading, and search
+//! indexes every combination of readings (up to a cap) so that no reading is unreachable.
+
+use crate::recognise::EntityKind;
+use pinyin::{ToPinyin, ToPinyinMulti};
+
+/// Surname readings that differ from the character's first reading.
+const SURNAME_READINGS: &[(&str, &[&str])] = &[
+    ("曾", &["zeng"]),
+    ("单", &["shan"]),
+    ("解", &["xie"]),
+    ("区", &["ou"]),
+    ("仇", &["qiu"]),
+    ("朴", &["piao"]),
+    ("查", &["zha"]),
+    ("盖", &["ge"]),
+    ("覃", &["qin"]),
+    ("乐", &["yue"]),
+    ("缪", &["miao"]),
+    ("翟", &["zhai"]),
+    ("召", &["shao"]),
+    ("种", &["chong"]),
+    ("折", &["she"]),
+    ("尉迟", &["yu", "chi"]),
+    ("万俟", &["mo", "qi"]),
+    ("长孙", &["zhang", "sun"]),
+    ("单于", &["chan", "yu"]),
+];
+
+/// Most reading combinations indexed per name (names with many heteronyms are capped).
+const MAX_COMBINATIONS: usize = 64;
+
+/// Pinyin forms of one name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePinyin {
+    /// Tone-less, space-separated, preferred reading (`yuan jia wei`).
+    pub display: String,
+    /// Initials of the preferred reading (`yjw`).
+    pub initials: String,
+    /// Every full key (`yuanjiawei`) and initials key of every reading, sorted, no duplicates.
+    pub keys: Vec<String>,
+}
+
+/// Readings of each character (non-Chinese characters: themselves, lowercased).
+fn readings(name: &str, kind: EntityKind) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut rest = name;
+    if kind == EntityKind::Person {
+        if let Some((surname, fixed)) = SURNAME_READINGS.iter().find(|(s, _)| name.starts_with(s)) {
+            for reading in fixed.iter() {
+                out.push(vec![reading.to_string()]);
+            }
+            rest = &name[surname.len()..];
+        }
+    }
+    for c in rest.chars() {
+        let mut these: Vec<String> = Vec::new();
+        if let Some(multi) = c.to_pinyin_multi() {
+            for p in multi {
+                let plain = p.plain().to_string();
+                if !these.contains(&plain) {
+                    these.push(plain);
+                }
+            }
+        }
+        if these.is_empty() {
+            if c.is_alphanumeric() {
+                these.push(c.to_lowercase().collect());
+            } else {
+                continue;
+            }
+        }
+        out.push(these);
+    }
+    out
+}
+
+/// Computes the pinyin forms of an entity name.
+pub fn name_pinyin(name: &str, kind: EntityKind) -> NamePinyin {
+    let per_char = readings(name, kind);
+    let display = per_char.iter().map(|r| r[0].as_str()).collect::<Vec<_>>().join(" ");
+    let initials: String = per_char.iter().filter_map(|r| r[0].chars().next()).collect();
+    let mut combinations: Vec<(String, String)> = vec![(String::new(), String::new())];
+    for options in &per_char {
+        let mut next = Vec::with_capacity(combinations.len() * options.len());
+        for (full, short) in &combinations {
+            for option in options {
+                if next.len() >= MAX_COMBINATIONS {
+                    break;
+                }
+                let mut f = full.clone();
+                f.push_str(option);
+                let mut s = short.clone();
+                s.extend(option.chars().next());
+                next.push((f, s));
+            }
+        }
+        combinations = next;
+    }
+    let mut keys: Vec<String> = combinations.into_iter().flat_map(|(f, s)| [f, s]).filter(|k| !k.is_empty()).collect();
+    keys.sort();
+    keys.dedup();
+    NamePinyin { display, initials, keys }
+}
+
+/// Normalises a pinyin query: lowercase ASCII letters and digits, spaces and apostrophes removed.
+/// Returns `None` when the query is not pinyin (contains Chinese or other characters).
+pub fn normalise_query(query: &str) -> Option<String> {
+    let trimmed = query.trim();
+    if trimmed.is_empty() || !trimmed.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '\'' || c == '-') {
+        return None;
+    }
+    Some(trimmed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect())
+}
+
+/// First reading of each character, for display of text that is not an entity name.
+pub fn plain(text: &str) -> String {
+    text.to_pinyin().flatten().map(|p| p.plain()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_names_use_surname_readings_and_index_all() {
+        let p = name_pinyin("袁加伟", EntityKind::Person);
+        assert_eq!(p.display, "yuan jia wei");
+        assert_eq!(p.initials, "yjw");
+        assert!(p.keys.contains(&"yuanjiawei".to_string()));
+        assert!(p.keys.contains(&"yjw".to_string()));
+        let zeng = name_pinyin("曾国华", EntityKind::Person);
+        assert_eq!(zeng.display, "zeng guo hua");
+        // As a place, 区 reads qu; both readings of 曾 stay searchable.
+        assert_eq!(name_pinyin("江海区", EntityKind::Place).display, "jiang hai qu");
+        assert!(name_pinyin("曾", EntityKind::Place).keys.contains(&"ceng".to_string()));
+    }
+
+    #[test]
+    fn queries_normalise() {
+        assert_eq!(normalise_query("Yuan Jia-wei"), Some("yuanjiawei".to_string()));
+        assert_eq!(normalise_query("袁"), None);
+    }
+}

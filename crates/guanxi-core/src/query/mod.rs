@@ -1,0 +1,355 @@
+//! Queries: what the CLI and the app ask. Each function takes the store (and, for walks, the
+//! in-memory graph) and returns serialisable answers with text already cut into spans.
+
+mod spans;
+mod types;
+
+pub use spans::cut_spans;
+pub use types::*;
+
+use crate::error::{Error, Result};
+use crate::graph::KnowledgeGraph;
+use crate::pinyin::normalise_query;
+use crate::recognise::EntityKind;
+use crate::resolve::RelationKind;
+use crate::store::{EntityRow, Store};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+fn id32(id: i64) -> u32 {
+    u32::try_from(id).unwrap_or(u32::MAX)
+}
+
+fn count32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+impl From<EntityRow> for EntitySummary {
+    fn from(row: EntityRow) -> Self {
+        EntitySummary {
+            id: id32(row.id),
+            kind: row.kind,
+            name: row.name,
+            pinyin: row.pinyin,
+            initials: row.initials,
+            mentions: count32(row.mentions),
+            articles: count32(row.articles),
+        }
+    }
+}
+
+/// Searches entities by 汉字 substring (names and aliases), by tone-less pinyin (`yuanjiawei`,
+/// `yuan jia wei`) and by initials (`yjw`). Ranked: exact, then prefix, then contains; then by
+/// mentions.
+pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    let query = query.trim();
+    if query.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut hits: HashMap<i64, SearchHit> = HashMap::new();
+    let mut offer = |row: EntityRow, rank: MatchRank, matched: String| {
+        let id = row.id;
+        let hit = SearchHit { entity: row.into(), rank, matched };
+        match hits.get(&id) {
+            Some(existing) if existing.rank <= hit.rank => {}
+            _ => {
+                hits.insert(id, hit);
+            }
+        }
+    };
+    if let Some(key) = normalise_query(query) {
+        for (row, matched) in store.entities_by_key_prefix(&key, limit * 4)? {
+            let rank = if matched == key { MatchRank::Exact } else { MatchRank::Prefix };
+            offer(row, rank, matched);
+        }
+    }
+    for row in store.entities_containing(query, limit * 4)? {
+        let rank = if row.name == query {
+            MatchRank::Exact
+        } else if row.name.starts_with(query) {
+            MatchRank::Prefix
+        } else if store.aliases(row.id)?.iter().any(|a| a == query) {
+            MatchRank::Exact
+        } else {
+            MatchRank::Contains
+        };
+        let matched = row.name.clone();
+        offer(row, rank, matched);
+    }
+    let mut hits: Vec<SearchHit> = hits.into_values().collect();
+    hits.sort_by(|a, b| {
+        a.rank
+            .cmp(&b.rank)
+            .then(b.entity.mentions.cmp(&a.entity.mentions))
+            .then(a.entity.name.cmp(&b.entity.name))
+            .then(a.entity.id.cmp(&b.entity.id))
+    });
+    hits.truncate(limit);
+    Ok(hits)
+}
+
+/// The entities a user means by `name`: an id (`#12`), an exact name or alias, else an exact
+/// pinyin or initials key. Several when the name is ambiguous (`区委` on two pages).
+pub fn find_entities(store: &Store, name: &str) -> Result<Vec<EntityRow>> {
+    let name = name.trim();
+    if let Some(id) = name.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+        return store.entity(id)?.map(|e| vec![e]).ok_or_else(|| Error::UnknownEntity(name.to_string()));
+    }
+    let exact = store.entities_named(name)?;
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    if let Some(key) = normalise_query(name) {
+        let rows: Vec<EntityRow> =
+            store.entities_by_key_prefix(&key, 20)?.into_iter().filter(|(_, k)| *k == key).map(|(e, _)| e).collect();
+        if !rows.is_empty() {
+            return Ok(rows);
+        }
+    }
+    Err(Error::UnknownEntity(name.to_string()))
+}
+
+/// Everything about the entities named `name` (one detail per matching entity).
+pub fn show(store: &Store, graph: &KnowledgeGraph, name: &str, max_neighbours: usize) -> Result<Vec<EntityDetail>> {
+    find_entities(store, name)?.into_iter().map(|row| detail(store, graph, row, max_neighbours)).collect()
+}
+
+/// Everything about one entity by id.
+pub fn entity_detail(store: &Store, graph: &KnowledgeGraph, id: u32, max_neighbours: usize) -> Result<EntityDetail> {
+    let row = store.entity(i64::from(id))?.ok_or_else(|| Error::UnknownEntity(format!("#{id}")))?;
+    detail(store, graph, row, max_neighbours)
+}
+
+fn detail(store: &Store, graph: &KnowledgeGraph, row: EntityRow, max_neighbours: usize) -> Result<EntityDetail> {
+    let id = row.id;
+    let page = neighbours(store, id32(id), max_neighbours, 1, &[])?;
+    let degree = graph.degree(id) as u32;
+    let articles = store
+        .articles_of(id, 200)?
+        .into_iter()
+        .map(|(article, title, source, n)| ArticleRef { id: id32(article), title, source, mentions: count32(n) })
+        .collect();
+    Ok(EntityDetail {
+        aliases: store.aliases(id)?,
+        roles: store.roles(id)?,
+        more_neighbours: degree.saturating_sub(distinct(&page.0)),
+        neighbours: page.0,
+        articles,
+        entity: row.into(),
+    })
+}
+
+fn distinct(neighbours: &[Neighbour]) -> u32 {
+    neighbours.iter().map(|n| n.entity.id).collect::<BTreeSet<_>>().len() as u32
+}
+
+/// Neighbours of an entity over edges of at least `min_weight`, to entities of the given kinds
+/// (all when empty), heaviest first, at most `limit`; also returns how many were left out.
+pub fn neighbours(store: &Store, id: u32, limit: usize, min_weight: u32, kinds: &[EntityKind]) -> Result<(Vec<Neighbour>, u32)> {
+    let id = i64::from(id);
+    let edges = store.edges_of(id, usize::MAX >> 1)?;
+    let others: Vec<i64> = edges.iter().map(|e| if e.source == id { e.target } else { e.source }).collect();
+    let entities: HashMap<i64, EntityRow> = store.entities_by_ids(&others)?.into_iter().map(|e| (e.id, e)).collect();
+    let mut out = Vec::new();
+    let mut left_out = BTreeSet::new();
+    for (edge, other) in edges.iter().zip(others) {
+        let Some(entity) = entities.get(&other) else { continue };
+        if edge.weight < i64::from(min_weight) || (!kinds.is_empty() && !kinds.contains(&entity.kind)) {
+            continue;
+        }
+        if out.len() >= limit {
+            left_out.insert(other);
+            continue;
+        }
+        out.push(Neighbour {
+            entity: entity.clone().into(),
+            relation: edge.kind,
+            weight: count32(edge.weight),
+            outgoing: edge.source == id,
+        });
+    }
+    let listed: BTreeSet<u32> = out.iter().map(|n| n.entity.id).collect();
+    let more = left_out.iter().filter(|o| !listed.contains(&id32(**o))).count() as u32;
+    Ok((out, more))
+}
+
+/// Sentences in which entities named `a` and `b` appear together (or that state a typed relation
+/// between them), with article titles; every pair of matching entities is considered.
+pub fn evidence(store: &Store, a: &str, b: &str, limit: usize) -> Result<Vec<Evidence>> {
+    let left = find_entities(store, a)?;
+    let right = find_entities(store, b)?;
+    let mut out = Vec::new();
+    for x in &left {
+        for y in &right {
+            if x.id != y.id {
+                out.extend(evidence_by_id(store, id32(x.id), id32(y.id), limit)?);
+            }
+        }
+    }
+    out.sort_by_key(|e| (e.article.id, e.sentence_id));
+    out.dedup_by_key(|e| e.sentence_id);
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Evidence sentences for the edges between two entity ids.
+pub fn evidence_by_id(store: &Store, a: u32, b: u32, limit: usize) -> Result<Vec<Evidence>> {
+    let rows = store.evidence_between(i64::from(a), i64::from(b), limit.saturating_mul(3))?;
+    let mut by_sentence: BTreeMap<(i64, i64), (usize, usize, Vec<RelationKind>)> = BTreeMap::new();
+    for row in rows {
+        by_sentence.entry((row.article_id, row.sentence_id)).or_insert((row.start, row.end, Vec::new())).2.push(row.kind);
+    }
+    let focus = [a, b];
+    let mut articles: HashMap<i64, (crate::store::ArticleRow, Vec<crate::store::MentionRow>)> = HashMap::new();
+    let mut out = Vec::new();
+    for ((article_id, sentence_id), (start, end, mut relations)) in by_sentence.into_iter().take(limit) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = articles.entry(article_id) {
+            let Some(article) = store.article(article_id)? else { continue };
+            slot.insert((article, store.mentions_in_article(article_id)?));
+        }
+        let (article, mentions) = &articles[&article_id];
+        relations.sort();
+        relations.dedup();
+        let text = article.body.get(start..end).unwrap_or_default().to_string();
+        out.push(Evidence {
+            article: ArticleRef { id: id32(article.id), title: article.title.clone(), source: article.source.clone(), mentions: 0 },
+            sentence_id: id32(sentence_id),
+            relations,
+            spans: cut_spans(&article.body, start, end, mentions, &focus),
+            text,
+        });
+    }
+    Ok(out)
+}
+
+/// The shortest chain of edges between the entities named `a` and `b`, one sentence per hop.
+pub fn path(store: &Store, graph: &KnowledgeGraph, a: &str, b: &str) -> Result<Vec<PathHop>> {
+    let left = find_entities(store, a)?;
+    let right = find_entities(store, b)?;
+    let mut best: Option<Vec<i64>> = None;
+    for x in &left {
+        for y in &right {
+            if let Some(chain) = graph.shortest_path(x.id, y.id) {
+                if best.as_ref().is_none_or(|b| chain.len() < b.len()) {
+                    best = Some(chain);
+                }
+            }
+        }
+    }
+    let chain = best.ok_or_else(|| Error::NoPath { from: a.to_string(), to: b.to_string() })?;
+    path_hops(store, &chain)
+}
+
+/// The shortest chain between two entity ids.
+pub fn path_by_id(store: &Store, graph: &KnowledgeGraph, a: u32, b: u32) -> Result<Vec<PathHop>> {
+    let chain = graph
+        .shortest_path(i64::from(a), i64::from(b))
+        .ok_or_else(|| Error::NoPath { from: format!("#{a}"), to: format!("#{b}") })?;
+    path_hops(store, &chain)
+}
+
+fn path_hops(store: &Store, chain: &[i64]) -> Result<Vec<PathHop>> {
+    let mut hops = Vec::new();
+    for pair in chain.windows(2) {
+        let (Some(from), Some(to)) = (store.entity(pair[0])?, store.entity(pair[1])?) else { continue };
+        let evidence = evidence_by_id(store, id32(from.id), id32(to.id), 1)?.into_iter().next();
+        let edges: Vec<_> = store
+            .edges_of(from.id, usize::MAX >> 1)?
+            .into_iter()
+            .filter(|e| e.source == to.id || e.target == to.id)
+            .collect();
+        let mut relations: Vec<RelationKind> = edges.iter().map(|e| e.kind).collect();
+        relations.sort();
+        relations.dedup();
+        hops.push(PathHop {
+            weight: edges.iter().map(|e| count32(e.weight)).max().unwrap_or(0),
+            relations,
+            evidence,
+            from: from.into(),
+            to: to.into(),
+        });
+    }
+    Ok(hops)
+}
+
+/// A subgraph: the whole graph, or everything within `depth` hops of the seeds, filtered by
+/// entity kind and minimum edge weight, capped at `max_nodes` (nearest and heaviest first).
+pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest) -> Result<Subgraph> {
+    let min_weight = i64::from(request.min_weight.max(1));
+    let kind_ok = |kind: EntityKind| request.kinds.is_empty() || request.kinds.contains(&kind);
+    let max_nodes = request.max_nodes.max(1) as usize;
+    let (ids, truncated): (Vec<i64>, bool) = if request.seeds.is_empty() {
+        let mut all: Vec<EntityRow> = store.all_entities()?.into_iter().filter(|e| kind_ok(e.kind)).collect();
+        let truncated = all.len() > max_nodes;
+        if truncated {
+            all.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.id.cmp(&b.id)));
+            all.truncate(max_nodes);
+        }
+        (all.into_iter().map(|e| e.id).collect(), truncated)
+    } else {
+        let mut seeds = Vec::new();
+        for seed in &request.seeds {
+            seeds.extend(find_entities(store, seed)?.into_iter().map(|e| e.id));
+        }
+        let kinds: HashMap<i64, EntityKind> = if request.kinds.is_empty() {
+            HashMap::new()
+        } else {
+            store.all_entities()?.into_iter().map(|e| (e.id, e.kind)).collect()
+        };
+        let near = graph.neighbourhood(&seeds, request.depth, max_nodes + 1, |e| e.weight >= min_weight);
+        let truncated = near.len() > max_nodes;
+        let ids: Vec<i64> = near
+            .into_iter()
+            .filter(|id| seeds.contains(id) || kinds.is_empty() || kinds.get(id).is_some_and(|k| kind_ok(*k)))
+            .take(max_nodes)
+            .collect();
+        (ids, truncated)
+    };
+    let nodes: Vec<GraphNode> = store
+        .entities_by_ids(&ids)?
+        .into_iter()
+        .map(|e| GraphNode {
+            id: id32(e.id),
+            degree: graph.degree(e.id) as u32,
+            kind: e.kind,
+            label: e.name,
+            pinyin: e.pinyin,
+            mentions: count32(e.mentions),
+            articles: count32(e.articles),
+        })
+        .collect();
+    let edges = store
+        .edges_among(&ids)?
+        .into_iter()
+        .filter(|e| e.weight >= min_weight)
+        .map(|e| GraphEdge { id: id32(e.id), source: id32(e.source), target: id32(e.target), kind: e.kind, weight: count32(e.weight) })
+        .collect();
+    Ok(Subgraph { nodes, edges, truncated })
+}
+
+/// An article cut into paragraphs of spans, every mention marked; `focus` entities are flagged.
+pub fn article(store: &Store, id: u32, focus: &[u32]) -> Result<ArticleView> {
+    let row = store.article(i64::from(id))?.ok_or(Error::UnknownArticle(id))?;
+    let mentions = store.mentions_in_article(row.id)?;
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for line in row.body.split('\n') {
+        let end = start + line.len();
+        paragraphs.push(cut_spans(&row.body, start, end, &mentions, focus));
+        start = end + 1;
+    }
+    Ok(ArticleView { id, title: row.title, byline: row.byline, source: row.source, paragraphs })
+}
+
+/// Counts of everything in the database.
+pub fn stats(store: &Store) -> Result<Stats> {
+    let row = store.stats()?;
+    Ok(Stats {
+        files: count32(row.files),
+        skipped_files: count32(row.skipped),
+        articles: count32(row.articles),
+        sentences: count32(row.sentences),
+        mentions: count32(row.mentions),
+        entities: row.entities.into_iter().map(|(kind, n)| KindCount { kind, count: count32(n) }).collect(),
+        edges: row.edges.into_iter().map(|(kind, n)| RelationCount { kind, count: count32(n) }).collect(),
+    })
+}

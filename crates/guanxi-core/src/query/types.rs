@@ -1,0 +1,269 @@
+//! The answers the CLI prints and the app shows. Every type serialises to JSON and (with the
+//! `specta` feature) to TypeScript; ids are `u32` because TypeScript numbers cannot hold i64.
+
+use crate::recognise::EntityKind;
+use crate::resolve::RelationKind;
+use serde::Serialize;
+
+/// An entity in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EntitySummary {
+    /// Entity id.
+    pub id: u32,
+    /// What it is.
+    pub kind: EntityKind,
+    /// Canonical name.
+    pub name: String,
+    /// Tone-less pinyin (`yuan jia wei`).
+    pub pinyin: String,
+    /// Pinyin initials (`yjw`).
+    pub initials: String,
+    /// Number of mentions.
+    pub mentions: u32,
+    /// Number of articles mentioning it.
+    pub articles: u32,
+}
+
+/// How a search hit matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum MatchRank {
+    /// The name, an alias or a whole pinyin/initials key equals the query.
+    Exact,
+    /// The name or a key starts with the query.
+    Prefix,
+    /// The name or an alias contains the query.
+    Contains,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SearchHit {
+    /// The entity.
+    pub entity: EntitySummary,
+    /// How it matched.
+    pub rank: MatchRank,
+    /// What matched (the name, alias or pinyin key).
+    pub matched: String,
+}
+
+/// A piece of text, highlighted when it is a mention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TextSpan {
+    /// The text of the piece (render it as text, never as HTML).
+    pub text: String,
+    /// The entity mentioned, when the piece is a mention.
+    pub entity_id: Option<u32>,
+    /// Its kind.
+    pub kind: Option<EntityKind>,
+    /// Whether it is one of the entities asked about (to highlight more strongly).
+    pub focus: bool,
+}
+
+/// An article in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ArticleRef {
+    /// Article id.
+    pub id: u32,
+    /// Headline.
+    pub title: String,
+    /// The file it came from.
+    pub source: String,
+    /// Mentions of the entity in question (0 when not about an entity).
+    pub mentions: u32,
+}
+
+/// An entity with its neighbour over one edge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Neighbour {
+    /// The neighbouring entity.
+    pub entity: EntitySummary,
+    /// Kind of edge.
+    pub relation: RelationKind,
+    /// Evidence sentences.
+    pub weight: u32,
+    /// For directed relations: whether the edge goes from the entity asked about to this one.
+    pub outgoing: bool,
+}
+
+/// Everything about one entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EntityDetail {
+    /// The entity.
+    pub entity: EntitySummary,
+    /// Other names written for it.
+    pub aliases: Vec<String>,
+    /// Titles written before it.
+    pub roles: Vec<String>,
+    /// Neighbours, heaviest edge first (capped; see `more_neighbours`).
+    pub neighbours: Vec<Neighbour>,
+    /// Neighbours not listed.
+    pub more_neighbours: u32,
+    /// Articles mentioning it, most mentions first.
+    pub articles: Vec<ArticleRef>,
+}
+
+/// One sentence of evidence for the edges between two entities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Evidence {
+    /// The article.
+    pub article: ArticleRef,
+    /// Sentence id.
+    pub sentence_id: u32,
+    /// Kinds of edge this sentence supports.
+    pub relations: Vec<RelationKind>,
+    /// The sentence as plain text.
+    pub text: String,
+    /// The sentence cut into spans, mentions marked.
+    pub spans: Vec<TextSpan>,
+}
+
+/// One hop of a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PathHop {
+    /// Where the hop starts.
+    pub from: EntitySummary,
+    /// Where it ends.
+    pub to: EntitySummary,
+    /// Kinds of edge between them.
+    pub relations: Vec<RelationKind>,
+    /// Evidence sentences of the heaviest edge.
+    pub weight: u32,
+    /// One sentence that shows the link.
+    pub evidence: Option<Evidence>,
+}
+
+/// A node of a subgraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GraphNode {
+    /// Entity id.
+    pub id: u32,
+    /// Kind.
+    pub kind: EntityKind,
+    /// Canonical name.
+    pub label: String,
+    /// Pinyin.
+    pub pinyin: String,
+    /// Mentions.
+    pub mentions: u32,
+    /// Articles.
+    pub articles: u32,
+    /// Distinct neighbours in the whole graph.
+    pub degree: u32,
+}
+
+/// An edge of a subgraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GraphEdge {
+    /// Edge id.
+    pub id: u32,
+    /// Source entity id (the smaller id for co_occurs).
+    pub source: u32,
+    /// Target entity id.
+    pub target: u32,
+    /// Kind.
+    pub kind: RelationKind,
+    /// Evidence sentences.
+    pub weight: u32,
+}
+
+/// A set of entities and the edges among them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Subgraph {
+    /// Nodes, by id.
+    pub nodes: Vec<GraphNode>,
+    /// Edges, by id.
+    pub edges: Vec<GraphEdge>,
+    /// Whether the node cap cut the subgraph short.
+    pub truncated: bool,
+}
+
+/// What part of the graph to take.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SubgraphRequest {
+    /// Entity names or ids to start from; empty for the whole graph.
+    pub seeds: Vec<String>,
+    /// Hops from the seeds.
+    pub depth: u32,
+    /// Kinds of entity to keep; empty for all.
+    pub kinds: Vec<EntityKind>,
+    /// Lowest edge weight kept.
+    pub min_weight: u32,
+    /// Most nodes returned.
+    pub max_nodes: u32,
+}
+
+impl Default for SubgraphRequest {
+    fn default() -> Self {
+        SubgraphRequest { seeds: Vec::new(), depth: 1, kinds: Vec::new(), min_weight: 1, max_nodes: 100_000 }
+    }
+}
+
+/// An article to read, cut into paragraphs of spans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ArticleView {
+    /// Article id.
+    pub id: u32,
+    /// Headline.
+    pub title: String,
+    /// Byline.
+    pub byline: Option<String>,
+    /// The file it came from.
+    pub source: String,
+    /// Paragraphs, each cut into spans (the first paragraph is the headline).
+    pub paragraphs: Vec<Vec<TextSpan>>,
+}
+
+/// Count of entities of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KindCount {
+    /// Entity kind.
+    pub kind: EntityKind,
+    /// How many.
+    pub count: u32,
+}
+
+/// Count of edges of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RelationCount {
+    /// Relation kind.
+    pub kind: RelationKind,
+    /// How many.
+    pub count: u32,
+}
+
+/// Counts of everything in a database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Stats {
+    /// Files stored.
+    pub files: u32,
+    /// Files skipped.
+    pub skipped_files: u32,
+    /// Articles.
+    pub articles: u32,
+    /// Sentences.
+    pub sentences: u32,
+    /// Mentions.
+    pub mentions: u32,
+    /// Entities per kind.
+    pub entities: Vec<KindCount>,
+    /// Edges per kind.
+    pub edges: Vec<RelationCount>,
+}

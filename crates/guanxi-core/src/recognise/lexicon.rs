@@ -1,0 +1,177 @@
+//! Word lists the recogniser relies on: surnames, titles, speech verbs, suffixes and non-entities.
+//! Embedded at compile time; the user dictionary (see [`super::UserDictionary`]) adds to them.
+
+use std::collections::{HashMap, HashSet};
+
+/// Surname list (resources/surnames.txt), compound surnames first, most common first.
+const SURNAMES: &str = include_str!("../../resources/surnames.txt");
+/// Seed gazetteer (resources/places.txt).
+const PLACES: &str = include_str!("../../resources/places.txt");
+
+/// Titles and roles that, written right before a name, confirm it is a person (longest first
+/// matters only for display: the recogniser takes the jieba token that ends with one).
+pub const TITLES: &[&str] = &[
+    "书记", "副书记", "总书记", "局长", "区长", "市长", "省长", "县长", "镇长", "乡长", "村长",
+    "主任", "董事长", "总经理", "经理", "店长", "主席", "部长", "处长", "科长", "所长", "院长",
+    "校长", "站长", "委员", "常委", "秘书长", "总理", "大使", "教授", "医生", "记者", "通讯员",
+    "网格员", "管理员", "负责人", "代表", "屋主", "村民", "居民", "市民", "老人", "总裁", "行长",
+    "厅长", "司长", "队长", "组长", "会长", "理事长", "检察长", "法官", "民警", "主持人",
+    "创始人", "政委", "司令员", "团长", "外长", "工程师", "研究员", "总监", "社长", "馆长",
+    "主编", "台长", "董事", "监事", "副总", "专家", "律师", "护士", "教师", "老师", "总统",
+    "首相", "议员", "大代", "运动员", "教练", "选手", "作家", "画家", "导演", "演员", "学生",
+    "书法家", "博士", "同学", "先进个人", "党员", "干部", "职工", "员工", "志愿者", "警官",
+];
+
+/// Words that, right after a name, confirm it is a person.
+pub const SPEECH_VERBS: &[&str] = &[
+    "表示", "说", "强调", "指出", "告诉", "介绍", "要求", "认为", "称", "主持", "透露", "坦言",
+    "说道", "提出", "希望", "谈到", "回忆", "感慨", "笑着", "解释", "建议", "呼吁", "补充",
+    "同志", "先生", "女士", "教授", "书记", "主任", "局长", "前往", "率队", "带队", "出席",
+    "参加", "会见", "考察", "调研", "视察", "发表", "指示", "批示", "讲话", "致辞", "宣布",
+    "获得", "荣获", "当选", "担任", "主持召开", "一行", "等人", "等领导",
+];
+
+/// Characters that cannot be the last character of a two-character given name when a longer
+/// reading is possible: they start what follows the name.
+pub const NAME_FOLLOWERS: &str = "在的了和与及是说等将对为被把向从给也都就又还已要能会让带到去来、,。;:!?表指强告认称参前率出主";
+
+/// Place suffixes: a name plus one of these is a place.
+pub const PLACE_SUFFIXES: &[&str] = &[
+    "自治区", "自治州", "自治县", "特别行政区", "省", "市", "区", "县", "镇", "乡", "街道", "村",
+    "社区", "里", "路", "大道", "大街", "街", "巷", "港", "岛", "湾", "山", "河", "江", "湖",
+];
+
+/// Organization suffixes; the longest match wins.
+pub const ORG_SUFFIXES: &[&str] = &[
+    "股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "委员会", "局", "委", "中心",
+    "学社", "专班", "医院", "卫生院", "大学", "学院", "学校", "中学", "小学", "幼儿园", "银行",
+    "协会", "学会", "商会", "研究院", "研究所", "办公室", "办", "部", "政府", "法院", "检察院",
+    "党委", "党组", "支部", "总支", "工会", "妇联", "团委", "派出所", "分局", "大队", "支队",
+    "中队", "代表队", "联合会", "基金会", "电视台", "报社", "出版社", "书画院", "服务队",
+    "超市", "酒店", "大酒店", "治保会", "合作社", "事务所", "俱乐部", "联盟", "厂", "店",
+    "人大", "政协", "共青团", "国务院", "新华社", "党中央", "中央",
+];
+
+/// Project suffixes: a noun phrase plus one of these is a project.
+pub const PROJECT_SUFFIXES: &[&str] = &[
+    "项目", "基地", "产业园", "工业园", "科技园", "园区", "改扩建", "扩建", "工程", "总部",
+];
+
+/// Whole surfaces that are never entities (DESIGN.md §2): generic groups, bare titles, places
+/// too vague to be nodes.
+pub const NON_ENTITIES: &[&str] = &[
+    "江门日报", "江门日报讯", "党委", "政府", "村委会", "居委会", "社区", "部门", "公司", "企业",
+    "单位", "医院", "学校", "卫生院", "工会", "妇联", "共青团", "团组织", "党组织", "中心",
+    "街道", "全区", "全市", "全省", "本村", "该村", "小区", "园区", "景区", "城区", "市区",
+    "项目", "重点项目", "重大项目", "大项目", "好项目", "产业项目", "新项目", "该项目", "此项目",
+    "工程", "民心工程", "良心工程", "放心工程", "基地", "总部", "各区", "辖区", "片区", "高风险区",
+    "中风险区", "低风险区", "风险区", "地区", "山区", "老区", "新区", "社区卫生院", "工业园区",
+    "产业园", "各街道", "各部门", "卫健部门", "公安部门", "相关部门", "区直机关", "党中央",
+    "中央", "基层", "医疗卫生机构", "服务中心", "救治中心", "指挥部", "总部基地", "生产基地",
+    "示范区", "一线", "里", "村", "镇", "市", "区", "县", "省", "路", "大道", "专班", "政法委",
+    "组织部", "宣传部", "统战部", "区委", "区政府", "市委", "市政府", "省委", "省政府", "县委",
+    "镇政府", "街道办", "外出", "两中心一基地", "网格", "城市", "农村", "乡村", "全国", "各地",
+];
+
+/// Prefixes that make a suffix-built place or organization generic (高风险区, 相关部门…).
+pub const GENERIC_PREFIXES: &[&str] = &[
+    "风险", "高风险", "中风险", "低风险", "相关", "有关", "重点", "所在", "周边", "附近", "当地",
+    "各", "全", "本", "该", "此", "这", "那", "每", "整个", "其他", "多个", "一个", "两个", "各个",
+    "主要", "不同", "辖", "城", "老", "新", "原", "上级", "下级", "基层", "属地", "涉疫",
+    "封控", "管控", "防范", "隔离", "居住", "出租", "商业", "住宅", "工业", "产业", "示范",
+];
+
+/// Nickname and address-form markers: `小钟`, `老王`, `陈伯`, `李女士` are not named people.
+pub const NICKNAME_PREFIXES: &[&str] = &["小", "老", "阿"];
+/// Suffixes that make a surname an address form (陈伯, 李女士).
+pub const NICKNAME_SUFFIXES: &[&str] = &[
+    "伯", "叔", "姨", "婶", "姐", "哥", "嫂", "女士", "先生", "老师", "师傅", "总", "某", "奶奶",
+    "爷爷", "阿姨", "大爷", "大妈", "医生", "伯伯", "叔叔",
+];
+
+/// The embedded lexicon, built once per [`super::Recogniser`].
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// Surname → rank (0 = most common); compound surnames are included.
+    pub surnames: HashMap<String, usize>,
+    /// Known place names (full forms).
+    pub places: HashSet<String>,
+    /// Short form (江门) → full form (江门市) for gazetteer places whose short form is 2+ chars.
+    pub place_short_forms: HashMap<String, String>,
+    /// Non-entities, as a set.
+    pub non_entities: HashSet<String>,
+}
+
+impl Lexicon {
+    /// Parses the embedded word lists.
+    pub fn embedded() -> Self {
+        let mut surnames = HashMap::new();
+        for word in SURNAMES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+        {
+            let rank = surnames.len();
+            surnames.entry(word.to_string()).or_insert(rank);
+        }
+        let mut places = HashSet::new();
+        let mut place_short_forms = HashMap::new();
+        for line in PLACES.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            places.insert(line.to_string());
+            if let Some(short) = short_form(line) {
+                place_short_forms.insert(short.to_string(), line.to_string());
+            }
+        }
+        Lexicon {
+            surnames,
+            places,
+            place_short_forms,
+            non_entities: NON_ENTITIES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// The surname at the start of `text` (compound first), with its rank.
+    pub fn surname_at<'t>(&self, text: &'t str) -> Option<(&'t str, usize)> {
+        let mut chars = text.char_indices();
+        let first_end = chars.next().map(|(i, c)| i + c.len_utf8())?;
+        let second_end = chars.next().map(|(i, c)| i + c.len_utf8());
+        if let Some(end) = second_end {
+            if let Some(&rank) = self.surnames.get(&text[..end]) {
+                return Some((&text[..end], rank));
+            }
+        }
+        self.surnames
+            .get(&text[..first_end])
+            .map(|&rank| (&text[..first_end], rank))
+    }
+}
+
+/// The short form of a place name: 江门市 → 江门, 蓬江区 → 蓬江, 外海街道 → 外海 (two chars or more).
+pub fn short_form(place: &str) -> Option<&str> {
+    for suffix in ["特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "街道", "省", "市", "区", "县", "镇", "乡"] {
+        if let Some(short) = place.strip_suffix(suffix) {
+            if short.chars().count() >= 2 {
+                return Some(short);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surnames_prefer_compound() {
+        let lexicon = Lexicon::embedded();
+        assert_eq!(lexicon.surname_at("欧阳修").map(|s| s.0), Some("欧阳"));
+        assert_eq!(lexicon.surname_at("袁加伟").map(|s| s.0), Some("袁"));
+        assert_eq!(lexicon.surname_at("的确"), None);
+        assert_eq!(short_form("江门市"), Some("江门"));
+        assert_eq!(short_form("广西壮族自治区"), Some("广西"));
+    }
+}

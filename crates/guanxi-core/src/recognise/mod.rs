@@ -1,0 +1,363 @@
+//! Recognition: people, organizations, places and projects in article text.
+//!
+//! Layers (DESIGN.md §4), each in its own module:
+//! 1. segmentation and POS tags from jieba-rs, with the gazetteer added to its dictionary;
+//! 2. [`person`]: surname + given name confirmed by context (a title before, a speech verb after,
+//!    an enumeration, a byline), nicknames rejected, confirmed names propagated across the page;
+//! 3. [`names`]: places, organizations and projects by gazetteer and suffix rules, longest first;
+//! 4. the user dictionary: names the user added and words the user banned.
+//!
+//! Output offsets are byte offsets into [`Article::text`].
+
+mod lexicon;
+mod names;
+mod person;
+mod user;
+
+pub use lexicon::Lexicon;
+pub use user::{UserDictionary, USER_DICTIONARY_FILE};
+
+use crate::ingest::Article;
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A named person (reporters included).
+    Person,
+    /// A company, government body, party organ, association…
+    Organization,
+    /// An administrative division, village, community, road…
+    Place,
+    /// A construction or investment project, industrial park, base.
+    Project,
+}
+
+impl EntityKind {
+    /// All kinds, in display order.
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Person,
+        EntityKind::Organization,
+        EntityKind::Place,
+        EntityKind::Project,
+    ];
+
+    /// The lowercase name used in the database, GraphML and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+            EntityKind::Project => "project",
+        }
+    }
+
+    /// Parses the lowercase name (also accepts `org`, `per`, `loc`).
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "person" | "per" | "people" => Some(EntityKind::Person),
+            "organization" | "organisation" | "org" => Some(EntityKind::Organization),
+            "place" | "loc" | "location" => Some(EntityKind::Place),
+            "project" | "proj" => Some(EntityKind::Project),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One recognised mention in an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the sentence in [`Article::sentences`].
+    pub sentence: usize,
+    /// Byte offset in [`Article::text`].
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// What was recognised.
+    pub kind: EntityKind,
+    /// The text as written (`区委`, `华电江门公司`).
+    pub surface: String,
+    /// The title written before a person (`区委书记`, `记者`), if any.
+    pub role: Option<String>,
+}
+
+/// A candidate before overlaps are settled; offsets relative to the sentence.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    pub kind: EntityKind,
+    pub role: Option<String>,
+    /// Higher wins an overlap of equal length (user dictionary > person by context > names).
+    pub priority: u8,
+}
+
+/// A jieba token with byte offsets relative to its sentence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token<'a> {
+    pub word: &'a str,
+    pub tag: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The recogniser: build one and share it (jieba's dictionary costs about 0.2 s to load).
+pub struct Recogniser {
+    jieba: Jieba,
+    lexicon: Lexicon,
+    user: UserDictionary,
+}
+
+impl std::fmt::Debug for Recogniser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recogniser").finish_non_exhaustive()
+    }
+}
+
+impl Default for Recogniser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Recogniser {
+    /// A recogniser with the embedded resources only.
+    pub fn new() -> Self {
+        Self::with_user_dictionary(UserDictionary::default())
+    }
+
+    /// A recogniser that also applies a user dictionary.
+    pub fn with_user_dictionary(user: UserDictionary) -> Self {
+        let mut jieba = Jieba::new();
+        let lexicon = Lexicon::embedded();
+        for place in &lexicon.places {
+            jieba.add_word(place, Some(50_000), Some("ns"));
+        }
+        for short in lexicon.place_short_forms.keys() {
+            if !jieba.has_word(short) {
+                jieba.add_word(short, Some(20_000), Some("ns"));
+            }
+        }
+        for (name, kind) in &user.names {
+            let tag = match kind {
+                EntityKind::Person => "nr",
+                EntityKind::Place => "ns",
+                EntityKind::Organization => "nt",
+                EntityKind::Project => "nz",
+            };
+            jieba.add_word(name, Some(100_000), Some(tag));
+        }
+        Recogniser {
+            jieba,
+            lexicon,
+            user,
+        }
+    }
+
+    /// The embedded lexicon.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Segments and tags text with jieba (HMM on); exposed for benchmarks and tests.
+    pub fn tag<'a>(&'a self, text: &'a str) -> Vec<(&'a str, &'a str)> {
+        self.jieba
+            .tag(text, true)
+            .into_iter()
+            .map(|t| (t.word, t.tag))
+            .collect()
+    }
+
+    /// Whether jieba's dictionary knows `word` as an ordinary (non-name) word.
+    pub(crate) fn is_common_word(&self, word: &str) -> bool {
+        if !self.jieba.has_word(word) {
+            return false;
+        }
+        let tags = self.jieba.tag(word, false);
+        !(tags.len() == 1 && tags[0].tag.starts_with("nr"))
+    }
+
+    fn tokens<'a>(&'a self, sentence: &'a str) -> Vec<Token<'a>> {
+        self.jieba
+            .tag(sentence, true)
+            .into_iter()
+            .map(|t| Token {
+                word: t.word,
+                tag: t.tag,
+                start: t.byte_start,
+                end: t.byte_end,
+            })
+            .collect()
+    }
+
+    /// Recognises every article of a page. Person names confirmed anywhere on the page are found
+    /// again wherever else they appear on it.
+    pub fn recognise_page(&self, articles: &[Article]) -> Vec<Vec<Mention>> {
+        let mut pages: Vec<Vec<Mention>> = articles.iter().map(|a| self.recognise_article(a)).collect();
+        let mut confirmed: Vec<String> = pages
+            .iter()
+            .flatten()
+            .filter(|m| m.kind == EntityKind::Person && m.surface.chars().count() >= 2)
+            .map(|m| m.surface.clone())
+            .collect();
+        confirmed.sort();
+        confirmed.dedup();
+        for (article, mentions) in articles.iter().zip(pages.iter_mut()) {
+            person::propagate(self, article, &confirmed, mentions);
+            mentions.sort_by_key(|m| (m.start, m.end));
+        }
+        pages
+    }
+
+    /// Recognises one article on its own (no page-level propagation).
+    pub fn recognise_article(&self, article: &Article) -> Vec<Mention> {
+        let mut mentions = Vec::new();
+        let mut previous_persons: Vec<String> = Vec::new();
+        for (index, sentence) in article.sentences.iter().enumerate() {
+            let text = &article.text[sentence.start..sentence.end];
+            let mut candidates = Vec::new();
+            if sentence.byline {
+                person::byline(self, text, &mut candidates);
+            } else {
+                let tokens = self.tokens(text);
+                self.user.find(text, &mut candidates);
+                person::find(self, text, &tokens, &mut candidates);
+                names::find(self, text, &tokens, &mut candidates);
+            }
+            for candidate in settle(candidates) {
+                let surface = &text[candidate.start..candidate.end];
+                if self.user.is_banned(surface) {
+                    continue;
+                }
+                if candidate.kind == EntityKind::Person {
+                    previous_persons.push(surface.to_string());
+                }
+                mentions.push(Mention {
+                    sentence: index,
+                    start: sentence.start + candidate.start,
+                    end: sentence.start + candidate.end,
+                    kind: candidate.kind,
+                    surface: surface.to_string(),
+                    role: candidate.role,
+                });
+            }
+        }
+        mentions
+    }
+
+    /// Recognises free text (split into sentences as one article would be); used by `annotate`.
+    pub fn recognise_text(&self, text: &str) -> Vec<(usize, usize, EntityKind, String)> {
+        let article = Article {
+            title: String::new(),
+            byline: None,
+            text: text.to_string(),
+            sentences: vec![crate::ingest::Sentence {
+                start: 0,
+                end: text.len(),
+                byline: false,
+            }],
+        };
+        let mut mentions = self.recognise_article(&article);
+        person::propagate(
+            self,
+            &article,
+            &mentions
+                .iter()
+                .filter(|m| m.kind == EntityKind::Person)
+                .map(|m| m.surface.clone())
+                .collect::<Vec<_>>(),
+            &mut mentions,
+        );
+        mentions.sort_by_key(|m| (m.start, m.end));
+        mentions
+            .into_iter()
+            .map(|m| (m.start, m.end, m.kind, m.surface))
+            .collect()
+    }
+}
+
+/// Settles overlapping candidates: longer spans first, then higher priority, then earlier.
+pub(crate) fn settle(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| {
+        (b.priority.min(2) >= 2)
+            .cmp(&(a.priority.min(2) >= 2))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(b.priority.cmp(&a.priority))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut accepted: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        if candidate.end <= candidate.start {
+            continue;
+        }
+        if accepted
+            .iter()
+            .all(|a| candidate.end <= a.start || candidate.start >= a.end)
+        {
+            accepted.push(candidate);
+        }
+    }
+    accepted.sort_by_key(|c| c.start);
+    accepted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::split_page;
+
+    fn surfaces(recogniser: &Recogniser, page: &str) -> Vec<(String, EntityKind)> {
+        let articles = split_page(page);
+        recogniser
+            .recognise_page(&articles)
+            .into_iter()
+            .flatten()
+            .map(|m| (m.surface, m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn people_places_organizations_in_a_lead() {
+        let recogniser = Recogniser::new();
+        let found = surfaces(
+            &recogniser,
+            "区领导调研信访维稳工作\n\n江门日报讯(记者/何榕)1月4日,区委书记袁加伟前往区信访局调研信访维稳工作并召开座谈会。\n\n区领导朱辉荣、岑明俸、曾国华、丑继明参加调研。",
+        );
+        for expected in [
+            ("何榕", EntityKind::Person),
+            ("袁加伟", EntityKind::Person),
+            ("区信访局", EntityKind::Organization),
+            ("朱辉荣", EntityKind::Person),
+            ("岑明俸", EntityKind::Person),
+            ("曾国华", EntityKind::Person),
+            ("丑继明", EntityKind::Person),
+        ] {
+            assert!(
+                found.contains(&(expected.0.to_string(), expected.1)),
+                "{expected:?} missing from {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nicknames_and_common_words_are_not_people() {
+        let recogniser = Recogniser::new();
+        let found = surfaces(
+            &recogniser,
+            "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。",
+        );
+        assert!(
+            found.iter().all(|(_, kind)| *kind != EntityKind::Person),
+            "{found:?}"
+        );
+    }
+}

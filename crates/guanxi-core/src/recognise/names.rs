@@ -1,0 +1,151 @@
+//! Places, organizations and projects: gazetteer words and suffix rules over jieba tokens.
+//! A suffix token (信访局, 有限公司, 社区, 项目…) takes the name-like tokens before it; the longest
+//! candidate wins when spans overlap (see [`super::settle`]).
+
+use super::lexicon::{GENERIC_PREFIXES, ORG_SUFFIXES, PLACE_SUFFIXES, PROJECT_SUFFIXES};
+use super::{Candidate, EntityKind, Recogniser, Token};
+
+const NAMES: u8 = 1;
+
+/// Tags of tokens that may be part of a name before a suffix.
+fn is_name_part(token: &Token<'_>, kind: EntityKind) -> bool {
+    let tag = token.tag;
+    let cjk_or_alnum = token
+        .word
+        .chars()
+        .all(|c| c.is_alphanumeric() && !c.is_whitespace());
+    if !cjk_or_alnum {
+        return false;
+    }
+    let base = matches!(
+        tag,
+        "ns" | "nz" | "nt" | "n" | "j" | "nrt" | "x" | "eng" | "ng" | "b" | "l" | "vn" | "an" | "nr" | "nrfg" | "zg" | "g" | "s"
+    );
+    match kind {
+        EntityKind::Project => base || matches!(tag, "v" | "m" | "q" | "a"),
+        EntityKind::Organization => base && !matches!(tag, "nr" | "nrfg"),
+        _ => base,
+    }
+}
+
+/// The longest suffix from `suffixes` that `word` ends with.
+fn suffix_of<'s>(word: &str, suffixes: &[&'s str]) -> Option<&'s str> {
+    suffixes
+        .iter()
+        .filter(|s| word.ends_with(*s))
+        .max_by_key(|s| s.len())
+        .copied()
+}
+
+fn char_count(text: &str, start: usize, end: usize) -> usize {
+    text[start..end].chars().count()
+}
+
+fn generic(surface: &str, suffix_len: usize) -> bool {
+    let stem = &surface[..surface.len() - suffix_len];
+    stem.is_empty() || GENERIC_PREFIXES.iter().any(|p| stem == *p || (stem.starts_with(p) && stem.chars().count() <= 2))
+}
+
+/// Extends leftwards from token `last` over name-like tokens, up to `max_chars`.
+fn extend_left(tokens: &[Token<'_>], last: usize, kind: EntityKind, max_chars: usize, text: &str) -> usize {
+    let mut first = last;
+    while first > 0 {
+        let previous = &tokens[first - 1];
+        let joiner = kind == EntityKind::Project
+            && matches!(previous.word, "与" | "及" | "和")
+            && first >= 2
+            && is_name_part(&tokens[first - 2], kind);
+        if !(is_name_part(previous, kind) || joiner) {
+            break;
+        }
+        if char_count(text, previous.start, tokens[last].end) > max_chars {
+            break;
+        }
+        // A place suffix token ends a name only for places; orgs and projects may contain places.
+        first -= 1;
+    }
+    first
+}
+
+/// Finds places, organizations and projects in one sentence.
+pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    let lexicon = recogniser.lexicon();
+    for (i, token) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1);
+        // Places from the gazetteer and jieba's place tag.
+        if token.tag == "ns" && token.word.chars().count() >= 2 {
+            let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
+            if !followed_by_paper {
+                let mut end = token.end;
+                if let Some(n) = next.filter(|n| PLACE_SUFFIXES.contains(&n.word)) {
+                    end = n.end;
+                }
+                if !lexicon.non_entities.contains(&text[token.start..end]) {
+                    out.push(Candidate { start: token.start, end, kind: EntityKind::Place, role: None, priority: NAMES });
+                }
+            }
+        }
+        // Places by suffix: 石冲 + 社区, 外海 + 街道, or one HMM token like 东升村.
+        if let Some(suffix) = suffix_of(token.word, &["镇", "乡", "街道", "村", "社区", "里", "路", "大道", "街", "巷"]) {
+            let (start, end) = if token.word == suffix {
+                match i.checked_sub(1).map(|p| &tokens[p]) {
+                    Some(previous)
+                        if is_name_part(previous, EntityKind::Place)
+                            && (2..=4).contains(&previous.word.chars().count()) =>
+                    {
+                        (previous.start, token.end)
+                    }
+                    _ => (token.end, token.end),
+                }
+            } else if token.word.chars().count() >= 3 && !recogniser.is_common_word(token.word) {
+                (token.start, token.end)
+            } else {
+                (token.end, token.end)
+            };
+            let surface = &text[start..end];
+            let is_lane = suffix == "里";
+            let lane_ok = !is_lane || text[end..].chars().next().is_some_and(|c| c.is_ascii_digit() || c == '建');
+            if end > start && lane_ok && !generic(surface, suffix.len()) && !lexicon.non_entities.contains(surface) {
+                out.push(Candidate { start, end, kind: EntityKind::Place, role: None, priority: NAMES });
+            }
+        }
+        // Organizations: a suffix token and the name before it.
+        if let Some(suffix) = suffix_of(token.word, ORG_SUFFIXES) {
+            // 区委书记 is a title, not an organization: skip tokens that are titles.
+            let first = extend_left(tokens, i, EntityKind::Organization, 24, text);
+            let start = tokens[first].start;
+            let surface = &text[start..token.end];
+            let qualifiable = surface.starts_with('区') || surface.starts_with("团区");
+            let long_enough = surface.chars().count() >= 3 || qualifiable;
+            if long_enough
+                && (qualifiable || !lexicon.non_entities.contains(surface))
+                && !generic(surface, suffix.len())
+                && !(first == i && recogniser.is_common_word(token.word) && !qualifiable && token.tag != "nt")
+            {
+                out.push(Candidate { start, end: token.end, kind: EntityKind::Organization, role: None, priority: NAMES });
+            }
+        }
+        // Projects: 天沙河大道 + 项目, 江中高速 + 改扩建.
+        if let Some(suffix) = suffix_of(token.word, PROJECT_SUFFIXES) {
+            let first = extend_left(tokens, i, EntityKind::Project, 32, text);
+            // Drop leading verbs and numbers: a project name starts with a noun.
+            let mut first = first;
+            while first < i && matches!(tokens[first].tag, "v" | "m" | "q" | "a" | "vn") {
+                first += 1;
+            }
+            let start = tokens[first].start;
+            let surface = &text[start..token.end];
+            let specific = tokens[first..=i]
+                .iter()
+                .any(|t| matches!(t.tag, "ns" | "nz" | "nrt" | "x" | "eng" | "j" | "nt") || !recogniser.is_common_word(t.word));
+            if first < i
+                && specific
+                && surface.chars().count() >= 4
+                && !lexicon.non_entities.contains(surface)
+                && !generic(surface, suffix.len())
+            {
+                out.push(Candidate { start, end: token.end, kind: EntityKind::Project, role: None, priority: NAMES });
+            }
+        }
+    }
+}

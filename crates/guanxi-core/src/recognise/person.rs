@@ -1,0 +1,235 @@
+//! Person names: surname + one or two given-name characters, accepted only with evidence from
+//! context (a title before, a speech verb after, an enumeration after a confirmed name, a byline),
+//! or as a three-character name jieba's HMM proposes and its dictionary does not know.
+
+use super::lexicon::{NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, SPEECH_VERBS, TITLES};
+use super::{Candidate, EntityKind, Mention, Recogniser, Token};
+use crate::ingest::Article;
+
+/// Priority of a name confirmed by context (beats suffix-built names in an overlap).
+const CONFIRMED: u8 = 2;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Byte offset after `n` characters from `start`, if they are all CJK.
+fn advance_cjk(text: &str, start: usize, n: usize) -> Option<usize> {
+    let mut end = start;
+    for c in text[start..].chars().take(n) {
+        if !is_cjk(c) {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    (text[start..end].chars().count() == n).then_some(end)
+}
+
+/// The title written right before `pos`, as the jieba token that ends there when it ends with a
+/// title (区委书记), else the bare title (书记).
+fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> {
+    let before = &text[..pos];
+    let title = TITLES
+        .iter()
+        .chain(["领导"].iter())
+        .filter(|t| before.ends_with(*t))
+        .max_by_key(|t| t.len())?;
+    let token = tokens
+        .iter()
+        .find(|t| t.end == pos && t.word.ends_with(title) && t.word.chars().count() <= 8);
+    Some(token.map_or_else(|| title.to_string(), |t| t.word.to_string()))
+}
+
+fn speech_after(text: &str, end: usize) -> bool {
+    let after = &text[end..];
+    SPEECH_VERBS.iter().any(|v| after.starts_with(v))
+}
+
+fn is_boundary(tokens: &[Token<'_>], pos: usize, text: &str) -> bool {
+    pos == text.len()
+        || tokens.iter().any(|t| t.start == pos)
+        || text[pos..].chars().next().is_some_and(|c| !is_cjk(c))
+}
+
+/// Whether the name at `start..end` is an address form or nickname (小钟, 陈伯, 李女士).
+fn is_nickname(text: &str, start: usize, surname_end: usize) -> bool {
+    let before = &text[..start];
+    NICKNAME_PREFIXES.iter().any(|p| before.ends_with(p))
+        || NICKNAME_SUFFIXES
+            .iter()
+            .any(|s| text[surname_end..].starts_with(s))
+}
+
+/// Finds context-confirmed person names in one sentence.
+pub(super) fn find(
+    recogniser: &Recogniser,
+    text: &str,
+    tokens: &[Token<'_>],
+    out: &mut Vec<Candidate>,
+) {
+    let lexicon = recogniser.lexicon();
+    let mut last_person_end: Option<usize> = None;
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(c) = text[pos..].chars().next() else { break };
+        let step = c.len_utf8();
+        let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else {
+            pos += step;
+            continue;
+        };
+        let surname_end = pos + surname.len();
+        let surname_chars = surname.chars().count();
+        if is_nickname(text, pos, surname_end) {
+            pos += step;
+            continue;
+        }
+        let long = advance_cjk(text, pos, surname_chars + 2);
+        let short = advance_cjk(text, pos, surname_chars + 1);
+        let title = title_before(text, pos, tokens);
+        let enumerated = text[..pos].ends_with('、') && last_person_end == Some(pos - '、'.len_utf8());
+        // Choose the name's length: a speech verb decides; else token boundaries do.
+        let end = if let Some(end) = short.filter(|&e| speech_after(text, e)) {
+            Some(end)
+        } else if let Some(end) = long.filter(|&e| speech_after(text, e)) {
+            Some(end)
+        } else {
+            let long_ok = long.filter(|&e| {
+                is_boundary(tokens, e, text)
+                    && !text[..e]
+                        .chars()
+                        .last()
+                        .is_some_and(|c| NAME_FOLLOWERS.contains(c))
+            });
+            long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
+        };
+        let Some(end) = end else {
+            pos += step;
+            continue;
+        };
+        let name = &text[pos..end];
+        let confirmed_by_context = title.is_some() || enumerated || speech_after(text, end);
+        let hmm_name = name.chars().count() == surname_chars + 2
+            && rank < 120
+            && tokens
+                .iter()
+                .any(|t| t.start == pos && t.end == end && t.tag.starts_with("nr"))
+            && !recogniser.is_common_word(name);
+        let common = recogniser.is_common_word(name)
+            || (name.chars().count() == 2 && recogniser.is_common_word(&text[pos..end]))
+            || lexicon.non_entities.contains(name);
+        let starts_word = tokens
+            .iter()
+            .any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
+        if (confirmed_by_context && !common && !starts_word) || hmm_name {
+            out.push(Candidate {
+                start: pos,
+                end,
+                kind: EntityKind::Person,
+                role: title.filter(|t| t != "领导"),
+                priority: CONFIRMED,
+            });
+            last_person_end = Some(end);
+            pos = end;
+        } else {
+            pos += step;
+        }
+    }
+}
+
+/// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.
+pub(super) fn byline(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    let lexicon = recogniser.lexicon();
+    let inner_start = text.find(['(', '（']).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let mut role = String::from("记者");
+    let mut offset = inner_start;
+    for piece in text[inner_start..].split([' ', '\u{3000}', ')', '）', '□', '■', '、', ',', '，']) {
+        let piece_start = offset;
+        offset += piece.len() + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        let (label, name, name_start) = match piece.rfind(['/', '／']) {
+            Some(slash) => {
+                let after = slash + piece[slash..].chars().next().map_or(1, char::len_utf8);
+                (&piece[..slash], &piece[after..], piece_start + after)
+            }
+            None => ("", piece, piece_start),
+        };
+        for marker in ["记者", "通讯员", "摄影", "实习生"] {
+            if label.ends_with(marker) || name.ends_with(marker) {
+                role = marker.to_string();
+            }
+        }
+        let count = name.chars().count();
+        if (2..=4).contains(&count)
+            && name.chars().all(is_cjk)
+            && lexicon.surname_at(name).is_some()
+            && !["记者", "通讯员", "摄影", "文", "图"].iter().any(|m| name.ends_with(m))
+            && !lexicon.non_entities.contains(name)
+        {
+            let start = name_start;
+            let end = start + name.len();
+            if text.get(start..end) == Some(name) {
+                out.push(Candidate {
+                    start,
+                    end,
+                    kind: EntityKind::Person,
+                    role: Some(role.clone()),
+                    priority: CONFIRMED,
+                });
+            }
+        }
+    }
+}
+
+/// Adds the other occurrences of names confirmed elsewhere on the page.
+pub(super) fn propagate(
+    recogniser: &Recogniser,
+    article: &Article,
+    names: &[String],
+    mentions: &mut Vec<Mention>,
+) {
+    if names.is_empty() {
+        return;
+    }
+    for (index, sentence) in article.sentences.iter().enumerate() {
+        if sentence.byline {
+            continue;
+        }
+        let text = &article.text[sentence.start..sentence.end];
+        for name in names {
+            for (at, _) in text.match_indices(name.as_str()) {
+                let start = sentence.start + at;
+                let end = start + name.len();
+                let surname_end = recogniser
+                    .lexicon()
+                    .surname_at(name)
+                    .map_or(at + name.len(), |(s, _)| at + s.len());
+                if is_nickname(text, at, surname_end) {
+                    continue;
+                }
+                // A longer name that starts with this one (王达 in 王达强) is not a mention of it.
+                let next_is_given = text[at + name.len()..].chars().next().is_some_and(|c| {
+                    is_cjk(c) && !NAME_FOLLOWERS.contains(c) && name.chars().count() == 2
+                });
+                if next_is_given {
+                    continue;
+                }
+                if mentions
+                    .iter()
+                    .any(|m| m.sentence == index && m.start < end && start < m.end)
+                {
+                    continue;
+                }
+                mentions.push(Mention {
+                    sentence: index,
+                    start,
+                    end,
+                    kind: EntityKind::Person,
+                    surface: name.clone(),
+                    role: None,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! Resolution: surfaces become entities (DESIGN.md §2).
+//!
+//! - `以下简称“华电江门公司”` makes the short name an alias of the organization before it;
+//! - bare district-level names (`区委`, `区信访局`, `团区委`) are qualified by the page's district
+//!   (the district the page names most), so the 蓬江 and 江海 pages never share `区委`; without a
+//!   district they are dropped rather than merged;
+//! - short forms become their place (`江海` → `江海区` when the page or the gazetteer has it) and an
+//!   organization's abbreviation becomes the full name written in the same article (`芯联电`);
+//! - typed relations: `located_in` for organizations named after a place and for places written
+//!   one inside the other (`外海街道东升村`), `holds_role_in` for a title written between an
+//!   organization and a person (`石冲社区党委书记吴卓锦`, `区委书记袁加伟`).
+
+use crate::ingest::Article;
+use crate::recognise::{EntityKind, Lexicon, Mention};
+use std::collections::{BTreeSet, HashMap};
+
+/// Kinds of edge between two entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// Mentioned in the same sentence (undirected; weight = sentences).
+    CoOccurs,
+    /// A person holds a title in an organization or place (person → organization).
+    HoldsRoleIn,
+    /// An organization or place lies within a place (inner → outer).
+    LocatedIn,
+}
+
+impl RelationKind {
+    /// All kinds.
+    pub const ALL: [RelationKind; 3] = [RelationKind::CoOccurs, RelationKind::HoldsRoleIn, RelationKind::LocatedIn];
+
+    /// The snake_case name used in the database and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::CoOccurs => "co_occurs",
+            RelationKind::HoldsRoleIn => "holds_role_in",
+            RelationKind::LocatedIn => "located_in",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether the edge has a direction (source → target).
+    pub fn is_directed(self) -> bool {
+        self != RelationKind::CoOccurs
+    }
+}
+
+/// An entity as resolved on one page; the store merges equal (kind, name) across pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageEntity {
+    /// What it is.
+    pub kind: EntityKind,
+    /// Canonical name (`江海区委`, `华电福新江门能源有限公司`).
+    pub name: String,
+    /// Other surfaces written for it on this page (`区委`, `华电江门公司`).
+    pub aliases: BTreeSet<String>,
+    /// Titles written before it (people only).
+    pub roles: BTreeSet<String>,
+}
+
+/// A mention pointing at its entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedMention {
+    /// Index of the article in the page.
+    pub article: usize,
+    /// Index of the sentence in the article.
+    pub sentence: usize,
+    /// Byte range in the article text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// The text as written.
+    pub surface: String,
+    /// Index into [`ResolvedPage::entities`].
+    pub entity: usize,
+}
+
+/// One piece of evidence for an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Relation {
+    /// The kind of edge.
+    pub kind: RelationKind,
+    /// Index of the source entity (for co_occurs, the smaller index).
+    pub from: usize,
+    /// Index of the target entity.
+    pub to: usize,
+    /// The article of the evidence sentence.
+    pub article: usize,
+    /// The evidence sentence.
+    pub sentence: usize,
+}
+
+/// Everything one page contributes to the graph.
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedPage {
+    /// Entities, in first-mention order.
+    pub entities: Vec<PageEntity>,
+    /// Mentions, by article and position.
+    pub mentions: Vec<ResolvedMention>,
+    /// Edge evidence, sorted and de-duplicated.
+    pub relations: Vec<Relation>,
+    /// The district used to qualify bare names, if the page has one.
+    pub district: Option<String>,
+}
+
+/// Organization names that are a district body when written without the district.
+const DISTRICT_PREFIX: &str = "区";
+
+/// Resolves one page's mentions into entities and relations.
+pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &Lexicon) -> ResolvedPage {
+    let district = page_district(articles, mentions, lexicon);
+    let mut builder = Builder { page: ResolvedPage { district: district.clone(), ..Default::default() }, index: HashMap::new() };
+
+    for (a, (article, article_mentions)) in articles.iter().zip(mentions).enumerate() {
+        let mut article_mentions = article_mentions.clone();
+        let aliases = abbreviation_aliases(article, &article_mentions);
+        add_alias_mentions(article, &aliases, &mut article_mentions);
+        let org_names: Vec<String> = article_mentions
+            .iter()
+            .filter(|m| m.kind == EntityKind::Organization && m.surface.chars().count() >= 6)
+            .map(|m| m.surface.clone())
+            .collect();
+        let page_places: BTreeSet<&str> = mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
+
+        let mut resolved_here: Vec<(usize, &Mention)> = Vec::new();
+        for mention in &article_mentions {
+            let Some(name) = canonical(mention, district.as_deref(), &aliases, &org_names, &page_places, lexicon) else {
+                continue;
+            };
+            let entity = builder.entity(mention.kind, &name);
+            if mention.surface != name {
+                builder.page.entities[entity].aliases.insert(mention.surface.clone());
+            }
+            if let Some(role) = &mention.role {
+                builder.page.entities[entity].roles.insert(role.clone());
+            }
+            builder.page.mentions.push(ResolvedMention {
+                article: a,
+                sentence: mention.sentence,
+                start: mention.start,
+                end: mention.end,
+                surface: mention.surface.clone(),
+                entity,
+            });
+            resolved_here.push((entity, mention));
+        }
+        builder.nested_places(a, article, &resolved_here, lexicon, district.as_deref());
+        builder.roles(a, article, &resolved_here, district.as_deref());
+    }
+    builder.co_occurrences();
+    let mut page = builder.page;
+    page.mentions.sort_by_key(|m| (m.article, m.start, m.end));
+    page.mentions.dedup_by_key(|m| (m.article, m.start, m.end, m.entity));
+    page.relations.sort();
+    page.relations.dedup();
+    page
+}
+
+struct Builder {
+    page: ResolvedPage,
+    index: HashMap<(EntityKind, String), usize>,
+}
+
+impl Builder {
+    fn entity(&mut self, kind: EntityKind, name: &str) -> usize {
+        if let Some(&i) = self.index.get(&(kind, name.to_string())) {
+            return i;
+        }
+        let i = self.page.entities.len();
+        self.page.entities.push(PageEntity { kind, name: name.to_string(), aliases: BTreeSet::new(), roles: BTreeSet::new() });
+        self.index.insert((kind, name.to_string()), i);
+        i
+    }
+
+    fn relate(&mut self, kind: RelationKind, from: usize, to: usize, article: usize, sentence: usize) {
+        if from == to {
+            return;
+        }
+        let (from, to) = if kind.is_directed() { (from, to) } else { (from.min(to), from.max(to)) };
+        self.page.relations.push(Relation { kind, from, to, article, sentence });
+    }
+
+    /// `located_in`: places inside organization and place names, qualified district bodies, and
+    /// places written one after the other (外海街道东升村).
+    fn nested_places(&mut self, a: usize, article: &Article, here: &[(usize, &Mention)], lexicon: &Lexicon, district: Option<&str>) {
+        let known_places: Vec<String> = self.page.entities.iter().filter(|e| e.kind == EntityKind::Place).map(|e| e.name.clone()).collect();
+        for &(entity, mention) in here {
+            let name = self.page.entities[entity].name.clone();
+            let kind = self.page.entities[entity].kind;
+            if kind == EntityKind::Person {
+                continue;
+            }
+            // The longest known place the name starts with (江海区委 → 江海区).
+            let container = known_places
+                .iter()
+                .chain(lexicon.places.iter())
+                .filter(|p| name.starts_with(p.as_str()) && name.len() > p.len())
+                .max_by_key(|p| p.len())
+                .cloned();
+            if let Some(place) = container {
+                let outer = self.entity(EntityKind::Place, &place);
+                self.relate(RelationKind::LocatedIn, entity, outer, a, mention.sentence);
+                // The place is written inside the name: it is a mention too.
+                if mention.surface.starts_with(place.as_str()) {
+                    self.page.mentions.push(ResolvedMention {
+                        article: a,
+                        sentence: mention.sentence,
+                        start: mention.start,
+                        end: mention.start + place.len(),
+                        surface: place.clone(),
+                        entity: outer,
+                    });
+                }
+            } else if mention.surface.starts_with(DISTRICT_PREFIX) || mention.surface.starts_with("团区") {
+                if let Some(district) = district {
+                    let outer = self.entity(EntityKind::Place, district);
+                    self.relate(RelationKind::LocatedIn, entity, outer, a, mention.sentence);
+                }
+            }
+        }
+        // Adjacent places: the first contains the second.
+        for pair in here.windows(2) {
+            let (outer, first) = pair[0];
+            let (inner, second) = pair[1];
+            if first.end == second.start
+                && first.sentence == second.sentence
+                && self.page.entities[outer].kind == EntityKind::Place
+                && matches!(self.page.entities[inner].kind, EntityKind::Place | EntityKind::Organization)
+            {
+                self.relate(RelationKind::LocatedIn, inner, outer, a, first.sentence);
+            }
+        }
+        let _ = article;
+    }
+
+    /// `holds_role_in`: `ORG 党委书记、董事长 PERSON` and `区委书记 PERSON`.
+    fn roles(&mut self, a: usize, article: &Article, here: &[(usize, &Mention)], district: Option<&str>) {
+        for (i, &(person, mention)) in here.iter().enumerate() {
+            if self.page.entities[person].kind != EntityKind::Person || mention.role.is_none() {
+                continue;
+            }
+            let role = mention.role.clone().unwrap_or_default();
+            // An organization or place right before the title chain.
+            let before = here[..i].iter().rev().find(|(_, m)| m.sentence == mention.sentence && m.end <= mention.start);
+            if let Some(&(org, org_mention)) = before {
+                let gap = &article.text[org_mention.end..mention.start];
+                let gap_ok = gap.chars().count() <= 16 && gap.chars().all(|c| c == '、' || is_cjk(c)) && !gap.is_empty();
+                if gap_ok && matches!(self.page.entities[org].kind, EntityKind::Organization | EntityKind::Place) {
+                    self.relate(RelationKind::HoldsRoleIn, person, org, a, mention.sentence);
+                    continue;
+                }
+            }
+            // A title that names its body: 区委书记 → the district's 区委.
+            for body in ["区委", "区政府", "区人大", "区政协", "区纪委"] {
+                if role.starts_with(body) && role.len() > body.len() {
+                    if let Some(district) = district {
+                        let name = format!("{district}{}", &body[DISTRICT_PREFIX.len()..]);
+                        let org = self.entity(EntityKind::Organization, &name);
+                        self.relate(RelationKind::HoldsRoleIn, person, org, a, mention.sentence);
+                        // `区委` is written inside the title: it is a mention of the body.
+                        let title_start = mention.start.checked_sub(role.len());
+                        if let Some(start) = title_start.filter(|&s| article.text.get(s..mention.start) == Some(role.as_str())) {
+                            self.page.mentions.push(ResolvedMention {
+                                article: a,
+                                sentence: mention.sentence,
+                                start,
+                                end: start + body.len(),
+                                surface: body.to_string(),
+                                entity: org,
+                            });
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// `co_occurs`: every pair of distinct entities mentioned in one sentence.
+    fn co_occurrences(&mut self) {
+        let mut by_sentence: HashMap<(usize, usize), BTreeSet<usize>> = HashMap::new();
+        for mention in &self.page.mentions {
+            by_sentence.entry((mention.article, mention.sentence)).or_default().insert(mention.entity);
+        }
+        let mut keys: Vec<_> = by_sentence.keys().copied().collect();
+        keys.sort();
+        for key in keys {
+            let entities: Vec<usize> = by_sentence[&key].iter().copied().collect();
+            for (i, &x) in entities.iter().enumerate() {
+                for &y in &entities[i + 1..] {
+                    self.relate(RelationKind::CoOccurs, x, y, key.0, key.1);
+                }
+            }
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// The district a page is about: the `XX区` whose short form the page writes most often.
+fn page_district(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &Lexicon) -> Option<String> {
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    for mention in mentions.iter().flatten() {
+        if mention.kind != EntityKind::Place {
+            continue;
+        }
+        let full = if mention.surface.ends_with('区') {
+            mention.surface.clone()
+        } else if let Some(full) = lexicon.place_short_forms.get(&mention.surface).filter(|f| f.ends_with('区')) {
+            full.clone()
+        } else {
+            continue;
+        };
+        if full.chars().count() >= 3 && !full.ends_with("自治区") {
+            candidates.insert(full);
+        }
+    }
+    let mut best: Option<(usize, String)> = None;
+    for candidate in candidates {
+        let short = &candidate[..candidate.len() - DISTRICT_PREFIX.len()];
+        let count: usize = articles.iter().map(|a| a.text.matches(short).count()).sum();
+        match &best {
+            Some((n, _)) if *n >= count => {}
+            _ => best = Some((count, candidate)),
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+/// `(以下简称“华电江门公司”)` after an organization: short name → full name.
+fn abbreviation_aliases(article: &Article, mentions: &[Mention]) -> HashMap<String, (String, EntityKind)> {
+    let mut aliases = HashMap::new();
+    for marker in ["以下简称", "下称", "简称"] {
+        for (at, _) in article.text.match_indices(marker) {
+            let after = &article.text[at + marker.len()..];
+            let after = after.trim_start_matches(['“', '"', '「', '‘', ':', '：']);
+            let Some(end) = after.find(['”', '"', '」', '’', ')', '）', ',', '，']) else { continue };
+            let alias = after[..end].trim();
+            if alias.is_empty() || alias.chars().count() > 12 {
+                continue;
+            }
+            // The mention ending right before the opening bracket.
+            let open = article.text[..at].trim_end_matches(['(', '（', ',', '，']).len();
+            if let Some(full) = mentions.iter().find(|m| m.end == open && m.kind != EntityKind::Person) {
+                aliases.entry(alias.to_string()).or_insert((full.surface.clone(), full.kind));
+            }
+        }
+    }
+    aliases
+}
+
+/// Adds mentions for every occurrence of an alias the recogniser missed.
+fn add_alias_mentions(article: &Article, aliases: &HashMap<String, (String, EntityKind)>, mentions: &mut Vec<Mention>) {
+    for (alias, (_, kind)) in aliases {
+        for (index, sentence) in article.sentences.iter().enumerate() {
+            let text = &article.text[sentence.start..sentence.end];
+            for (at, _) in text.match_indices(alias.as_str()) {
+                let start = sentence.start + at;
+                let end = start + alias.len();
+                if let Some(existing) = mentions.iter_mut().find(|m| m.start < end && start < m.end) {
+                    if existing.start >= start && existing.end <= end {
+                        existing.start = start;
+                        existing.end = end;
+                        existing.kind = *kind;
+                        existing.surface = alias.clone();
+                    }
+                    continue;
+                }
+                mentions.push(Mention { sentence: index, start, end, kind: *kind, surface: alias.clone(), role: None });
+            }
+        }
+    }
+    mentions.sort_by_key(|m| (m.start, m.end));
+}
+
+/// The canonical name of a mention, or `None` when it cannot be resolved safely.
+fn canonical(
+    mention: &Mention,
+    district: Option<&str>,
+    aliases: &HashMap<String, (String, EntityKind)>,
+    org_names: &[String],
+    page_places: &BTreeSet<&str>,
+    lexicon: &Lexicon,
+) -> Option<String> {
+    let surface = mention.surface.as_str();
+    if let Some((full, _)) = aliases.get(surface) {
+        return Some(full.clone());
+    }
+    let name = match mention.kind {
+        EntityKind::Organization => {
+            if let Some(rest) = surface.strip_prefix("团区") {
+                format!("团{}{rest}", district?)
+            } else if let Some(rest) = surface.strip_prefix(DISTRICT_PREFIX) {
+                format!("{}{rest}", district?)
+            } else if let Some(full) = org_names.iter().filter(|n| n.len() > surface.len() && n.contains(surface)).min_by_key(|n| n.len()) {
+                full.clone()
+            } else {
+                surface.to_string()
+            }
+        }
+        EntityKind::Place => {
+            let page_full = ["区", "市", "县", "镇", "街道"]
+                .iter()
+                .map(|suffix| format!("{surface}{suffix}"))
+                .find(|full| page_places.contains(full.as_str()));
+            match page_full {
+                Some(full) => full,
+                None => lexicon.place_short_forms.get(surface).cloned().unwrap_or_else(|| surface.to_string()),
+            }
+        }
+        EntityKind::Person | EntityKind::Project => surface.to_string(),
+    };
+    (!lexicon.non_entities.contains(&name)).then_some(name)
+}

@@ -1,0 +1,205 @@
+//! Storage: one SQLite file (WAL, foreign keys, FTS5 trigram index over articles), schema
+//! version in `PRAGMA user_version`, a Guanxi marker in `PRAGMA application_id`.
+//! This is the only module that writes SQL.
+//!
+//! Each source file is written in one transaction: a crash leaves every file fully in or not in.
+//! Entity mention counts and edge weights are maintained incrementally (a file's rows are all new,
+//! so its contribution is exact) and subtracted when a changed file replaces its old rows.
+
+mod read;
+mod write;
+
+pub use read::{ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow};
+pub use write::StoredFile;
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `PRAGMA application_id` of a Guanxi database ("GxI1").
+pub const APPLICATION_ID: i32 = 0x4778_4931;
+
+/// Ordered schema migrations; index + 1 is the schema version they produce.
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// How long a reader or writer waits for a lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open Guanxi database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) a database for reading and writing, migrating an older schema.
+    /// A file that is not a Guanxi database, or is newer than this build, is refused untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        let exists = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        if exists {
+            inspect(path)?;
+        }
+        let conn = Connection::open(path).map_err(|source| Error::ForeignDatabase {
+            path: path.to_path_buf(),
+            reason: source.to_string(),
+        })?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure(true)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing database for reading only (the app and the read commands use this while
+    /// an ingest may be writing).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database (run `guanxi ingest` first)"),
+            });
+        }
+        let version = inspect(path)?;
+        if version < SCHEMA_VERSION {
+            // An older file: open it writable once to migrate, then read.
+            drop(Store::open(path)?);
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(Error::sql(format!("opening {}", path.display())))?;
+        let store = Store { conn, path: path.to_path_buf() };
+        store.configure(false)?;
+        Ok(store)
+    }
+
+    /// A fresh in-memory database (tests).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(Error::sql("opening an in-memory database"))?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.configure(true)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self, writable: bool) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(Error::sql("setting the busy timeout"))?;
+        self.conn.pragma_update(None, "foreign_keys", "ON").map_err(Error::sql("enabling foreign keys"))?;
+        if writable {
+            // In-memory databases answer "memory"; files switch to WAL once and keep it.
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(Error::sql("enabling WAL"))?;
+            self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(Error::sql("setting synchronous"))?;
+        }
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(Error::sql("reading the schema version"))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::NewerDatabase { path: self.path.clone(), found: version, supported: SCHEMA_VERSION });
+        }
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self.conn.transaction().map_err(Error::sql("starting a migration"))?;
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(migration).map_err(Error::sql(format!("migrating to schema version {}", index + 1)))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(Error::sql("writing the schema version"))?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(Error::sql("writing the application id"))?;
+        tx.commit().map_err(Error::sql("committing a migration"))?;
+        Ok(())
+    }
+}
+
+/// Checks an existing file without modifying it; returns its schema version.
+fn inspect(path: &Path) -> Result<u32> {
+    let foreign = |reason: String| Error::ForeignDatabase { path: path.to_path_buf(), reason };
+    let mut header = [0u8; 16];
+    {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).map_err(Error::io(path))?;
+        let read = file.read(&mut header).map_err(Error::io(path))?;
+        if read < 16 || &header != b"SQLite format 3\0" {
+            return Err(foreign("not an SQLite file".to_string()));
+        }
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| foreign(e.to_string()))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| foreign(e.to_string()))?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(|e| foreign(format!("unreadable: {e}")))?;
+    let version: u32 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| foreign(format!("unreadable: {e}")))?;
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| foreign(format!("unreadable: {e}")))?;
+    if application_id != APPLICATION_ID {
+        if application_id == 0 && tables.is_empty() {
+            return Ok(0);
+        }
+        let shown: Vec<&str> = tables.iter().take(5).map(String::as_str).collect();
+        return Err(foreign(format!("an SQLite database of another program (tables: {})", shown.join(", "))));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerDatabase { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
+    }
+    Ok(version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_and_mark_the_file() -> Result<()> {
+        let store = Store::open_in_memory()?;
+        let id: i32 = store.conn.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+        assert_eq!(id, APPLICATION_ID);
+        Ok(())
+    }
+
+    #[test]
+    fn foreign_and_newer_databases_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let foreign = dir.path().join("other.db");
+        {
+            let conn = Connection::open(&foreign).unwrap();
+            conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY);").unwrap();
+        }
+        let before = std::fs::read(&foreign).unwrap();
+        let error = Store::open(&foreign).unwrap_err().to_string();
+        assert!(error.contains("not a Guanxi database") && error.contains("customers"), "{error}");
+        assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+        let newer = dir.path().join("newer.db");
+        {
+            let conn = Connection::open(&newer).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+            conn.execute_batch("CREATE TABLE future (x);").unwrap();
+        }
+        let before = std::fs::read(&newer).unwrap();
+        assert!(matches!(Store::open(&newer), Err(Error::NewerDatabase { found: 99, .. })));
+        assert_eq!(std::fs::read(&newer).unwrap(), before);
+
+        let text = dir.path().join("notes.db");
+        std::fs::write(&text, "just some notes, not a database at all").unwrap();
+        assert!(Store::open(&text).unwrap_err().to_string().contains("not an SQLite file"));
+    }
+}

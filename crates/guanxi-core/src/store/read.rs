@@ -1,0 +1,431 @@
+//! Reading: the rows the query layer assembles into answers.
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::recognise::EntityKind;
+use crate::resolve::RelationKind;
+use rusqlite::{params, OptionalExtension, Row};
+
+/// An entity as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRow {
+    /// Row id.
+    pub id: i64,
+    /// Kind.
+    pub kind: EntityKind,
+    /// Canonical name.
+    pub name: String,
+    /// Tone-less pinyin, space separated.
+    pub pinyin: String,
+    /// Pinyin initials.
+    pub initials: String,
+    /// Number of mentions.
+    pub mentions: i64,
+    /// Number of articles it is mentioned in.
+    pub articles: i64,
+}
+
+/// An edge as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeRow {
+    /// Row id.
+    pub id: i64,
+    /// Source entity (the smaller id for co_occurs).
+    pub source: i64,
+    /// Target entity.
+    pub target: i64,
+    /// Kind.
+    pub kind: RelationKind,
+    /// Number of evidence sentences.
+    pub weight: i64,
+}
+
+/// An article as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleRow {
+    /// Row id.
+    pub id: i64,
+    /// Source file path.
+    pub source: String,
+    /// Position in its file.
+    pub ordinal: i64,
+    /// Headline.
+    pub title: String,
+    /// Byline, if any.
+    pub byline: Option<String>,
+    /// Full text.
+    pub body: String,
+}
+
+/// A mention as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionRow {
+    /// Entity id.
+    pub entity_id: i64,
+    /// Entity kind.
+    pub kind: EntityKind,
+    /// Sentence id.
+    pub sentence_id: i64,
+    /// Byte range in the article body.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+}
+
+/// One evidence sentence of an edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    /// Sentence id.
+    pub sentence_id: i64,
+    /// Article id.
+    pub article_id: i64,
+    /// Byte range of the sentence in the article body.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// Kind of the edge this sentence supports.
+    pub kind: RelationKind,
+}
+
+/// A source file as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRow {
+    /// Path as given at ingest.
+    pub path: String,
+    /// `stored` or `skipped`.
+    pub status: String,
+    /// Detected encoding.
+    pub encoding: Option<String>,
+    /// Why it was skipped.
+    pub error: Option<String>,
+}
+
+/// Counts for `guanxi stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatsRow {
+    /// Files stored.
+    pub files: i64,
+    /// Files skipped (recorded with their reason).
+    pub skipped: i64,
+    /// Articles.
+    pub articles: i64,
+    /// Sentences.
+    pub sentences: i64,
+    /// Mentions.
+    pub mentions: i64,
+    /// Entities per kind.
+    pub entities: Vec<(EntityKind, i64)>,
+    /// Edges per kind.
+    pub edges: Vec<(RelationKind, i64)>,
+}
+
+const ENTITY_COLUMNS: &str = "e.id, e.kind, e.name, e.pinyin, e.initials, e.mentions, e.articles";
+
+fn entity_row(row: &Row<'_>) -> rusqlite::Result<EntityRow> {
+    let kind: String = row.get(1)?;
+    Ok(EntityRow {
+        id: row.get(0)?,
+        kind: EntityKind::parse(&kind).unwrap_or(EntityKind::Organization),
+        name: row.get(2)?,
+        pinyin: row.get(3)?,
+        initials: row.get(4)?,
+        mentions: row.get(5)?,
+        articles: row.get(6)?,
+    })
+}
+
+fn edge_row(row: &Row<'_>) -> rusqlite::Result<EdgeRow> {
+    let kind: String = row.get(3)?;
+    Ok(EdgeRow {
+        id: row.get(0)?,
+        source: row.get(1)?,
+        target: row.get(2)?,
+        kind: RelationKind::parse(&kind).unwrap_or(RelationKind::CoOccurs),
+        weight: row.get(4)?,
+    })
+}
+
+impl Store {
+    fn entities_where(&self, clause: &str, params: impl rusqlite::Params, context: &str) -> Result<Vec<EntityRow>> {
+        let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities e {clause}");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(Error::sql(context))?;
+        let rows = statement.query_map(params, entity_row).map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// One entity by id.
+    pub fn entity(&self, id: i64) -> Result<Option<EntityRow>> {
+        Ok(self.entities_where("WHERE e.id = ?1", [id], "reading an entity")?.into_iter().next())
+    }
+
+    /// Entities whose name or alias is exactly `name`, most mentioned first.
+    pub fn entities_named(&self, name: &str) -> Result<Vec<EntityRow>> {
+        self.entities_where(
+            "WHERE e.name = ?1 OR e.id IN (SELECT entity_id FROM aliases WHERE alias = ?1)
+             ORDER BY e.name = ?1 DESC, e.mentions DESC, e.id",
+            [name],
+            "finding an entity by name",
+        )
+    }
+
+    /// Entities whose name or an alias contains `text`, most mentioned first.
+    pub fn entities_containing(&self, text: &str, limit: usize) -> Result<Vec<EntityRow>> {
+        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        self.entities_where(
+            "WHERE e.name LIKE ?1 ESCAPE '\\'
+                OR e.id IN (SELECT entity_id FROM aliases WHERE alias LIKE ?1 ESCAPE '\\')
+             ORDER BY e.mentions DESC, e.id LIMIT ?2",
+            params![pattern, limit as i64],
+            "searching names",
+        )
+    }
+
+    /// Entities with a pinyin key starting with `prefix`, with the shortest matching key.
+    pub fn entities_by_key_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<(EntityRow, String)>> {
+        let context = "searching pinyin";
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS}, min(k.key) FROM entity_keys k JOIN entities e ON e.id = k.entity_id
+             WHERE k.key >= ?1 AND k.key < ?1 || '{{'
+             GROUP BY e.id ORDER BY min(length(k.key)) , e.mentions DESC, e.id LIMIT ?2"
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map(params![prefix, limit as i64], |row| Ok((entity_row(row)?, row.get::<_, String>(7)?)))
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Distinct aliases of an entity, sorted.
+    pub fn aliases(&self, entity_id: i64) -> Result<Vec<String>> {
+        self.strings("SELECT DISTINCT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias", entity_id, "reading aliases")
+    }
+
+    /// Distinct roles of an entity, sorted.
+    pub fn roles(&self, entity_id: i64) -> Result<Vec<String>> {
+        self.strings("SELECT DISTINCT role FROM roles WHERE entity_id = ?1 ORDER BY role", entity_id, "reading roles")
+    }
+
+    fn strings(&self, sql: &str, id: i64, context: &str) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(sql).map_err(Error::sql(context))?;
+        let rows = statement.query_map([id], |r| r.get(0)).map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Edges touching an entity, heaviest first.
+    pub fn edges_of(&self, entity_id: i64, limit: usize) -> Result<Vec<EdgeRow>> {
+        let context = "reading neighbours";
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, source, target, kind, weight FROM edges WHERE source = ?1
+                 UNION ALL
+                 SELECT id, source, target, kind, weight FROM edges WHERE target = ?1
+                 ORDER BY weight DESC, id LIMIT ?2",
+            )
+            .map_err(Error::sql(context))?;
+        let rows = statement.query_map(params![entity_id, limit as i64], edge_row).map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Every edge (to build the graph in memory).
+    pub fn all_edges(&self) -> Result<Vec<EdgeRow>> {
+        let context = "reading edges";
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, source, target, kind, weight FROM edges ORDER BY id")
+            .map_err(Error::sql(context))?;
+        let rows = statement.query_map([], edge_row).map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Every entity, by id.
+    pub fn all_entities(&self) -> Result<Vec<EntityRow>> {
+        self.entities_where("ORDER BY e.id", [], "reading entities")
+    }
+
+    /// Entities by ids (missing ids are skipped), in id order.
+    pub fn entities_by_ids(&self, ids: &[i64]) -> Result<Vec<EntityRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            out.extend(self.entities_where(&format!("WHERE e.id IN ({list})"), [], "reading entities")?);
+        }
+        out.sort_by_key(|e| e.id);
+        Ok(out)
+    }
+
+    /// Edges among a set of entities.
+    pub fn edges_among(&self, ids: &[i64]) -> Result<Vec<EdgeRow>> {
+        let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let sql = format!("SELECT id, source, target, kind, weight FROM edges WHERE source IN ({list})");
+            let mut statement = self.conn.prepare(&sql).map_err(Error::sql("reading edges"))?;
+            let rows = statement.query_map([], edge_row).map_err(Error::sql("reading edges"))?;
+            for row in rows {
+                let row = row.map_err(Error::sql("reading edges"))?;
+                if set.contains(&row.target) {
+                    out.push(row);
+                }
+            }
+        }
+        out.sort_by_key(|e| e.id);
+        Ok(out)
+    }
+
+    /// Evidence sentences of the edges between two entities (any kind, either direction).
+    pub fn evidence_between(&self, a: i64, b: i64, limit: usize) -> Result<Vec<EvidenceRow>> {
+        let context = "reading evidence";
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT s.id, s.article_id, s.start, s.end, e.kind FROM edges e
+                 JOIN edge_evidence ev ON ev.edge_id = e.id
+                 JOIN sentences s ON s.id = ev.sentence_id
+                 WHERE (e.source = ?1 AND e.target = ?2) OR (e.source = ?2 AND e.target = ?1)
+                 ORDER BY s.article_id, s.ordinal, e.kind LIMIT ?3",
+            )
+            .map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map(params![a, b, limit as i64], |row| {
+                let kind: String = row.get(4)?;
+                Ok(EvidenceRow {
+                    sentence_id: row.get(0)?,
+                    article_id: row.get(1)?,
+                    start: row.get::<_, i64>(2)? as usize,
+                    end: row.get::<_, i64>(3)? as usize,
+                    kind: RelationKind::parse(&kind).unwrap_or(RelationKind::CoOccurs),
+                })
+            })
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// One article.
+    pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
+        self.conn
+            .query_row(
+                "SELECT a.id, s.path, a.ordinal, a.title, a.byline, a.body FROM articles a
+                 JOIN sources s ON s.id = a.source_id WHERE a.id = ?1",
+                [id],
+                |r| {
+                    Ok(ArticleRow {
+                        id: r.get(0)?,
+                        source: r.get(1)?,
+                        ordinal: r.get(2)?,
+                        title: r.get(3)?,
+                        byline: r.get(4)?,
+                        body: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(Error::sql("reading an article"))
+    }
+
+    /// Articles mentioning an entity: (article id, title, source path, mentions in it), most first.
+    pub fn articles_of(&self, entity_id: i64, limit: usize) -> Result<Vec<(i64, String, String, i64)>> {
+        let context = "reading an entity's articles";
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.title, so.path, count(*) FROM mentions m
+                 JOIN sentences s ON s.id = m.sentence_id
+                 JOIN articles a ON a.id = s.article_id
+                 JOIN sources so ON so.id = a.source_id
+                 WHERE m.entity_id = ?1 GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT ?2",
+            )
+            .map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map(params![entity_id, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Mentions in an article, by position.
+    pub fn mentions_in_article(&self, article_id: i64) -> Result<Vec<MentionRow>> {
+        let context = "reading an article's mentions";
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT m.entity_id, e.kind, m.sentence_id, m.start, m.end FROM mentions m
+                 JOIN sentences s ON s.id = m.sentence_id JOIN entities e ON e.id = m.entity_id
+                 WHERE s.article_id = ?1 ORDER BY m.start, m.end DESC",
+            )
+            .map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map([article_id], |r| {
+                let kind: String = r.get(1)?;
+                Ok(MentionRow {
+                    entity_id: r.get(0)?,
+                    kind: EntityKind::parse(&kind).unwrap_or(EntityKind::Organization),
+                    sentence_id: r.get(2)?,
+                    start: r.get::<_, i64>(3)? as usize,
+                    end: r.get::<_, i64>(4)? as usize,
+                })
+            })
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Source files, stored and skipped, by path.
+    pub fn sources(&self) -> Result<Vec<SourceRow>> {
+        let context = "reading sources";
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT path, status, encoding, error FROM sources ORDER BY path")
+            .map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map([], |r| Ok(SourceRow { path: r.get(0)?, status: r.get(1)?, encoding: r.get(2)?, error: r.get(3)? }))
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Article ids whose title or body contains `text` (FTS5 trigram; 3 characters or more).
+    pub fn search_articles(&self, text: &str, limit: usize) -> Result<Vec<i64>> {
+        let context = "searching articles";
+        let quoted = format!("\"{}\"", text.replace('"', "\"\""));
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2")
+            .map_err(Error::sql(context))?;
+        let rows = statement.query_map(params![quoted, limit as i64], |r| r.get(0)).map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Counts of everything.
+    pub fn stats(&self) -> Result<StatsRow> {
+        let count = |sql: &str| -> Result<i64> { self.conn.query_row(sql, [], |r| r.get(0)).map_err(Error::sql("counting")) };
+        let mut stats = StatsRow {
+            files: count("SELECT count(*) FROM sources WHERE status = 'stored'")?,
+            skipped: count("SELECT count(*) FROM sources WHERE status = 'skipped'")?,
+            articles: count("SELECT count(*) FROM articles")?,
+            sentences: count("SELECT count(*) FROM sentences")?,
+            mentions: count("SELECT count(*) FROM mentions")?,
+            ..Default::default()
+        };
+        for kind in EntityKind::ALL {
+            let n = self
+                .conn
+                .query_row("SELECT count(*) FROM entities WHERE kind = ?1", [kind.as_str()], |r| r.get(0))
+                .map_err(Error::sql("counting entities"))?;
+            stats.entities.push((kind, n));
+        }
+        for kind in RelationKind::ALL {
+            let n = self
+                .conn
+                .query_row("SELECT count(*) FROM edges WHERE kind = ?1", [kind.as_str()], |r| r.get(0))
+                .map_err(Error::sql("counting edges"))?;
+            stats.edges.push((kind, n));
+        }
+        Ok(stats)
+    }
+
+    /// Runs `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare("PRAGMA integrity_check").map_err(Error::sql("checking integrity"))?;
+        let rows = statement.query_map([], |r| r.get::<_, String>(0)).map_err(Error::sql("checking integrity"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql("checking integrity"))
+    }
+}

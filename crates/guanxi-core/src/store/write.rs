@@ -1,0 +1,230 @@
+//! Writing: one transaction per source file.
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::ingest::SourceText;
+use crate::pinyin::name_pinyin;
+use crate::resolve::ResolvedPage;
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What one stored file added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Articles written.
+    pub articles: usize,
+    /// Sentences written.
+    pub sentences: usize,
+    /// Mentions written.
+    pub mentions: usize,
+    /// Whether old rows of the same path were replaced.
+    pub replaced: bool,
+}
+
+impl Store {
+    /// The stored state of a path: `(sha256, status)`.
+    pub fn source_state(&self, path: &str) -> Result<Option<(Option<String>, String)>> {
+        self.conn
+            .query_row("SELECT sha256, status FROM sources WHERE path = ?1", [path], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(Error::sql(format!("looking up {path}")))
+    }
+
+    /// Another stored file with these bytes, if any.
+    pub fn path_with_sha(&self, sha256: &str, except: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT path FROM sources WHERE sha256 = ?1 AND status = 'stored' AND path <> ?2 ORDER BY path LIMIT 1",
+                params![sha256, except],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::sql("looking up duplicates"))
+    }
+
+    /// Records that a file was skipped, unless good rows for that path are already stored (a file
+    /// that went bad never costs the user what was stored from it before).
+    pub fn record_skip(&mut self, path: &str, size: u64, reason: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO sources (path, size, status, error) VALUES (?1, ?2, 'skipped', ?3)
+                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, error = excluded.error,
+                     ingested_at = excluded.ingested_at
+                 WHERE sources.status = 'skipped'",
+                params![path, size as i64, reason],
+            )
+            .map_err(Error::sql(format!("recording skipped file {path}")))?;
+        Ok(())
+    }
+
+    /// Stores one file's articles, mentions and relations in one transaction, replacing the rows
+    /// of an earlier version of the same path.
+    pub fn store_page(&mut self, path: &str, source: &SourceText, page: &ResolvedPage) -> Result<StoredFile> {
+        let context = |what: &str| format!("{what} for {path}");
+        let tx = self.conn.transaction().map_err(Error::sql(context("starting a transaction")))?;
+        let old: Option<i64> = tx
+            .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
+            .optional()
+            .map_err(Error::sql(context("looking up the old version")))?;
+        let replaced = match old {
+            Some(id) => {
+                remove_source(&tx, id).map_err(Error::sql(context("removing the old version")))?;
+                true
+            }
+            None => false,
+        };
+        let stored = write_page(&tx, path, source, page).map_err(Error::sql(context("writing")))?;
+        tx.commit().map_err(Error::sql(context("committing")))?;
+        Ok(StoredFile { replaced, ..stored })
+    }
+}
+
+/// Deletes a source and everything that came from it, keeping counts and weights exact.
+pub(super) fn remove_source(tx: &Transaction<'_>, source_id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE entities SET mentions = entities.mentions - x.n, articles = entities.articles - x.a
+         FROM (SELECT m.entity_id AS entity_id, count(*) AS n, count(DISTINCT s.article_id) AS a
+               FROM mentions m JOIN sentences s ON s.id = m.sentence_id
+               JOIN articles ar ON ar.id = s.article_id
+               WHERE ar.source_id = ?1 GROUP BY m.entity_id) AS x
+         WHERE entities.id = x.entity_id",
+        [source_id],
+    )?;
+    tx.execute(
+        "UPDATE edges SET weight = edges.weight - x.n
+         FROM (SELECT e.edge_id AS edge_id, count(*) AS n
+               FROM edge_evidence e JOIN sentences s ON s.id = e.sentence_id
+               JOIN articles ar ON ar.id = s.article_id
+               WHERE ar.source_id = ?1 GROUP BY e.edge_id) AS x
+         WHERE edges.id = x.edge_id",
+        [source_id],
+    )?;
+    tx.execute("DELETE FROM sources WHERE id = ?1", [source_id])?;
+    tx.execute("DELETE FROM edges WHERE weight <= 0", [])?;
+    tx.execute("DELETE FROM entities WHERE mentions <= 0", [])?;
+    Ok(())
+}
+
+fn write_page(tx: &Transaction<'_>, path: &str, source: &SourceText, page: &ResolvedPage) -> rusqlite::Result<StoredFile> {
+    tx.execute(
+        "INSERT INTO sources (path, sha256, encoding, size, status) VALUES (?1, ?2, ?3, ?4, 'stored')",
+        params![path, source.sha256, source.encoding, source.size as i64],
+    )?;
+    let source_id = tx.last_insert_rowid();
+
+    // Entities: insert new ones with their pinyin keys, reuse existing ones. An entity with no
+    // mention on this page (named only through a relation) is not stored: no orphan nodes.
+    let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
+    let mut entity_ids: Vec<Option<i64>> = Vec::with_capacity(page.entities.len());
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(kind, name) DO NOTHING",
+        )?;
+        let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
+        let mut key = tx.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
+        let mut alias = tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
+        let mut role = tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
+        for (index, entity) in page.entities.iter().enumerate() {
+            if !mentioned.contains(&index) {
+                entity_ids.push(None);
+                continue;
+            }
+            let pinyin = name_pinyin(&entity.name, entity.kind);
+            let inserted = insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
+            let id: i64 = select.query_row(params![entity.kind.as_str(), entity.name], |r| r.get(0))?;
+            if inserted > 0 {
+                for k in &pinyin.keys {
+                    key.execute(params![k, id])?;
+                }
+            }
+            for a in &entity.aliases {
+                alias.execute(params![a, id, source_id])?;
+                // Aliases are searchable by pinyin too.
+                for k in name_pinyin(a, entity.kind).keys {
+                    key.execute(params![k, id])?;
+                }
+            }
+            for r in &entity.roles {
+                role.execute(params![id, r, source_id])?;
+            }
+            entity_ids.push(Some(id));
+        }
+    }
+
+    // Articles and sentences.
+    let mut sentence_ids: Vec<Vec<i64>> = Vec::with_capacity(source.articles.len());
+    let mut sentence_count = 0;
+    {
+        let mut article_insert = tx.prepare_cached(
+            "INSERT INTO articles (source_id, ordinal, title, byline, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut sentence_insert = tx.prepare_cached(
+            "INSERT INTO sentences (article_id, ordinal, start, end, byline) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (ordinal, article) in source.articles.iter().enumerate() {
+            article_insert.execute(params![source_id, ordinal as i64, article.title, article.byline, article.text])?;
+            let article_id = tx.last_insert_rowid();
+            let mut ids = Vec::with_capacity(article.sentences.len());
+            for (n, sentence) in article.sentences.iter().enumerate() {
+                sentence_insert.execute(params![article_id, n as i64, sentence.start as i64, sentence.end as i64, sentence.byline])?;
+                ids.push(tx.last_insert_rowid());
+            }
+            sentence_count += ids.len();
+            sentence_ids.push(ids);
+        }
+    }
+
+    // Mentions, with per-entity counts.
+    let mut counts: HashMap<i64, (i64, BTreeSet<usize>)> = HashMap::new();
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO mentions (entity_id, sentence_id, start, end, surface) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for mention in &page.mentions {
+            let Some(entity_id) = entity_ids[mention.entity] else { continue };
+            let sentence_id = sentence_ids[mention.article][mention.sentence];
+            insert.execute(params![entity_id, sentence_id, mention.start as i64, mention.end as i64, mention.surface])?;
+            let entry = counts.entry(entity_id).or_default();
+            entry.0 += 1;
+            entry.1.insert(mention.article);
+        }
+        let mut update = tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
+        for (entity_id, (n, articles)) in &counts {
+            update.execute(params![n, articles.len() as i64, entity_id])?;
+        }
+    }
+
+    // Edges and their evidence.
+    let mut evidence: BTreeMap<(i64, i64, &str), BTreeSet<i64>> = BTreeMap::new();
+    for relation in &page.relations {
+        let (Some(mut from), Some(mut to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
+            continue;
+        };
+        if !relation.kind.is_directed() && from > to {
+            std::mem::swap(&mut from, &mut to);
+        }
+        let sentence = sentence_ids[relation.article][relation.sentence];
+        evidence.entry((from, to, relation.kind.as_str())).or_default().insert(sentence);
+    }
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO edges (source, target, kind, weight) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
+             RETURNING id",
+        )?;
+        let mut insert_evidence = tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
+        for ((from, to, kind), sentences) in &evidence {
+            let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
+            for sentence in sentences {
+                insert_evidence.execute(params![edge_id, sentence])?;
+            }
+        }
+    }
+    Ok(StoredFile {
+        articles: source.articles.len(),
+        sentences: sentence_count,
+        mentions: page.mentions.len(),
+        replaced: false,
+    })
+}
