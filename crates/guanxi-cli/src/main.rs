@@ -262,7 +262,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool, json: bool) -> Result<ExitCode> {
-    let dictionary_path = dictionary.unwrap_or_else(|| db.parent().unwrap_or(Path::new(".")).join(USER_DICTIONARY_FILE));
+    let dictionary_path =
+        dictionary.unwrap_or_else(|| db.parent().unwrap_or(Path::new(".")).join(USER_DICTIONARY_FILE));
     let user = UserDictionary::load(&dictionary_path)?;
     for path in paths {
         if !path.exists() {

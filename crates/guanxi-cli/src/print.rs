@@ -46,7 +46,11 @@ pub fn ingest_summary(out: &mut impl Write, db: &Path, report: &IngestReport, st
             report.skipped.len(),
             if report.cancelled { " (cancelled)" } else { "" }
         )?;
-        writeln!(out, "added {} articles, {} sentences, {} mentions", report.articles, report.sentences, report.mentions)?;
+        writeln!(
+            out,
+            "added {} articles, {} sentences, {} mentions",
+            report.articles, report.sentences, report.mentions
+        )?;
     }
     for skipped in &report.skipped {
         writeln!(out, "skipped {}: {}", skipped.path, skipped.reason)?;
@@ -120,7 +124,16 @@ pub fn show(out: &mut impl Write, details: &[EntityDetail]) -> io::Result<()> {
                 (true, true) => "→",
                 (true, false) => "←",
             };
-            writeln!(out, "    {:>4}  {} {} (#{}, {}) [{}]", n.weight, arrow, n.entity.name, n.entity.id, n.entity.kind.as_str(), n.relation.as_str())?;
+            writeln!(
+                out,
+                "    {:>4}  {} {} (#{}, {}) [{}]",
+                n.weight,
+                arrow,
+                n.entity.name,
+                n.entity.id,
+                n.entity.kind.as_str(),
+                n.relation.as_str()
+            )?;
         }
         if d.more_neighbours > 0 {
             writeln!(out, "    … {} more", d.more_neighbours)?;
@@ -154,7 +167,13 @@ pub fn evidence(out: &mut impl Write, a: &str, b: &str, evidence: &[Evidence]) -
     let colour = io::IsTerminal::is_terminal(&io::stdout());
     writeln!(out, "{} sentences with {a} and {b}:", evidence.len())?;
     for e in evidence {
-        writeln!(out, "《{}》 (article #{}, {})", e.article.title, e.article.id, e.relations.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))?;
+        writeln!(
+            out,
+            "《{}》 (article #{}, {})",
+            e.article.title,
+            e.article.id,
+            e.relations.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+        )?;
         writeln!(out, "  {}", spans_text(&e.spans, colour))?;
     }
     Ok(())

@@ -129,7 +129,11 @@ impl Ingestor {
     }
 
     /// Decodes, splits, recognises and resolves one file's bytes (no store involved).
-    pub fn prepare_bytes(&self, bytes: &[u8], is_html: bool) -> std::result::Result<(SourceText, ResolvedPage), SkipReason> {
+    pub fn prepare_bytes(
+        &self,
+        bytes: &[u8],
+        is_html: bool,
+    ) -> std::result::Result<(SourceText, ResolvedPage), SkipReason> {
         let source = ingest::parse(bytes, is_html)?;
         let mentions = self.recogniser.recognise_page(&source.articles);
         let page = resolve_page(&source.articles, &mentions, self.recogniser.lexicon());
@@ -164,7 +168,11 @@ impl Ingestor {
             let keys: Vec<String> = batch.iter().map(|p| display_path(p)).collect();
             let states: Vec<Option<String>> = keys
                 .iter()
-                .map(|k| store.source_state(k).map(|s| s.and_then(|(sha, status)| (status == "stored").then_some(sha).flatten())))
+                .map(|k| {
+                    store
+                        .source_state(k)
+                        .map(|s| s.and_then(|(sha, status)| (status == "stored").then_some(sha).flatten()))
+                })
                 .collect::<Result<_>>()?;
             let prepared: Vec<Prepared> = batch
                 .par_iter()
@@ -229,7 +237,13 @@ impl Ingestor {
     }
 }
 
-fn skip(store: &mut Store, key: &str, size: u64, reason: &SkipReason, report: &mut IngestReport) -> Result<FileOutcome> {
+fn skip(
+    store: &mut Store,
+    key: &str,
+    size: u64,
+    reason: &SkipReason,
+    report: &mut IngestReport,
+) -> Result<FileOutcome> {
     let reason = reason.to_string();
     store.record_skip(key, size, &reason)?;
     report.skipped.push(SkippedFile { path: key.to_string(), reason: reason.clone() });

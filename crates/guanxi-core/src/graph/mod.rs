@@ -54,9 +54,9 @@ impl KnowledgeGraph {
 
     /// Number of distinct neighbours of an entity.
     pub fn degree(&self, entity: i64) -> usize {
-        self.nodes.get(&entity).map_or(0, |&n| {
-            self.graph.neighbors(n).map(|m| self.graph[m]).collect::<BTreeSet<_>>().len()
-        })
+        self.nodes
+            .get(&entity)
+            .map_or(0, |&n| self.graph.neighbors(n).map(|m| self.graph[m]).collect::<BTreeSet<_>>().len())
     }
 
     /// The chain with the fewest hops from `from` to `to`, preferring heavier edges among equally
@@ -123,7 +123,13 @@ mod tests {
 
     #[test]
     fn paths_prefer_fewer_hops_then_heavier_edges() {
-        let graph = KnowledgeGraph::from_edges(&[edge(1, 1, 2, 1), edge(2, 2, 3, 1), edge(3, 1, 4, 5), edge(4, 4, 3, 5), edge(5, 3, 5, 1)]);
+        let graph = KnowledgeGraph::from_edges(&[
+            edge(1, 1, 2, 1),
+            edge(2, 2, 3, 1),
+            edge(3, 1, 4, 5),
+            edge(4, 4, 3, 5),
+            edge(5, 3, 5, 1),
+        ]);
         assert_eq!(graph.shortest_path(1, 3), Some(vec![1, 4, 3]));
         assert_eq!(graph.shortest_path(1, 5).map(|p| p.len()), Some(4));
         assert_eq!(graph.shortest_path(1, 99), None);

@@ -61,21 +61,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     let decoded = if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let name = if encoding == UTF_8 {
-            "UTF-8 (BOM)".to_string()
-        } else {
-            encoding.name().to_string()
-        };
+        let name = if encoding == UTF_8 { "UTF-8 (BOM)".to_string() } else { encoding.name().to_string() };
         let body = &bytes[bom_len..];
-        let text = if encoding == UTF_8 {
-            utf8(body)?.to_string()
-        } else {
-            strict(encoding, body)?
-        };
-        Decoded {
-            text,
-            encoding: name,
-        }
+        let text = if encoding == UTF_8 { utf8(body)?.to_string() } else { strict(encoding, body)? };
+        Decoded { text, encoding: name }
     } else {
         if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
             return Err(DecodeError::Binary(what));
@@ -84,13 +73,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return Err(DecodeError::Binary("contains NUL bytes"));
         }
         match std::str::from_utf8(bytes) {
-            Ok(text) => Decoded {
-                text: text.to_string(),
-                encoding: "UTF-8".to_string(),
-            },
-            Err(error) if error.error_len().is_none() => {
-                return Err(DecodeError::TruncatedUtf8(error.valid_up_to()))
-            }
+            Ok(text) => Decoded { text: text.to_string(), encoding: "UTF-8".to_string() },
+            Err(error) if error.error_len().is_none() => return Err(DecodeError::TruncatedUtf8(error.valid_up_to())),
             Err(error) => legacy(bytes, error.valid_up_to())?,
         }
     };
@@ -102,10 +86,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(bytes).map_err(|error| match error.error_len() {
         None => DecodeError::TruncatedUtf8(error.valid_up_to()),
-        Some(_) => DecodeError::Undecodable {
-            guess: "UTF-8",
-            offset: error.valid_up_to(),
-        },
+        Some(_) => DecodeError::Undecodable { guess: "UTF-8", offset: error.valid_up_to() },
     })
 }
 
@@ -116,10 +97,7 @@ fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, DecodeErr
         None => {
             let (text, _) = encoding.decode_without_bom_handling(bytes);
             let offset = text.find('\u{FFFD}').unwrap_or(0);
-            Err(DecodeError::Undecodable {
-                guess: encoding.name(),
-                offset,
-            })
+            Err(DecodeError::Undecodable { guess: encoding.name(), offset })
         }
     }
 }
@@ -143,16 +121,10 @@ fn legacy(bytes: &[u8], utf8_error_at: usize) -> Result<Decoded, DecodeError> {
             continue;
         }
         if let Ok(text) = strict(encoding, bytes) {
-            return Ok(Decoded {
-                text,
-                encoding: encoding.name().to_string(),
-            });
+            return Ok(Decoded { text, encoding: encoding.name().to_string() });
         }
     }
-    Err(DecodeError::Undecodable {
-        guess: guess.name(),
-        offset: utf8_error_at,
-    })
+    Err(DecodeError::Undecodable { guess: guess.name(), offset: utf8_error_at })
 }
 
 /// Rejects text that is empty after trimming or is mostly control characters.
@@ -161,10 +133,7 @@ fn check_prose(text: &str) -> Result<(), DecodeError> {
         return Err(DecodeError::WhitespaceOnly);
     }
     let total = text.chars().count();
-    let control = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
+    let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
     if control * 10 > total {
         return Err(DecodeError::ControlCharacters);
     }
@@ -213,10 +182,7 @@ mod tests {
     fn bad_inputs_are_named() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b" \n\t \r\n"), Err(DecodeError::WhitespaceOnly));
-        assert_eq!(
-            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
-            Err(DecodeError::Binary("PNG image"))
-        );
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary("PNG image")));
         assert_eq!(decode(b"abc\0def"), Err(DecodeError::Binary("contains NUL bytes")));
         let bytes = PAGE.as_bytes();
         let truncated = &bytes[..bytes.len() - 2];

@@ -4,15 +4,37 @@
 use scraper::{Html, Node};
 
 /// Elements whose content is never article text.
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "svg", "canvas", "iframe", "object",
-];
+const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "canvas", "iframe", "object"];
 
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "section",
-    "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dd", "dt", "hr",
-    "figcaption", "title",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "hr",
+    "figcaption",
+    "title",
 ];
 
 /// Converts an HTML page to text with one paragraph per block element.

@@ -67,19 +67,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Whether `path` has an extension Guanxi reads (case-insensitive).
 pub fn is_supported(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// Reads a file's bytes, refusing files over the size limit before reading them.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SkipReason> {
     let metadata = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(SkipReason::TooLarge {
-            size: metadata.len(),
-            limit: MAX_FILE_BYTES,
-        });
+        return Err(SkipReason::TooLarge { size: metadata.len(), limit: MAX_FILE_BYTES });
     }
     std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))
 }
@@ -87,21 +82,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SkipReason> {
 /// Decodes bytes and splits them into articles; `is_html` strips markup first.
 pub fn parse(bytes: &[u8], is_html: bool) -> Result<SourceText, SkipReason> {
     let decoded = decode(bytes)?;
-    let text = if is_html {
-        html_to_text(&decoded.text)
-    } else {
-        decoded.text
-    };
+    let text = if is_html { html_to_text(&decoded.text) } else { decoded.text };
     let articles = split_page(&text);
     if articles.is_empty() {
         return Err(SkipReason::NoArticles);
     }
-    Ok(SourceText {
-        sha256: sha256_hex(bytes),
-        encoding: decoded.encoding,
-        size: bytes.len() as u64,
-        articles,
-    })
+    Ok(SourceText { sha256: sha256_hex(bytes), encoding: decoded.encoding, size: bytes.len() as u64, articles })
 }
 
 /// Whether a path names an HTML file.

@@ -78,9 +78,7 @@ fn is_byline_line(paragraph: &str) -> bool {
     let p = paragraph.trim_start_matches(['□', '■']);
     p.chars().count() <= 40
         && !p.contains(['。', ',', '，'])
-        && ["记者", "通讯员", "文/图", "文／图", "图/文", "摄影", "文/", "图/"]
-            .iter()
-            .any(|marker| p.contains(marker))
+        && ["记者", "通讯员", "文/图", "文／图", "图/文", "摄影", "文/", "图/"].iter().any(|marker| p.contains(marker))
 }
 
 /// A paragraph with its line gap before it (number of blank lines).
@@ -97,10 +95,7 @@ fn paragraphs(text: &str) -> Vec<Paragraph<'_>> {
         if line.is_empty() {
             blank += 1;
         } else {
-            out.push(Paragraph {
-                text: line,
-                blank_before: blank,
-            });
+            out.push(Paragraph { text: line, blank_before: blank });
             blank = 0;
         }
     }
@@ -168,21 +163,13 @@ fn build_article(paragraphs: &[String]) -> Article {
         text.push_str(paragraph);
         if index == 0 {
             // The headline is one sentence, whatever punctuation it holds.
-            sentences.push(Sentence {
-                start: offset,
-                end: text.len(),
-                byline: false,
-            });
+            sentences.push(Sentence { start: offset, end: text.len(), byline: false });
             continue;
         }
         if index == 1 {
             if let Some((inner, lead_end)) = lead_byline(paragraph) {
                 byline = Some(inner);
-                sentences.push(Sentence {
-                    start: offset,
-                    end: offset + lead_end,
-                    byline: true,
-                });
+                sentences.push(Sentence { start: offset, end: offset + lead_end, byline: true });
                 split_sentences(paragraph, offset, lead_end, &mut sentences);
                 continue;
             }
@@ -199,22 +186,13 @@ fn build_article(paragraphs: &[String]) -> Article {
                 }
                 None => byline = Some(clean.to_string()),
             }
-            sentences.push(Sentence {
-                start: offset,
-                end: text.len(),
-                byline: true,
-            });
+            sentences.push(Sentence { start: offset, end: text.len(), byline: true });
             continue;
         }
         in_byline_block = false;
         split_sentences(paragraph, offset, 0, &mut sentences);
     }
-    Article {
-        title: paragraphs.first().cloned().unwrap_or_default(),
-        byline,
-        text,
-        sentences,
-    }
+    Article { title: paragraphs.first().cloned().unwrap_or_default(), byline, text, sentences }
 }
 
 /// Splits one paragraph (from byte `from` on) into sentences, offsets shifted by `offset`.
@@ -248,11 +226,7 @@ fn push_trimmed(paragraph: &str, offset: usize, start: usize, end: usize, out: &
         return;
     }
     let s = offset + start + trimmed_start;
-    out.push(Sentence {
-        start: s,
-        end: s + trimmed.len(),
-        byline: false,
-    });
+    out.push(Sentence { start: s, end: s + trimmed.len(), byline: false });
 }
 
 #[cfg(test)]

@@ -144,7 +144,13 @@ fn distinct(neighbours: &[Neighbour]) -> u32 {
 
 /// Neighbours of an entity over edges of at least `min_weight`, to entities of the given kinds
 /// (all when empty), heaviest first, at most `limit`; also returns how many were left out.
-pub fn neighbours(store: &Store, id: u32, limit: usize, min_weight: u32, kinds: &[EntityKind]) -> Result<(Vec<Neighbour>, u32)> {
+pub fn neighbours(
+    store: &Store,
+    id: u32,
+    limit: usize,
+    min_weight: u32,
+    kinds: &[EntityKind],
+) -> Result<(Vec<Neighbour>, u32)> {
     let id = i64::from(id);
     let edges = store.edges_of(id, usize::MAX >> 1)?;
     let others: Vec<i64> = edges.iter().map(|e| if e.source == id { e.target } else { e.source }).collect();
@@ -196,7 +202,11 @@ pub fn evidence_by_id(store: &Store, a: u32, b: u32, limit: usize) -> Result<Vec
     let rows = store.evidence_between(i64::from(a), i64::from(b), limit.saturating_mul(3))?;
     let mut by_sentence: BTreeMap<(i64, i64), (usize, usize, Vec<RelationKind>)> = BTreeMap::new();
     for row in rows {
-        by_sentence.entry((row.article_id, row.sentence_id)).or_insert((row.start, row.end, Vec::new())).2.push(row.kind);
+        by_sentence
+            .entry((row.article_id, row.sentence_id))
+            .or_insert((row.start, row.end, Vec::new()))
+            .2
+            .push(row.kind);
     }
     let focus = [a, b];
     let mut articles: HashMap<i64, (crate::store::ArticleRow, Vec<crate::store::MentionRow>)> = HashMap::new();
@@ -211,7 +221,12 @@ pub fn evidence_by_id(store: &Store, a: u32, b: u32, limit: usize) -> Result<Vec
         relations.dedup();
         let text = article.body.get(start..end).unwrap_or_default().to_string();
         out.push(Evidence {
-            article: ArticleRef { id: id32(article.id), title: article.title.clone(), source: article.source.clone(), mentions: 0 },
+            article: ArticleRef {
+                id: id32(article.id),
+                title: article.title.clone(),
+                source: article.source.clone(),
+                mentions: 0,
+            },
             sentence_id: id32(sentence_id),
             relations,
             spans: cut_spans(&article.body, start, end, mentions, &focus),
@@ -321,7 +336,13 @@ pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest
         .edges_among(&ids)?
         .into_iter()
         .filter(|e| e.weight >= min_weight)
-        .map(|e| GraphEdge { id: id32(e.id), source: id32(e.source), target: id32(e.target), kind: e.kind, weight: count32(e.weight) })
+        .map(|e| GraphEdge {
+            id: id32(e.id),
+            source: id32(e.source),
+            target: id32(e.target),
+            kind: e.kind,
+            weight: count32(e.weight),
+        })
         .collect();
     Ok(Subgraph { nodes, edges, truncated })
 }

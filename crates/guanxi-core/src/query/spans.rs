@@ -9,7 +9,13 @@ use crate::store::MentionRow;
 pub fn cut_spans(text: &str, start: usize, end: usize, mentions: &[MentionRow], focus: &[u32]) -> Vec<TextSpan> {
     let mut inside: Vec<&MentionRow> = mentions
         .iter()
-        .filter(|m| m.start >= start && m.end <= end && m.start < m.end && text.is_char_boundary(m.start) && text.is_char_boundary(m.end))
+        .filter(|m| {
+            m.start >= start
+                && m.end <= end
+                && m.start < m.end
+                && text.is_char_boundary(m.start)
+                && text.is_char_boundary(m.end)
+        })
         .collect();
     inside.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut spans = Vec::new();
@@ -19,7 +25,12 @@ pub fn cut_spans(text: &str, start: usize, end: usize, mentions: &[MentionRow], 
             continue;
         }
         if mention.start > at {
-            spans.push(TextSpan { text: text[at..mention.start].to_string(), entity_id: None, kind: None, focus: false });
+            spans.push(TextSpan {
+                text: text[at..mention.start].to_string(),
+                entity_id: None,
+                kind: None,
+                focus: false,
+            });
         }
         let id = u32::try_from(mention.entity_id).unwrap_or(u32::MAX);
         spans.push(TextSpan {

@@ -38,12 +38,8 @@ pub enum EntityKind {
 
 impl EntityKind {
     /// All kinds, in display order.
-    pub const ALL: [EntityKind; 4] = [
-        EntityKind::Person,
-        EntityKind::Organization,
-        EntityKind::Place,
-        EntityKind::Project,
-    ];
+    pub const ALL: [EntityKind; 4] =
+        [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Project];
 
     /// The lowercase name used in the database, GraphML and the CLI.
     pub fn as_str(self) -> &'static str {
@@ -156,11 +152,7 @@ impl Recogniser {
             };
             jieba.add_word(name, Some(100_000), Some(tag));
         }
-        Recogniser {
-            jieba,
-            lexicon,
-            user,
-        }
+        Recogniser { jieba, lexicon, user }
     }
 
     /// The embedded lexicon.
@@ -170,11 +162,7 @@ impl Recogniser {
 
     /// Segments and tags text with jieba (HMM on); exposed for benchmarks and tests.
     pub fn tag<'a>(&'a self, text: &'a str) -> Vec<(&'a str, &'a str)> {
-        self.jieba
-            .tag(text, true)
-            .into_iter()
-            .map(|t| (t.word, t.tag))
-            .collect()
+        self.jieba.tag(text, true).into_iter().map(|t| (t.word, t.tag)).collect()
     }
 
     /// Whether jieba's dictionary knows `word` as an ordinary (non-name) word.
@@ -190,12 +178,7 @@ impl Recogniser {
         self.jieba
             .tag(sentence, true)
             .into_iter()
-            .map(|t| Token {
-                word: t.word,
-                tag: t.tag,
-                start: t.byte_start,
-                end: t.byte_end,
-            })
+            .map(|t| Token { word: t.word, tag: t.tag, start: t.byte_start, end: t.byte_end })
             .collect()
     }
 
@@ -260,28 +243,17 @@ impl Recogniser {
             title: String::new(),
             byline: None,
             text: text.to_string(),
-            sentences: vec![crate::ingest::Sentence {
-                start: 0,
-                end: text.len(),
-                byline: false,
-            }],
+            sentences: vec![crate::ingest::Sentence { start: 0, end: text.len(), byline: false }],
         };
         let mut mentions = self.recognise_article(&article);
         person::propagate(
             self,
             &article,
-            &mentions
-                .iter()
-                .filter(|m| m.kind == EntityKind::Person)
-                .map(|m| m.surface.clone())
-                .collect::<Vec<_>>(),
+            &mentions.iter().filter(|m| m.kind == EntityKind::Person).map(|m| m.surface.clone()).collect::<Vec<_>>(),
             &mut mentions,
         );
         mentions.sort_by_key(|m| (m.start, m.end));
-        mentions
-            .into_iter()
-            .map(|m| (m.start, m.end, m.kind, m.surface))
-            .collect()
+        mentions.into_iter().map(|m| (m.start, m.end, m.kind, m.surface)).collect()
     }
 }
 
@@ -299,10 +271,7 @@ pub(crate) fn settle(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
         if candidate.end <= candidate.start {
             continue;
         }
-        if accepted
-            .iter()
-            .all(|a| candidate.end <= a.start || candidate.start >= a.end)
-        {
+        if accepted.iter().all(|a| candidate.end <= a.start || candidate.start >= a.end) {
             accepted.push(candidate);
         }
     }
@@ -317,12 +286,7 @@ mod tests {
 
     fn surfaces(recogniser: &Recogniser, page: &str) -> Vec<(String, EntityKind)> {
         let articles = split_page(page);
-        recogniser
-            .recognise_page(&articles)
-            .into_iter()
-            .flatten()
-            .map(|m| (m.surface, m.kind))
-            .collect()
+        recogniser.recognise_page(&articles).into_iter().flatten().map(|m| (m.surface, m.kind)).collect()
     }
 
     #[test]
@@ -341,23 +305,14 @@ mod tests {
             ("曾国华", EntityKind::Person),
             ("丑继明", EntityKind::Person),
         ] {
-            assert!(
-                found.contains(&(expected.0.to_string(), expected.1)),
-                "{expected:?} missing from {found:?}"
-            );
+            assert!(found.contains(&(expected.0.to_string(), expected.1)), "{expected:?} missing from {found:?}");
         }
     }
 
     #[test]
     fn nicknames_and_common_words_are_not_people() {
         let recogniser = Recogniser::new();
-        let found = surfaces(
-            &recogniser,
-            "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。",
-        );
-        assert!(
-            found.iter().all(|(_, kind)| *kind != EntityKind::Person),
-            "{found:?}"
-        );
+        let found = surfaces(&recogniser, "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。");
+        assert!(found.iter().all(|(_, kind)| *kind != EntityKind::Person), "{found:?}");
     }
 }

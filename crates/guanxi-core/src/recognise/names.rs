@@ -10,16 +10,29 @@ const NAMES: u8 = 1;
 /// Tags of tokens that may be part of a name before a suffix.
 fn is_name_part(token: &Token<'_>, kind: EntityKind) -> bool {
     let tag = token.tag;
-    let cjk_or_alnum = token
-        .word
-        .chars()
-        .all(|c| c.is_alphanumeric() && !c.is_whitespace());
+    let cjk_or_alnum = token.word.chars().all(|c| c.is_alphanumeric() && !c.is_whitespace());
     if !cjk_or_alnum {
         return false;
     }
     let base = matches!(
         tag,
-        "ns" | "nz" | "nt" | "n" | "j" | "nrt" | "x" | "eng" | "ng" | "b" | "l" | "vn" | "an" | "nr" | "nrfg" | "zg" | "g" | "s"
+        "ns" | "nz"
+            | "nt"
+            | "n"
+            | "j"
+            | "nrt"
+            | "x"
+            | "eng"
+            | "ng"
+            | "b"
+            | "l"
+            | "vn"
+            | "an"
+            | "nr"
+            | "nrfg"
+            | "zg"
+            | "g"
+            | "s"
     );
     match kind {
         EntityKind::Project => base || matches!(tag, "v" | "m" | "q" | "a"),
@@ -30,11 +43,7 @@ fn is_name_part(token: &Token<'_>, kind: EntityKind) -> bool {
 
 /// The longest suffix from `suffixes` that `word` ends with.
 fn suffix_of<'s>(word: &str, suffixes: &[&'s str]) -> Option<&'s str> {
-    suffixes
-        .iter()
-        .filter(|s| word.ends_with(*s))
-        .max_by_key(|s| s.len())
-        .copied()
+    suffixes.iter().filter(|s| word.ends_with(*s)).max_by_key(|s| s.len()).copied()
 }
 
 fn char_count(text: &str, start: usize, end: usize) -> usize {
@@ -81,12 +90,19 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                     end = n.end;
                 }
                 if !lexicon.non_entities.contains(&text[token.start..end]) {
-                    out.push(Candidate { start: token.start, end, kind: EntityKind::Place, role: None, priority: NAMES });
+                    out.push(Candidate {
+                        start: token.start,
+                        end,
+                        kind: EntityKind::Place,
+                        role: None,
+                        priority: NAMES,
+                    });
                 }
             }
         }
         // Places by suffix: 石冲 + 社区, 外海 + 街道, or one HMM token like 东升村.
-        if let Some(suffix) = suffix_of(token.word, &["镇", "乡", "街道", "村", "社区", "里", "路", "大道", "街", "巷"]) {
+        if let Some(suffix) = suffix_of(token.word, &["镇", "乡", "街道", "村", "社区", "里", "路", "大道", "街", "巷"])
+        {
             let (start, end) = if token.word == suffix {
                 match i.checked_sub(1).map(|p| &tokens[p]) {
                     Some(previous)
@@ -122,7 +138,13 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 && !generic(surface, suffix.len())
                 && !(first == i && recogniser.is_common_word(token.word) && !qualifiable && token.tag != "nt")
             {
-                out.push(Candidate { start, end: token.end, kind: EntityKind::Organization, role: None, priority: NAMES });
+                out.push(Candidate {
+                    start,
+                    end: token.end,
+                    kind: EntityKind::Organization,
+                    role: None,
+                    priority: NAMES,
+                });
             }
         }
         // Projects: 天沙河大道 + 项目, 江中高速 + 改扩建.
@@ -135,9 +157,9 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             }
             let start = tokens[first].start;
             let surface = &text[start..token.end];
-            let specific = tokens[first..=i]
-                .iter()
-                .any(|t| matches!(t.tag, "ns" | "nz" | "nrt" | "x" | "eng" | "j" | "nt") || !recogniser.is_common_word(t.word));
+            let specific = tokens[first..=i].iter().any(|t| {
+                matches!(t.tag, "ns" | "nz" | "nrt" | "x" | "eng" | "j" | "nt") || !recogniser.is_common_word(t.word)
+            });
             if first < i
                 && specific
                 && surface.chars().count() >= 4

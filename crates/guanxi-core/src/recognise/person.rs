@@ -29,14 +29,8 @@ fn advance_cjk(text: &str, start: usize, n: usize) -> Option<usize> {
 /// title (区委书记), else the bare title (书记).
 fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> {
     let before = &text[..pos];
-    let title = TITLES
-        .iter()
-        .chain(["领导"].iter())
-        .filter(|t| before.ends_with(*t))
-        .max_by_key(|t| t.len())?;
-    let token = tokens
-        .iter()
-        .find(|t| t.end == pos && t.word.ends_with(title) && t.word.chars().count() <= 8);
+    let title = TITLES.iter().chain(["领导"].iter()).filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
+    let token = tokens.iter().find(|t| t.end == pos && t.word.ends_with(title) && t.word.chars().count() <= 8);
     Some(token.map_or_else(|| title.to_string(), |t| t.word.to_string()))
 }
 
@@ -46,27 +40,18 @@ fn speech_after(text: &str, end: usize) -> bool {
 }
 
 fn is_boundary(tokens: &[Token<'_>], pos: usize, text: &str) -> bool {
-    pos == text.len()
-        || tokens.iter().any(|t| t.start == pos)
-        || text[pos..].chars().next().is_some_and(|c| !is_cjk(c))
+    pos == text.len() || tokens.iter().any(|t| t.start == pos) || text[pos..].chars().next().is_some_and(|c| !is_cjk(c))
 }
 
 /// Whether the name at `start..end` is an address form or nickname (小钟, 陈伯, 李女士).
 fn is_nickname(text: &str, start: usize, surname_end: usize) -> bool {
     let before = &text[..start];
     NICKNAME_PREFIXES.iter().any(|p| before.ends_with(p))
-        || NICKNAME_SUFFIXES
-            .iter()
-            .any(|s| text[surname_end..].starts_with(s))
+        || NICKNAME_SUFFIXES.iter().any(|s| text[surname_end..].starts_with(s))
 }
 
 /// Finds context-confirmed person names in one sentence.
-pub(super) fn find(
-    recogniser: &Recogniser,
-    text: &str,
-    tokens: &[Token<'_>],
-    out: &mut Vec<Candidate>,
-) {
+pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
     let mut last_person_end: Option<usize> = None;
     let mut pos = 0;
@@ -94,11 +79,7 @@ pub(super) fn find(
             Some(end)
         } else {
             let long_ok = long.filter(|&e| {
-                is_boundary(tokens, e, text)
-                    && !text[..e]
-                        .chars()
-                        .last()
-                        .is_some_and(|c| NAME_FOLLOWERS.contains(c))
+                is_boundary(tokens, e, text) && !text[..e].chars().last().is_some_and(|c| NAME_FOLLOWERS.contains(c))
             });
             long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
         };
@@ -110,16 +91,12 @@ pub(super) fn find(
         let confirmed_by_context = title.is_some() || enumerated || speech_after(text, end);
         let hmm_name = name.chars().count() == surname_chars + 2
             && rank < 120
-            && tokens
-                .iter()
-                .any(|t| t.start == pos && t.end == end && t.tag.starts_with("nr"))
+            && tokens.iter().any(|t| t.start == pos && t.end == end && t.tag.starts_with("nr"))
             && !recogniser.is_common_word(name);
         let common = recogniser.is_common_word(name)
             || (name.chars().count() == 2 && recogniser.is_common_word(&text[pos..end]))
             || lexicon.non_entities.contains(name);
-        let starts_word = tokens
-            .iter()
-            .any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
+        let starts_word = tokens.iter().any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
         if (confirmed_by_context && !common && !starts_word) || hmm_name {
             out.push(Candidate {
                 start: pos,
@@ -183,12 +160,7 @@ pub(super) fn byline(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidat
 }
 
 /// Adds the other occurrences of names confirmed elsewhere on the page.
-pub(super) fn propagate(
-    recogniser: &Recogniser,
-    article: &Article,
-    names: &[String],
-    mentions: &mut Vec<Mention>,
-) {
+pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[String], mentions: &mut Vec<Mention>) {
     if names.is_empty() {
         return;
     }
@@ -201,24 +173,19 @@ pub(super) fn propagate(
             for (at, _) in text.match_indices(name.as_str()) {
                 let start = sentence.start + at;
                 let end = start + name.len();
-                let surname_end = recogniser
-                    .lexicon()
-                    .surname_at(name)
-                    .map_or(at + name.len(), |(s, _)| at + s.len());
+                let surname_end = recogniser.lexicon().surname_at(name).map_or(at + name.len(), |(s, _)| at + s.len());
                 if is_nickname(text, at, surname_end) {
                     continue;
                 }
                 // A longer name that starts with this one (王达 in 王达强) is not a mention of it.
-                let next_is_given = text[at + name.len()..].chars().next().is_some_and(|c| {
-                    is_cjk(c) && !NAME_FOLLOWERS.contains(c) && name.chars().count() == 2
-                });
+                let next_is_given = text[at + name.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| is_cjk(c) && !NAME_FOLLOWERS.contains(c) && name.chars().count() == 2);
                 if next_is_given {
                     continue;
                 }
-                if mentions
-                    .iter()
-                    .any(|m| m.sentence == index && m.start < end && start < m.end)
-                {
+                if mentions.iter().any(|m| m.sentence == index && m.start < end && start < m.end) {
                     continue;
                 }
                 mentions.push(Mention {

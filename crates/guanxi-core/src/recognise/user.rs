@@ -72,13 +72,7 @@ impl UserDictionary {
     pub(super) fn find(&self, text: &str, out: &mut Vec<Candidate>) {
         for (name, kind) in &self.names {
             for (at, _) in text.match_indices(name.as_str()) {
-                out.push(Candidate {
-                    start: at,
-                    end: at + name.len(),
-                    kind: *kind,
-                    role: None,
-                    priority: 3,
-                });
+                out.push(Candidate { start: at, end: at + name.len(), kind: *kind, role: None, priority: 3 });
             }
         }
     }

@@ -115,7 +115,8 @@ const DISTRICT_PREFIX: &str = "区";
 /// Resolves one page's mentions into entities and relations.
 pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &Lexicon) -> ResolvedPage {
     let district = page_district(articles, mentions, lexicon);
-    let mut builder = Builder { page: ResolvedPage { district: district.clone(), ..Default::default() }, index: HashMap::new() };
+    let mut builder =
+        Builder { page: ResolvedPage { district: district.clone(), ..Default::default() }, index: HashMap::new() };
 
     for (a, (article, article_mentions)) in articles.iter().zip(mentions).enumerate() {
         let mut article_mentions = article_mentions.clone();
@@ -126,11 +127,13 @@ pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &L
             .filter(|m| m.kind == EntityKind::Organization && m.surface.chars().count() >= 6)
             .map(|m| m.surface.clone())
             .collect();
-        let page_places: BTreeSet<&str> = mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
+        let page_places: BTreeSet<&str> =
+            mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
 
         let mut resolved_here: Vec<(usize, &Mention)> = Vec::new();
         for mention in &article_mentions {
-            let Some(name) = canonical(mention, district.as_deref(), &aliases, &org_names, &page_places, lexicon) else {
+            let Some(name) = canonical(mention, district.as_deref(), &aliases, &org_names, &page_places, lexicon)
+            else {
                 continue;
             };
             let entity = builder.entity(mention.kind, &name);
@@ -173,7 +176,12 @@ impl Builder {
             return i;
         }
         let i = self.page.entities.len();
-        self.page.entities.push(PageEntity { kind, name: name.to_string(), aliases: BTreeSet::new(), roles: BTreeSet::new() });
+        self.page.entities.push(PageEntity {
+            kind,
+            name: name.to_string(),
+            aliases: BTreeSet::new(),
+            roles: BTreeSet::new(),
+        });
         self.index.insert((kind, name.to_string()), i);
         i
     }
@@ -188,8 +196,16 @@ impl Builder {
 
     /// `located_in`: places inside organization and place names, qualified district bodies, and
     /// places written one after the other (外海街道东升村).
-    fn nested_places(&mut self, a: usize, article: &Article, here: &[(usize, &Mention)], lexicon: &Lexicon, district: Option<&str>) {
-        let known_places: Vec<String> = self.page.entities.iter().filter(|e| e.kind == EntityKind::Place).map(|e| e.name.clone()).collect();
+    fn nested_places(
+        &mut self,
+        a: usize,
+        article: &Article,
+        here: &[(usize, &Mention)],
+        lexicon: &Lexicon,
+        district: Option<&str>,
+    ) {
+        let known_places: Vec<String> =
+            self.page.entities.iter().filter(|e| e.kind == EntityKind::Place).map(|e| e.name.clone()).collect();
         for &(entity, mention) in here {
             let name = self.page.entities[entity].name.clone();
             let kind = self.page.entities[entity].kind;
@@ -250,7 +266,8 @@ impl Builder {
             let before = here[..i].iter().rev().find(|(_, m)| m.sentence == mention.sentence && m.end <= mention.start);
             if let Some(&(org, org_mention)) = before {
                 let gap = &article.text[org_mention.end..mention.start];
-                let gap_ok = gap.chars().count() <= 16 && gap.chars().all(|c| c == '、' || is_cjk(c)) && !gap.is_empty();
+                let gap_ok =
+                    gap.chars().count() <= 16 && gap.chars().all(|c| c == '、' || is_cjk(c)) && !gap.is_empty();
                 if gap_ok && matches!(self.page.entities[org].kind, EntityKind::Organization | EntityKind::Place) {
                     self.relate(RelationKind::HoldsRoleIn, person, org, a, mention.sentence);
                     continue;
@@ -265,7 +282,9 @@ impl Builder {
                         self.relate(RelationKind::HoldsRoleIn, person, org, a, mention.sentence);
                         // `区委` is written inside the title: it is a mention of the body.
                         let title_start = mention.start.checked_sub(role.len());
-                        if let Some(start) = title_start.filter(|&s| article.text.get(s..mention.start) == Some(role.as_str())) {
+                        if let Some(start) =
+                            title_start.filter(|&s| article.text.get(s..mention.start) == Some(role.as_str()))
+                        {
                             self.page.mentions.push(ResolvedMention {
                                 article: a,
                                 sentence: mention.sentence,
@@ -400,7 +419,9 @@ fn canonical(
                 format!("团{}{rest}", district?)
             } else if let Some(rest) = surface.strip_prefix(DISTRICT_PREFIX) {
                 format!("{}{rest}", district?)
-            } else if let Some(full) = org_names.iter().filter(|n| n.len() > surface.len() && n.contains(surface)).min_by_key(|n| n.len()) {
+            } else if let Some(full) =
+                org_names.iter().filter(|n| n.len() > surface.len() && n.contains(surface)).min_by_key(|n| n.len())
+            {
                 full.clone()
             } else {
                 surface.to_string()

@@ -44,10 +44,8 @@ impl Store {
         if exists {
             inspect(path)?;
         }
-        let conn = Connection::open(path).map_err(|source| Error::ForeignDatabase {
-            path: path.to_path_buf(),
-            reason: source.to_string(),
-        })?;
+        let conn = Connection::open(path)
+            .map_err(|source| Error::ForeignDatabase { path: path.to_path_buf(), reason: source.to_string() })?;
         let mut store = Store { conn, path: path.to_path_buf() };
         store.configure(true)?;
         store.migrate()?;
@@ -60,7 +58,10 @@ impl Store {
         if !path.exists() {
             return Err(Error::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database (run `guanxi ingest` first)"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such database (run `guanxi ingest` first)",
+                ),
             });
         }
         let version = inspect(path)?;
@@ -68,8 +69,9 @@ impl Store {
             // An older file: open it writable once to migrate, then read.
             drop(Store::open(path)?);
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(Error::sql(format!("opening {}", path.display())))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(Error::sql(format!("opening {}", path.display())))?;
         let store = Store { conn, path: path.to_path_buf() };
         store.configure(false)?;
         Ok(store)
@@ -94,9 +96,7 @@ impl Store {
         self.conn.pragma_update(None, "foreign_keys", "ON").map_err(Error::sql("enabling foreign keys"))?;
         if writable {
             // In-memory databases answer "memory"; files switch to WAL once and keep it.
-            self.conn
-                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-                .map_err(Error::sql("enabling WAL"))?;
+            self.conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(Error::sql("enabling WAL"))?;
             self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(Error::sql("setting synchronous"))?;
         }
         Ok(())

@@ -197,7 +197,11 @@ impl Store {
 
     /// Distinct aliases of an entity, sorted.
     pub fn aliases(&self, entity_id: i64) -> Result<Vec<String>> {
-        self.strings("SELECT DISTINCT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias", entity_id, "reading aliases")
+        self.strings(
+            "SELECT DISTINCT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias",
+            entity_id,
+            "reading aliases",
+        )
     }
 
     /// Distinct roles of an entity, sorted.
@@ -377,7 +381,9 @@ impl Store {
             .prepare_cached("SELECT path, status, encoding, error FROM sources ORDER BY path")
             .map_err(Error::sql(context))?;
         let rows = statement
-            .query_map([], |r| Ok(SourceRow { path: r.get(0)?, status: r.get(1)?, encoding: r.get(2)?, error: r.get(3)? }))
+            .query_map([], |r| {
+                Ok(SourceRow { path: r.get(0)?, status: r.get(1)?, encoding: r.get(2)?, error: r.get(3)? })
+            })
             .map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
@@ -396,7 +402,8 @@ impl Store {
 
     /// Counts of everything.
     pub fn stats(&self) -> Result<StatsRow> {
-        let count = |sql: &str| -> Result<i64> { self.conn.query_row(sql, [], |r| r.get(0)).map_err(Error::sql("counting")) };
+        let count =
+            |sql: &str| -> Result<i64> { self.conn.query_row(sql, [], |r| r.get(0)).map_err(Error::sql("counting")) };
         let mut stats = StatsRow {
             files: count("SELECT count(*) FROM sources WHERE status = 'stored'")?,
             skipped: count("SELECT count(*) FROM sources WHERE status = 'skipped'")?,

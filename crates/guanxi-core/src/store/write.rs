@@ -105,7 +105,12 @@ pub(super) fn remove_source(tx: &Transaction<'_>, source_id: i64) -> rusqlite::R
     Ok(())
 }
 
-fn write_page(tx: &Transaction<'_>, path: &str, source: &SourceText, page: &ResolvedPage) -> rusqlite::Result<StoredFile> {
+fn write_page(
+    tx: &Transaction<'_>,
+    path: &str,
+    source: &SourceText,
+    page: &ResolvedPage,
+) -> rusqlite::Result<StoredFile> {
     tx.execute(
         "INSERT INTO sources (path, sha256, encoding, size, status) VALUES (?1, ?2, ?3, ?4, 'stored')",
         params![path, source.sha256, source.encoding, source.size as i64],
@@ -123,15 +128,18 @@ fn write_page(tx: &Transaction<'_>, path: &str, source: &SourceText, page: &Reso
         )?;
         let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
         let mut key = tx.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
-        let mut alias = tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
-        let mut role = tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
+        let mut alias =
+            tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
+        let mut role =
+            tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
         for (index, entity) in page.entities.iter().enumerate() {
             if !mentioned.contains(&index) {
                 entity_ids.push(None);
                 continue;
             }
             let pinyin = name_pinyin(&entity.name, entity.kind);
-            let inserted = insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
+            let inserted =
+                insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
             let id: i64 = select.query_row(params![entity.kind.as_str(), entity.name], |r| r.get(0))?;
             if inserted > 0 {
                 for k in &pinyin.keys {
@@ -167,7 +175,13 @@ fn write_page(tx: &Transaction<'_>, path: &str, source: &SourceText, page: &Reso
             let article_id = tx.last_insert_rowid();
             let mut ids = Vec::with_capacity(article.sentences.len());
             for (n, sentence) in article.sentences.iter().enumerate() {
-                sentence_insert.execute(params![article_id, n as i64, sentence.start as i64, sentence.end as i64, sentence.byline])?;
+                sentence_insert.execute(params![
+                    article_id,
+                    n as i64,
+                    sentence.start as i64,
+                    sentence.end as i64,
+                    sentence.byline
+                ])?;
                 ids.push(tx.last_insert_rowid());
             }
             sentence_count += ids.len();
@@ -184,12 +198,19 @@ fn write_page(tx: &Transaction<'_>, path: &str, source: &SourceText, page: &Reso
         for mention in &page.mentions {
             let Some(entity_id) = entity_ids[mention.entity] else { continue };
             let sentence_id = sentence_ids[mention.article][mention.sentence];
-            insert.execute(params![entity_id, sentence_id, mention.start as i64, mention.end as i64, mention.surface])?;
+            insert.execute(params![
+                entity_id,
+                sentence_id,
+                mention.start as i64,
+                mention.end as i64,
+                mention.surface
+            ])?;
             let entry = counts.entry(entity_id).or_default();
             entry.0 += 1;
             entry.1.insert(mention.article);
         }
-        let mut update = tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
+        let mut update =
+            tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
         for (entity_id, (n, articles)) in &counts {
             update.execute(params![n, articles.len() as i64, entity_id])?;
         }
@@ -213,7 +234,8 @@ fn write_page(tx: &Transaction<'_>, path: &str, source: &SourceText, page: &Reso
              ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
              RETURNING id",
         )?;
-        let mut insert_evidence = tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
+        let mut insert_evidence =
+            tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
         for ((from, to, kind), sentences) in &evidence {
             let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
             for sentence in sentences {
