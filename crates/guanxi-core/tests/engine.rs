@@ -1,0 +1,227 @@
+//! Engine integration tests on the seed pages (corpus/demo): ingest into a real SQLite file, then
+//! query, walk and export as a user would.
+
+use guanxi_core::graph::KnowledgeGraph;
+use guanxi_core::pipeline::FileOutcome;
+use guanxi_core::query::{self, MatchRank, SubgraphRequest};
+use guanxi_core::{EntityKind, IngestOptions, Ingestor, Recogniser, Store};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/demo")
+}
+
+fn ingestor() -> Ingestor {
+    static RECOGNISER: OnceLock<Arc<Recogniser>> = OnceLock::new();
+    Ingestor::new(RECOGNISER.get_or_init(|| Arc::new(Recogniser::new())).clone())
+}
+
+fn ingest(store: &mut Store, paths: &[PathBuf]) -> guanxi_core::IngestReport {
+    ingestor().ingest(store, paths, &IngestOptions::default(), &AtomicBool::new(false), |_| {}).expect("ingest")
+}
+
+fn demo_store(dir: &Path) -> Store {
+    let mut store = Store::open(&dir.join("demo.db")).expect("open");
+    let report = ingest(&mut store, &[demo()]);
+    assert_eq!((report.stored, report.skipped.len()), (2, 0), "{report:?}");
+    store
+}
+
+#[test]
+fn pages_split_into_their_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let stats = query::stats(&store).unwrap();
+    // The 蓬江 page holds seven articles, the 江海 page five.
+    assert_eq!((stats.files, stats.articles), (2, 12));
+    assert!(stats.sentences > 200, "{stats:?}");
+    let people = stats.entities.iter().find(|k| k.kind == EntityKind::Person).unwrap().count;
+    assert!(people >= 20, "{stats:?}");
+}
+
+#[test]
+fn evidence_of_yuan_jiawei_and_the_petition_bureau() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let evidence = query::evidence(&store, "袁加伟", "区信访局", 10).unwrap();
+    let texts: Vec<&str> = evidence.iter().map(|e| e.text.as_str()).collect();
+    assert!(texts.contains(&"1月4日,区委书记袁加伟前往区信访局调研信访维稳工作并召开座谈会。"), "{texts:?}");
+    let sentence = evidence.iter().find(|e| e.text.starts_with("1月4日")).unwrap();
+    assert_eq!(sentence.article.title, "区领导调研信访维稳工作 努力把矛盾纠纷化解在基层");
+    // Both names are marked in the spans, and the spans rebuild the sentence exactly.
+    let focus: Vec<&str> = sentence.spans.iter().filter(|s| s.focus).map(|s| s.text.as_str()).collect();
+    assert!(focus.contains(&"袁加伟") && focus.contains(&"区信访局"), "{focus:?}");
+    assert_eq!(sentence.spans.iter().map(|s| s.text.as_str()).collect::<String>(), sentence.text);
+}
+
+#[test]
+fn search_by_pinyin_initials_and_hanzi() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    for q in ["yjw", "yuanjiawei", "yuan jia wei", "袁加伟", "加伟"] {
+        let hits = query::search(&store, q, 10).unwrap();
+        assert_eq!(hits.first().map(|h| h.entity.name.as_str()), Some("袁加伟"), "query {q}: {hits:?}");
+    }
+    let exact = query::search(&store, "yuanjiawei", 5).unwrap();
+    assert_eq!(exact[0].rank, MatchRank::Exact);
+    assert!(query::search(&store, "zzzzqqq", 5).unwrap().is_empty());
+}
+
+#[test]
+fn district_bodies_of_two_pages_are_two_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let matches = query::find_entities(&store, "区委").unwrap();
+    let mut names: Vec<&str> = matches.iter().map(|e| e.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["江海区委", "蓬江区委"]);
+    assert!(matches.iter().all(|e| e.kind == EntityKind::Organization));
+    // 区信访局 is the 江海 one: qualified by its page.
+    let bureau = query::find_entities(&store, "区信访局").unwrap();
+    assert_eq!(bureau.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["江海区信访局"]);
+}
+
+#[test]
+fn show_path_subgraph_and_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let graph = KnowledgeGraph::load(&store).unwrap();
+    let details = query::show(&store, &graph, "袁加伟", 50).unwrap();
+    let yuan = &details[0];
+    assert_eq!(yuan.entity.kind, EntityKind::Person);
+    assert!(yuan.roles.iter().any(|r| r.contains("书记")), "{:?}", yuan.roles);
+    assert!(yuan.neighbours.iter().any(|n| n.entity.name == "江海区信访局"));
+    assert!(!yuan.articles.is_empty());
+
+    let hops = query::path(&store, &graph, "袁加伟", "区信访局").unwrap();
+    assert_eq!(hops.len(), 1);
+    assert!(hops[0].evidence.is_some());
+
+    let request = SubgraphRequest { seeds: vec!["袁加伟".into()], depth: 1, ..Default::default() };
+    let sub = query::subgraph(&store, &graph, &request).unwrap();
+    assert!(sub.nodes.iter().any(|n| n.label == "袁加伟") && sub.nodes.iter().any(|n| n.label == "江海区信访局"));
+    let ids: std::collections::HashSet<u32> = sub.nodes.iter().map(|n| n.id).collect();
+    assert!(sub.edges.iter().all(|e| ids.contains(&e.source) && ids.contains(&e.target)));
+
+    let article_id = yuan.articles[0].id;
+    let article = query::article(&store, article_id, &[yuan.entity.id]).unwrap();
+    let marked: Vec<&str> =
+        article.paragraphs.iter().flatten().filter(|s| s.entity_id.is_some()).map(|s| s.text.as_str()).collect();
+    assert!(marked.contains(&"袁加伟"), "{marked:?}");
+}
+
+#[test]
+fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for entry in std::fs::read_dir(demo()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), pages.join(entry.file_name())).unwrap();
+    }
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    ingest(&mut store, std::slice::from_ref(&pages));
+    let first = query::stats(&store).unwrap();
+    let again = ingest(&mut store, std::slice::from_ref(&pages));
+    assert_eq!((again.unchanged, again.stored, again.replaced), (2, 0, 0));
+    assert_eq!(query::stats(&store).unwrap(), first);
+
+    // Change one page: its old rows go, the new ones come, counts equal a fresh ingest.
+    let page = pages.join("004_5d8147767e1fc6e6.txt");
+    let text = std::fs::read_to_string(&page).unwrap().replace("区领导朱辉荣、岑明俸、曾国华、丑继明参加调研。", "");
+    std::fs::write(&page, &text).unwrap();
+    let changed = ingest(&mut store, std::slice::from_ref(&pages));
+    assert_eq!((changed.replaced, changed.unchanged), (1, 1));
+    let after = query::stats(&store).unwrap();
+    let mut fresh = Store::open(&dir.path().join("b.db")).unwrap();
+    ingest(&mut fresh, std::slice::from_ref(&pages));
+    assert_eq!(after, query::stats(&fresh).unwrap());
+    assert!(query::find_entities(&store, "丑继明").is_err(), "a name only in the removed sentence is gone");
+
+    // Edge weights equal their evidence counts after the replacement.
+    let graph = KnowledgeGraph::load(&store).unwrap();
+    let fresh_graph = KnowledgeGraph::load(&fresh).unwrap();
+    assert_eq!(graph.node_count(), fresh_graph.node_count());
+}
+
+#[test]
+fn bad_files_are_skipped_with_reasons_and_good_ones_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("mixed");
+    std::fs::create_dir(&pages).unwrap();
+    let seed = std::fs::read_to_string(demo().join("004_5d8147767e1fc6e6.txt")).unwrap();
+    std::fs::write(pages.join("good.txt"), &seed).unwrap();
+    std::fs::write(pages.join("copy.txt"), &seed).unwrap();
+    std::fs::write(pages.join("empty.txt"), "").unwrap();
+    std::fs::write(pages.join("image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let bytes = seed.as_bytes();
+    std::fs::write(pages.join("truncated.txt"), &bytes[..bytes.len() - 1]).unwrap();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&seed);
+    std::fs::write(pages.join("gbk.txt"), &gb[..]).unwrap();
+    std::fs::write(pages.join("ignored.pdf"), b"%PDF-1.4").unwrap();
+
+    let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+    let report = ingest(&mut store, std::slice::from_ref(&pages));
+    let reasons: Vec<(String, String)> = report
+        .skipped
+        .iter()
+        .map(|s| (Path::new(&s.path).file_name().unwrap().to_string_lossy().into_owned(), s.reason.clone()))
+        .collect();
+    assert_eq!(report.files, 6, "the .pdf is not a supported extension: {reasons:?}");
+    let reason_of = |name: &str| reasons.iter().find(|(n, _)| n == name).map(|(_, r)| r.as_str());
+    assert_eq!(reason_of("empty.txt"), Some("empty file"));
+    assert_eq!(reason_of("image.txt"), Some("binary file (PNG image), not text"));
+    assert!(reason_of("truncated.txt").is_some_and(|r| r.contains("truncated")), "{reasons:?}");
+    // The GB18030 copy decodes to the same text: a duplicate of the same page? No: other bytes,
+    // so it is stored as its own file; one of the two identical UTF-8 copies is a duplicate.
+    let duplicates = reasons.iter().filter(|(_, r)| r.starts_with("duplicate of")).count();
+    assert_eq!(duplicates, 1, "{reasons:?}");
+    assert_eq!(report.stored, 2);
+    let sources = store.sources().unwrap();
+    let gbk = sources.iter().find(|s| s.path.ends_with("gbk.txt")).unwrap();
+    assert_eq!(gbk.encoding.as_deref(), Some("gb18030"));
+
+    // A file that goes bad later keeps its good rows.
+    let before = query::stats(&store).unwrap();
+    std::fs::write(pages.join("good.txt"), "").unwrap();
+    ingest(&mut store, std::slice::from_ref(&pages));
+    assert_eq!(query::stats(&store).unwrap().articles, before.articles);
+}
+
+#[test]
+fn graphml_export_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let graph = KnowledgeGraph::load(&store).unwrap();
+    let sub = query::subgraph(&store, &graph, &SubgraphRequest::default()).unwrap();
+    let (a, b) = (dir.path().join("a.graphml"), dir.path().join("b.graphml"));
+    guanxi_core::export::export_graphml_file(&sub, &a).unwrap();
+    guanxi_core::export::export_graphml_file(&sub, &b).unwrap();
+    let text = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&b).unwrap());
+    assert!(text.contains("<data key=\"label\">袁加伟</data>"));
+    assert_eq!(text.matches("<node ").count(), sub.nodes.len());
+}
+
+#[test]
+fn outcomes_are_reported_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("e.db")).unwrap();
+    let mut outcomes = Vec::new();
+    ingestor()
+        .ingest(&mut store, &[demo()], &IngestOptions::default(), &AtomicBool::new(false), |event| {
+            if let guanxi_core::IngestEvent::File { outcome, .. } = event {
+                outcomes.push(outcome.clone());
+            }
+        })
+        .unwrap();
+    assert_eq!(outcomes, [FileOutcome::Stored { articles: 7 }, FileOutcome::Stored { articles: 5 }]);
+    // A cancelled run stores nothing new and says so.
+    let mut other = Store::open(&dir.path().join("f.db")).unwrap();
+    let report =
+        ingestor().ingest(&mut other, &[demo()], &IngestOptions::default(), &AtomicBool::new(true), |_| {}).unwrap();
+    assert!(report.cancelled);
+    assert_eq!(query::stats(&other).unwrap().files, 0);
+}
