@@ -1,0 +1,53 @@
+//! Recognition throughput beside jieba-rs `tag` alone (issue 5's speed target: ≥ 1/3 of it).
+//!
+//! `cargo bench -p guanxi-core --bench recognise [-- DIR]` reads every `.txt` under DIR (default
+//! `../shared/corpus/bench-pd98`, relative to the workspace), splits the files into pages as ingest
+//! does, and prints characters per second for jieba `tag` (HMM on) over the same sentences and for
+//! the whole recogniser (`recognise_page`). One core; best of three runs.
+
+use guanxi_core::ingest::split_page;
+use guanxi_core::Recogniser;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/bench-pd98"));
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect(),
+        Err(e) => {
+            eprintln!("{}: {e}; pass the benchmark corpus folder as an argument", dir.display());
+            return;
+        }
+    };
+    files.sort();
+    let pages: Vec<_> = files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|t| split_page(&t)).collect();
+    let sentences: Vec<&str> = pages
+        .iter()
+        .flatten()
+        .flat_map(|a| a.sentences.iter().map(move |s| &a.text[s.start..s.end]))
+        .collect();
+    let chars: usize = sentences.iter().map(|s| s.chars().count()).sum();
+    let recogniser = Recogniser::new();
+    let best = |f: &dyn Fn() -> usize| {
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(f());
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let tag = best(&|| sentences.iter().map(|s| recogniser.tag(s).len()).sum());
+    let recognise = best(&|| pages.iter().map(|p| recogniser.recognise_page(p).iter().map(Vec::len).sum::<usize>()).sum());
+    let tag_rate = chars as f64 / tag;
+    let recognise_rate = chars as f64 / recognise;
+    println!("corpus: {} ({} files, {} characters in sentences)", dir.display(), files.len(), chars);
+    println!("{:<28}{:>14}", "step", "chars/s");
+    println!("{:<28}{:>14.0}", "jieba-rs tag (HMM on)", tag_rate);
+    println!("{:<28}{:>14.0}", "recognise_page (all layers)", recognise_rate);
+    println!("ratio recognise / tag: {:.2} (target ≥ 0.33)", recognise_rate / tag_rate);
+}
