@@ -1,0 +1,293 @@
+// The graph on screen: graphology holds it, sigma draws it (WebGL), ForceAtlas2 lays it out in a
+// web worker and stops by itself once nodes barely move.
+import Graph from "graphology";
+import Sigma from "sigma";
+import forceAtlas2 from "graphology-layout-forceatlas2";
+import FA2Layout from "graphology-layout-forceatlas2/worker";
+import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import type { View, Filters } from "./view";
+import { isVisibleEdge, isVisibleNode } from "./view";
+import { KIND_COLOUR, nodeSize } from "./kinds";
+
+export type SizeBy = "degree" | "mentions";
+
+export interface GraphHandlers {
+  clickNode(id: number): void;
+  doubleClickNode(id: number): void;
+  clickEdge(source: number, target: number): void;
+  clickStage(): void;
+}
+
+interface NodeAttrs {
+  x: number;
+  y: number;
+  size: number;
+  label: string;
+  color: string;
+  kind: string;
+  hiddenByFilter: boolean;
+}
+
+interface EdgeAttrs {
+  size: number;
+  color: string;
+  weight: number;
+  source: number;
+  target: number;
+  hiddenByFilter: boolean;
+}
+
+const CJK_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif';
+const DIM = "#e4e4e4";
+
+/** Layout measurements (shown to tests through window.__guanxi). */
+export interface LayoutStats {
+  running: boolean;
+  lastMs: number;
+  iterationsHint: number;
+}
+
+export class GraphView {
+  readonly graph = new Graph<NodeAttrs, EdgeAttrs>({ type: "undirected", multi: true });
+  readonly sigma: Sigma<NodeAttrs, EdgeAttrs>;
+  private layout: FA2Layout<NodeAttrs, EdgeAttrs> | null = null;
+  private settleTimer = 0;
+  private layoutStarted = 0;
+  private hovered: string | null = null;
+  private hoverNeighbours = new Set<string>();
+  private selected = new Set<string>();
+  private chainEdges = new Set<string>();
+  readonly layoutStats: LayoutStats = { running: false, lastMs: 0, iterationsHint: 0 };
+  onLayoutChange: (running: boolean) => void = () => {};
+
+  constructor(container: HTMLElement, handlers: GraphHandlers) {
+    this.sigma = new Sigma(this.graph, container, {
+      labelFont: CJK_FONT,
+      labelSize: 13,
+      labelWeight: "500",
+      labelColor: { color: "#222" },
+      labelDensity: 0.8,
+      labelGridCellSize: 90,
+      labelRenderedSizeThreshold: 7,
+      enableEdgeEvents: true,
+      minEdgeThickness: 1.5,
+      zIndex: true,
+      nodeReducer: (node, data) => this.reduceNode(node, data),
+      edgeReducer: (edge, data) => this.reduceEdge(edge, data),
+    });
+    const num = (key: string) => Number(key);
+    this.sigma.on("clickNode", ({ node }) => handlers.clickNode(num(node)));
+    this.sigma.on("doubleClickNode", ({ node, preventSigmaDefault }) => {
+      preventSigmaDefault();
+      handlers.doubleClickNode(num(node));
+    });
+    this.sigma.on("clickEdge", ({ edge }) => {
+      const a = this.graph.getEdgeAttributes(edge);
+      handlers.clickEdge(a.source, a.target);
+    });
+    this.sigma.on("clickStage", () => handlers.clickStage());
+    this.sigma.on("enterNode", ({ node }) => this.hover(node));
+    this.sigma.on("leaveNode", () => this.hover(null));
+  }
+
+  private hover(node: string | null): void {
+    this.hovered = node;
+    this.hoverNeighbours = new Set(node ? this.graph.neighbors(node) : []);
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  private reduceNode(node: string, data: NodeAttrs): Partial<NodeDisplayData> {
+    if (data.hiddenByFilter) return { ...data, hidden: true };
+    const out: Partial<NodeDisplayData> = { ...data };
+    if (this.selected.has(node)) {
+      out.highlighted = true;
+      out.forceLabel = true;
+      out.zIndex = 2;
+    }
+    if (this.hovered) {
+      if (node === this.hovered || this.hoverNeighbours.has(node)) {
+        out.forceLabel = true;
+        out.zIndex = 1;
+      } else {
+        out.color = DIM;
+        out.label = "";
+      }
+    }
+    return out;
+  }
+
+  private reduceEdge(edge: string, data: EdgeAttrs): Partial<EdgeDisplayData> {
+    if (data.hiddenByFilter) return { ...data, hidden: true };
+    const out: Partial<EdgeDisplayData> = { ...data };
+    if (this.chainEdges.has(edge)) {
+      out.color = "#e8590c";
+      out.size = Math.max(4, data.size);
+      out.zIndex = 2;
+    } else if (this.hovered) {
+      const [s, t] = this.graph.extremities(edge);
+      if (s === this.hovered || t === this.hovered) {
+        out.color = "#555";
+        out.zIndex = 1;
+      } else out.hidden = true;
+    }
+    return out;
+  }
+
+  /** Makes the graph show `view` under `filters`; new nodes start next to a shown neighbour. */
+  sync(view: View, filters: Filters, sizeBy: SizeBy): void {
+    const g = this.graph;
+    const wanted = new Set([...view.nodes.keys()].map(String));
+    g.forEachNode((n) => {
+      if (!wanted.has(n)) g.dropNode(n);
+    });
+    const fresh: string[] = [];
+    for (const node of view.nodes.values()) {
+      const key = String(node.id);
+      const attrs = {
+        label: node.label,
+        kind: node.kind,
+        color: KIND_COLOUR[node.kind],
+        size: nodeSize(sizeBy === "degree" ? node.degree : node.mentions),
+        hiddenByFilter: !isVisibleNode(node, filters),
+      };
+      if (g.hasNode(key)) g.mergeNodeAttributes(key, attrs);
+      else {
+        g.addNode(key, { ...attrs, x: 0, y: 0 });
+        fresh.push(key);
+      }
+    }
+    const wantedEdges = new Set([...view.edges.keys()].map(String));
+    g.forEachEdge((e) => {
+      if (!wantedEdges.has(e)) g.dropEdge(e);
+    });
+    for (const edge of view.edges.values()) {
+      const key = String(edge.id);
+      const attrs = {
+        size: Math.min(6, 1 + Math.log2(edge.weight)),
+        color: edge.kind === "co_occurs" ? "#b8c2cc" : "#868e96",
+        weight: edge.weight,
+        source: edge.source,
+        target: edge.target,
+        hiddenByFilter: !isVisibleEdge(view, edge, filters),
+      };
+      if (g.hasEdge(key)) g.mergeEdgeAttributes(key, attrs);
+      else if (g.hasNode(String(edge.source)) && g.hasNode(String(edge.target)))
+        g.addEdgeWithKey(key, String(edge.source), String(edge.target), attrs);
+    }
+    this.place(fresh);
+    if (fresh.length > 0) this.startLayout();
+    else this.sigma.refresh();
+  }
+
+  /** Initial positions: around an already placed neighbour, else on a circle (FA2 needs x/y). */
+  private place(fresh: string[]): void {
+    const freshSet = new Set(fresh);
+    const radius = Math.max(10, Math.sqrt(this.graph.order) * 10);
+    fresh.forEach((n, i) => {
+      const anchor = this.graph.neighbors(n).find((m) => !freshSet.has(m));
+      const angle = (2 * Math.PI * i) / Math.max(1, fresh.length) + Math.random() * 0.3;
+      if (anchor) {
+        const a = this.graph.getNodeAttributes(anchor);
+        this.graph.mergeNodeAttributes(n, { x: a.x + Math.cos(angle) * 5, y: a.y + Math.sin(angle) * 5 });
+      } else {
+        this.graph.mergeNodeAttributes(n, { x: Math.cos(angle) * radius, y: Math.sin(angle) * radius });
+      }
+    });
+  }
+
+  /** Starts (or resumes) ForceAtlas2 in its worker; it stops itself when the layout settles. */
+  startLayout(maxMs = 8000): void {
+    this.stopLayout();
+    if (this.graph.order < 2) {
+      this.sigma.refresh();
+      return;
+    }
+    const settings = forceAtlas2.inferSettings(this.graph);
+    this.layout = new FA2Layout(this.graph, { settings: { ...settings, barnesHutOptimize: this.graph.order > 500 } });
+    this.layout.start();
+    this.layoutStarted = performance.now();
+    this.layoutStats.running = true;
+    this.onLayoutChange(true);
+    let last = this.positions();
+    const check = () => {
+      const now = this.positions();
+      let moved = 0;
+      for (let i = 0; i < now.length; i++) moved += Math.abs(now[i] - last[i]);
+      last = now;
+      const extent = this.extent();
+      const average = moved / Math.max(1, now.length / 2);
+      const elapsed = performance.now() - this.layoutStarted;
+      if (average < extent * 0.0015 || elapsed > maxMs) this.stopLayout();
+      else this.settleTimer = window.setTimeout(check, 250);
+    };
+    this.settleTimer = window.setTimeout(check, 400);
+  }
+
+  stopLayout(): void {
+    window.clearTimeout(this.settleTimer);
+    if (this.layout) {
+      this.layout.kill();
+      this.layout = null;
+      this.layoutStats.lastMs = performance.now() - this.layoutStarted;
+      this.layoutStats.running = false;
+      this.onLayoutChange(false);
+      this.sigma.refresh();
+    }
+  }
+
+  isLayoutRunning(): boolean {
+    return this.layout !== null;
+  }
+
+  private positions(): number[] {
+    const out: number[] = [];
+    this.graph.forEachNode((_, a) => out.push(a.x, a.y));
+    return out;
+  }
+
+  private extent(): number {
+    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    this.graph.forEachNode((_, a) => {
+      minX = Math.min(minX, a.x); maxX = Math.max(maxX, a.x);
+      minY = Math.min(minY, a.y); maxY = Math.max(maxY, a.y);
+    });
+    return Math.max(1, maxX - minX, maxY - minY);
+  }
+
+  /** Marks entities as selected (highlighted, label always shown) and the edges of a path. */
+  highlight(ids: Iterable<number>, chainEdgeIds: Iterable<number> = []): void {
+    this.selected = new Set([...ids].map(String));
+    this.chainEdges = new Set([...chainEdgeIds].map(String));
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  /** Moves the camera onto an entity. */
+  focus(id: number): void {
+    const data = this.sigma.getNodeDisplayData(String(id));
+    if (!data) return;
+    void this.sigma.getCamera().animate({ x: data.x, y: data.y, ratio: 0.6 }, { duration: 400 });
+  }
+
+  resetCamera(): void {
+    void this.sigma.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }, { duration: 300 });
+  }
+
+  /** Where an entity is drawn, in CSS pixels from the graph container's top-left corner. */
+  nodeOnScreen(id: number): { x: number; y: number } | null {
+    const key = String(id);
+    if (!this.graph.hasNode(key)) return null;
+    const a = this.graph.getNodeAttributes(key);
+    return this.sigma.graphToViewport({ x: a.x, y: a.y });
+  }
+
+  /** Average time of `frames` full redraws (reindex + render), in milliseconds. */
+  measureFrames(frames = 20): number {
+    const gl = this.sigma.getCanvases().edges.getContext("webgl2") ?? this.sigma.getCanvases().edges.getContext("webgl");
+    const t0 = performance.now();
+    for (let i = 0; i < frames; i++) {
+      this.sigma.refresh();
+      gl?.finish();
+    }
+    return (performance.now() - t0) / frames;
+  }
+}

@@ -1,0 +1,184 @@
+// The side panel: an entity, the evidence of an edge, a path, or an article. Everything from the
+// database is put in with textContent (through `el`), so markup in an article is shown, not run.
+import type {
+  ArticleRef,
+  ArticleView_Serialize as ArticleView,
+  EntityDetail,
+  Evidence_Serialize as Evidence,
+  PathHop_Serialize as PathHop,
+  TextSpan_Serialize as TextSpan,
+} from "./bindings";
+import { el } from "./dom";
+import type { Key } from "./i18n";
+import { KIND_COLOUR } from "./kinds";
+
+export interface PanelActions {
+  t(key: Key, vars?: Record<string, string | number>): string;
+  selectEntity(id: number): void;
+  expand(id: number): void;
+  collapse(id: number): void;
+  startPath(id: number): void;
+  showEvidence(a: number, b: number): void;
+  openArticle(id: number, focus: number[]): void;
+}
+
+function kindBadge(kind: keyof typeof KIND_COLOUR, a: PanelActions): HTMLElement {
+  const badge = el("span", { class: `kind kind-${kind}` }, a.t(kind));
+  return badge;
+}
+
+/** A run of spans: mentions become clickable marks, the rest plain text. */
+export function spansToNodes(spans: readonly TextSpan[], a: PanelActions): Node[] {
+  return spans.map((span) => {
+    if (span.entity_id === null || span.kind === null) return document.createTextNode(span.text);
+    const id = span.entity_id;
+    return el(
+      "mark",
+      {
+        class: `mention kind-${span.kind}${span.focus ? " focus" : ""}`,
+        data: { entity: String(id) },
+        title: a.t(span.kind),
+        onclick: () => a.selectEntity(id),
+      },
+      span.text,
+    );
+  });
+}
+
+function articleList(articles: readonly ArticleRef[], focus: number[], a: PanelActions): HTMLElement {
+  return el(
+    "ul",
+    { class: "articles" },
+    ...articles.map((art) =>
+      el(
+        "li",
+        {},
+        el(
+          "button",
+          { class: "link article-link", data: { article: String(art.id) }, onclick: () => a.openArticle(art.id, focus) },
+          art.title || `#${art.id}`,
+        ),
+        art.mentions > 0 ? el("span", { class: "count" }, ` ×${art.mentions}`) : null,
+      ),
+    ),
+  );
+}
+
+export function renderEntity(panel: HTMLElement, d: EntityDetail, expanded: boolean, a: PanelActions): void {
+  const e = d.entity;
+  const neighbours = el(
+    "ul",
+    { class: "neighbours" },
+    ...d.neighbours.map((n) =>
+      el(
+        "li",
+        {},
+        el("span", { class: `dot kind-${n.entity.kind}` }),
+        el("button", { class: "link", onclick: () => a.selectEntity(n.entity.id) }, n.entity.name),
+        " ",
+        el(
+          "button",
+          { class: "link relation", data: { a: String(e.id), b: String(n.entity.id) }, onclick: () => a.showEvidence(e.id, n.entity.id) },
+          `${a.t(n.relation)} · ${n.weight}`,
+        ),
+      ),
+    ),
+    d.more_neighbours > 0 ? el("li", { class: "more" }, a.t("more", { n: d.more_neighbours })) : null,
+  );
+  const parts: (Node | null)[] = [
+    el("h2", { class: "entity-name", data: { entity: String(e.id) } }, e.name),
+    el("p", {}, kindBadge(e.kind, a), " ", el("span", { class: "pinyin" }, e.pinyin)),
+    el("p", { class: "counts" }, `${a.t("mentions")} ${e.mentions} · ${a.t("articles")} ${e.articles}`),
+    d.aliases.length > 0 ? el("p", {}, el("b", {}, `${a.t("aliases")}: `), d.aliases.join("、")) : null,
+    d.roles.length > 0 ? el("p", {}, el("b", {}, `${a.t("roles")}: `), d.roles.join("、")) : null,
+    el(
+      "p",
+      { class: "actions" },
+      el("button", { class: "expand", onclick: () => a.expand(e.id) }, a.t("expand")),
+      expanded ? el("button", { class: "collapse", onclick: () => a.collapse(e.id) }, a.t("collapse")) : null,
+      el("button", { class: "path-start", onclick: () => a.startPath(e.id) }, a.t("pathFrom")),
+    ),
+    el("h3", {}, a.t("neighbours")),
+    neighbours,
+    el("h3", {}, a.t("articles")),
+    articleList(d.articles, [e.id], a),
+  ];
+  panel.replaceChildren(...parts.filter((p): p is Node => p !== null));
+}
+
+export function renderEvidence(panel: HTMLElement, names: [string, string], ids: [number, number], list: readonly Evidence[], a: PanelActions): void {
+  panel.replaceChildren(
+    el("h2", { class: "evidence-title" }, `${names[0]} — ${names[1]}`),
+    el("h3", {}, a.t("evidence")),
+    el(
+      "ol",
+      { class: "evidence" },
+      ...list.map((ev) =>
+        el(
+          "li",
+          { class: "sentence" },
+          el("p", {}, ...spansToNodes(ev.spans, a)),
+          el(
+            "button",
+            { class: "link article-link", data: { article: String(ev.article.id) }, onclick: () => a.openArticle(ev.article.id, [...ids]) },
+            `${a.t("read")}: ${ev.article.title}`,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function renderPath(panel: HTMLElement, hops: readonly PathHop[], a: PanelActions): void {
+  if (hops.length === 0) {
+    panel.replaceChildren(el("h2", {}, a.t("path")), el("p", {}, a.t("noPath")));
+    return;
+  }
+  const names = [hops[0].from.name, ...hops.map((h) => h.to.name)];
+  panel.replaceChildren(
+    el("h2", { class: "path-title" }, names.join(" → ")),
+    el(
+      "ol",
+      { class: "path" },
+      ...hops.map((h) =>
+        el(
+          "li",
+          {},
+          el("b", {}, `${h.from.name} — ${h.to.name}`),
+          ` (${h.relations.map((r) => a.t(r)).join(", ")} · ${h.weight})`,
+          h.evidence ? el("p", { class: "sentence" }, ...spansToNodes(h.evidence.spans, a)) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+export function renderArticle(panel: HTMLElement, view: ArticleView, back: () => void, a: PanelActions): void {
+  const [, ...body] = view.paragraphs;
+  panel.replaceChildren(
+    el("button", { class: "link back", onclick: back }, `← ${a.t("closeArticle")}`),
+    el("article", { class: "reader", data: { article: String(view.id) } },
+      el("h2", {}, ...spansToNodes(view.paragraphs[0] ?? [], a)),
+      view.byline ? el("p", { class: "byline" }, `${a.t("byline")}: ${view.byline}`) : null,
+      ...body.filter((p) => p.length > 0).map((p) => el("p", {}, ...spansToNodes(p, a))),
+      el("p", { class: "source" }, `${a.t("source")}: ${view.source}`),
+    ),
+  );
+}
+
+export function renderLegend(legend: HTMLElement, counts: Map<string, number>, a: PanelActions, active: ReadonlySet<string>, toggle: (kind: string) => void): void {
+  legend.replaceChildren(
+    ...(["person", "organization", "place", "project"] as const).map((kind) =>
+      el(
+        "button",
+        {
+          class: `legend-item${active.size === 0 || active.has(kind) ? "" : " off"}`,
+          data: { kind },
+          onclick: () => toggle(kind),
+        },
+        el("span", { class: `dot kind-${kind}` }),
+        `${a.t(kind)} ${counts.get(kind) ?? 0}`,
+      ),
+    ),
+  );
+}
