@@ -279,6 +279,7 @@ impl Builder {
                     if let Some(district) = district {
                         let name = format!("{district}{}", &body[DISTRICT_PREFIX.len()..]);
                         let org = self.entity(EntityKind::Organization, &name);
+                        self.page.entities[org].aliases.insert(body.to_string());
                         self.relate(RelationKind::HoldsRoleIn, person, org, a, mention.sentence);
                         // `区委` is written inside the title: it is a mention of the body.
                         let title_start = mention.start.checked_sub(role.len());
