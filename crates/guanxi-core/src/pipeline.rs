@@ -141,6 +141,11 @@ impl Ingestor {
     }
 
     /// Ingests every supported file under `paths` into `store`.
+    ///
+    /// Files go in batches: a producer thread reads, hashes, recognises and resolves the next
+    /// batch (in parallel, on rayon's pool) while this thread writes the current one in a single
+    /// transaction with a savepoint per file. Events for a batch are sent once it is committed,
+    /// so what a client sees as done is on disk.
     pub fn ingest(
         &self,
         store: &mut Store,
@@ -160,81 +165,125 @@ impl Ingestor {
             let outcome = skip(store, &key, 0, &reason, &mut report)?;
             on_event(&IngestEvent::File { done, total, path: key, outcome });
         }
-        for batch in files.chunks(BATCH) {
-            if cancel.load(Ordering::Relaxed) {
-                report.cancelled = true;
-                break;
-            }
-            let keys: Vec<String> = batch.iter().map(|p| display_path(p)).collect();
-            let states: Vec<Option<String>> = keys
-                .iter()
-                .map(|k| {
-                    store
-                        .source_state(k)
-                        .map(|s| s.and_then(|(sha, status)| (status == "stored").then_some(sha).flatten()))
-                })
-                .collect::<Result<_>>()?;
-            let prepared: Vec<Prepared> = batch
-                .par_iter()
-                .zip(states.par_iter())
-                .map(|(path, stored_sha)| {
+        let stored = if options.force { Default::default() } else { store.stored_hashes()? };
+        let keys: Vec<String> = files.iter().map(|p| display_path(p)).collect();
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(1);
+        std::thread::scope(|scope| -> Result<()> {
+            let producer = scope.spawn(|| {
+                for (batch, batch_keys) in files.chunks(BATCH).zip(keys.chunks(BATCH)) {
                     if cancel.load(Ordering::Relaxed) {
-                        return Prepared::Skip(0, SkipReason::Unreadable("cancelled".to_string()));
+                        break;
                     }
-                    let bytes = match ingest::read_bytes(path) {
-                        Ok(bytes) => bytes,
-                        Err(reason) => return Prepared::Skip(0, reason),
-                    };
-                    if !options.force && stored_sha.as_deref() == Some(ingest::sha256_hex(&bytes).as_str()) {
-                        return Prepared::Unchanged;
+                    let prepared: Vec<Prepared> = batch
+                        .par_iter()
+                        .zip(batch_keys.par_iter())
+                        .map(|(path, key)| self.prepare_file(path, stored.get(key).map(String::as_str)))
+                        .collect();
+                    if sender.send(prepared).is_err() {
+                        break;
                     }
-                    match self.prepare_bytes(&bytes, ingest::is_html(path)) {
-                        Ok(ready) => Prepared::Ready(Box::new(ready)),
-                        Err(reason) => Prepared::Skip(bytes.len() as u64, reason),
-                    }
-                })
-                .collect();
-            for (key, prepared) in keys.into_iter().zip(prepared) {
-                if cancel.load(Ordering::Relaxed) {
-                    report.cancelled = true;
+                }
+                drop(sender);
+            });
+            let mut batches = keys.chunks(BATCH);
+            for prepared in receiver.iter() {
+                let batch_keys = batches.next().unwrap_or_default();
+                let mut events = Vec::with_capacity(prepared.len());
+                store.begin_batch()?;
+                let mut progress = Progress { report: &mut report, done: &mut done, total, events: &mut events };
+                let written = self.write_batch(store, batch_keys, prepared, cancel, &mut progress);
+                if let Err(error) = written.and_then(|()| store.commit_batch()) {
+                    store.rollback_batch();
+                    return Err(error);
+                }
+                for event in &events {
+                    on_event(event);
+                }
+                if report.cancelled {
                     break;
                 }
-                done += 1;
-                let outcome = match prepared {
-                    Prepared::Unchanged => {
-                        report.unchanged += 1;
-                        FileOutcome::Unchanged
-                    }
-                    Prepared::Skip(size, reason) => skip(store, &key, size, &reason, &mut report)?,
-                    Prepared::Ready(ready) => {
-                        let (source, page) = *ready;
-                        if let Some(original) = store.path_with_sha(&source.sha256, &key)? {
-                            skip(store, &key, source.size, &SkipReason::Duplicate(original), &mut report)?
-                        } else {
-                            let stored = store.store_page(&key, &source, &page)?;
-                            report.articles += stored.articles as u32;
-                            report.sentences += stored.sentences as u32;
-                            report.mentions += stored.mentions as u32;
-                            let articles = stored.articles as u32;
-                            if stored.replaced {
-                                report.replaced += 1;
-                                FileOutcome::Replaced { articles }
-                            } else {
-                                report.stored += 1;
-                                FileOutcome::Stored { articles }
-                            }
-                        }
-                    }
-                };
-                on_event(&IngestEvent::File { done, total, path: key, outcome });
             }
-            if report.cancelled {
-                break;
-            }
+            drop(receiver);
+            let _ = producer.join();
+            Ok(())
+        })?;
+        if cancel.load(Ordering::Relaxed) && (done as usize) < total as usize {
+            report.cancelled = true;
         }
         report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(report)
     }
+
+    /// Reads, hashes and prepares one file (on a worker thread).
+    fn prepare_file(&self, path: &Path, stored_sha: Option<&str>) -> Prepared {
+        let bytes = match ingest::read_bytes(path) {
+            Ok(bytes) => bytes,
+            Err(reason) => return Prepared::Skip(0, reason),
+        };
+        if stored_sha == Some(ingest::sha256_hex(&bytes).as_str()) {
+            return Prepared::Unchanged;
+        }
+        match self.prepare_bytes(&bytes, ingest::is_html(path)) {
+            Ok(ready) => Prepared::Ready(Box::new(ready)),
+            Err(reason) => Prepared::Skip(bytes.len() as u64, reason),
+        }
+    }
+
+    /// Writes one prepared batch inside the open transaction, collecting its events.
+    fn write_batch(
+        &self,
+        store: &mut Store,
+        keys: &[String],
+        prepared: Vec<Prepared>,
+        cancel: &AtomicBool,
+        progress: &mut Progress<'_>,
+    ) -> Result<()> {
+        for (key, prepared) in keys.iter().zip(prepared) {
+            if cancel.load(Ordering::Relaxed) {
+                progress.report.cancelled = true;
+                break;
+            }
+            *progress.done += 1;
+            let report = &mut *progress.report;
+            let outcome = match prepared {
+                Prepared::Unchanged => {
+                    report.unchanged += 1;
+                    FileOutcome::Unchanged
+                }
+                Prepared::Skip(size, reason) => skip(store, key, size, &reason, report)?,
+                Prepared::Ready(ready) => {
+                    let (source, page) = *ready;
+                    if let Some(original) = store.path_with_sha(&source.sha256, key)? {
+                        skip(store, key, source.size, &SkipReason::Duplicate(original), report)?
+                    } else {
+                        let stored = store.store_page(key, &source, &page)?;
+                        report.articles += stored.articles as u32;
+                        report.sentences += stored.sentences as u32;
+                        report.mentions += stored.mentions as u32;
+                        let articles = stored.articles as u32;
+                        if stored.replaced {
+                            report.replaced += 1;
+                            FileOutcome::Replaced { articles }
+                        } else {
+                            report.stored += 1;
+                            FileOutcome::Stored { articles }
+                        }
+                    }
+                }
+            };
+            let event = IngestEvent::File { done: *progress.done, total: progress.total, path: key.clone(), outcome };
+            progress.events.push(event);
+        }
+        Ok(())
+    }
+}
+
+/// Counters and pending events of a running ingest.
+struct Progress<'a> {
+    report: &'a mut IngestReport,
+    done: &'a mut u32,
+    total: u32,
+    events: &'a mut Vec<IngestEvent>,
 }
 
 fn skip(

@@ -94,10 +94,13 @@ impl Store {
     fn configure(&self, writable: bool) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT).map_err(Error::sql("setting the busy timeout"))?;
         self.conn.pragma_update(None, "foreign_keys", "ON").map_err(Error::sql("enabling foreign keys"))?;
+        self.conn.pragma_update(None, "cache_size", -65_536).map_err(Error::sql("sizing the page cache"))?;
         if writable {
             // In-memory databases answer "memory"; files switch to WAL once and keep it.
             self.conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(Error::sql("enabling WAL"))?;
             self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(Error::sql("setting synchronous"))?;
+            // Fewer, larger checkpoints during ingest.
+            self.conn.pragma_update(None, "wal_autocheckpoint", 8192).map_err(Error::sql("setting checkpoints"))?;
         }
         Ok(())
     }

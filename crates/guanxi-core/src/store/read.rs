@@ -284,11 +284,15 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT s.id, s.article_id, s.start, s.end, e.kind FROM edges e
+                "SELECT s.id, s.article_id, s.start, s.end, 'co_occurs', s.ordinal FROM sentences s
+                 WHERE s.id IN (SELECT sentence_id FROM mentions WHERE entity_id = ?1
+                                INTERSECT SELECT sentence_id FROM mentions WHERE entity_id = ?2)
+                 UNION ALL
+                 SELECT s.id, s.article_id, s.start, s.end, e.kind, s.ordinal FROM edges e
                  JOIN edge_evidence ev ON ev.edge_id = e.id
                  JOIN sentences s ON s.id = ev.sentence_id
                  WHERE (e.source = ?1 AND e.target = ?2) OR (e.source = ?2 AND e.target = ?1)
-                 ORDER BY s.article_id, s.ordinal, e.kind LIMIT ?3",
+                 ORDER BY 2, 6, 5 LIMIT ?3",
             )
             .map_err(Error::sql(context))?;
         let rows = statement

@@ -4,9 +4,10 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::ingest::SourceText;
 use crate::pinyin::name_pinyin;
-use crate::resolve::ResolvedPage;
-use rusqlite::{params, OptionalExtension, Transaction};
+use crate::resolve::{RelationKind, ResolvedPage};
+use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Deref;
 
 /// What one stored file added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,11 +58,30 @@ impl Store {
         Ok(())
     }
 
-    /// Stores one file's articles, mentions and relations in one transaction, replacing the rows
-    /// of an earlier version of the same path.
+    /// Opens a batch: the following writes share one transaction until [`Store::commit_batch`].
+    /// Each file inside is still all-or-nothing (a savepoint per file), and a crash loses at most
+    /// the files of the open batch, never part of a file.
+    pub fn begin_batch(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(Error::sql("starting a batch"))
+    }
+
+    /// Commits the open batch.
+    pub fn commit_batch(&self) -> Result<()> {
+        self.conn.execute_batch("COMMIT").map_err(Error::sql("committing a batch"))
+    }
+
+    /// Abandons the open batch (after an error), keeping everything committed before it.
+    pub fn rollback_batch(&self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
+    /// Stores one file's articles, mentions and relations atomically (a savepoint: its own
+    /// transaction outside a batch), replacing the rows of an earlier version of the same path.
     pub fn store_page(&mut self, path: &str, source: &SourceText, page: &ResolvedPage) -> Result<StoredFile> {
         let context = |what: &str| format!("{what} for {path}");
-        let tx = self.conn.transaction().map_err(Error::sql(context("starting a transaction")))?;
+        let tx = self.conn.savepoint().map_err(Error::sql(context("starting a savepoint")))?;
         let old: Option<i64> = tx
             .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
             .optional()
@@ -77,10 +97,21 @@ impl Store {
         tx.commit().map_err(Error::sql(context("committing")))?;
         Ok(StoredFile { replaced, ..stored })
     }
+
+    /// Every stored path with its SHA-256 (to tell unchanged files before reading them twice).
+    pub fn stored_hashes(&self) -> Result<std::collections::HashMap<String, String>> {
+        let context = "reading stored hashes";
+        let mut statement = self
+            .conn
+            .prepare("SELECT path, sha256 FROM sources WHERE status = 'stored' AND sha256 IS NOT NULL")
+            .map_err(Error::sql(context))?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(Error::sql(context))
+    }
 }
 
 /// Deletes a source and everything that came from it, keeping counts and weights exact.
-pub(super) fn remove_source(tx: &Transaction<'_>, source_id: i64) -> rusqlite::Result<()> {
+pub(super) fn remove_source(tx: &impl Deref<Target = rusqlite::Connection>, source_id: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE entities SET mentions = entities.mentions - x.n, articles = entities.articles - x.a
          FROM (SELECT m.entity_id AS entity_id, count(*) AS n, count(DISTINCT s.article_id) AS a
@@ -88,6 +119,16 @@ pub(super) fn remove_source(tx: &Transaction<'_>, source_id: i64) -> rusqlite::R
                JOIN articles ar ON ar.id = s.article_id
                WHERE ar.source_id = ?1 GROUP BY m.entity_id) AS x
          WHERE entities.id = x.entity_id",
+        [source_id],
+    )?;
+    tx.execute(
+        "UPDATE edges SET weight = edges.weight - x.n
+         FROM (SELECT a.entity_id AS s, b.entity_id AS t, count(DISTINCT a.sentence_id) AS n
+               FROM mentions a JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
+               JOIN sentences s ON s.id = a.sentence_id
+               JOIN articles ar ON ar.id = s.article_id
+               WHERE ar.source_id = ?1 GROUP BY a.entity_id, b.entity_id) AS x
+         WHERE edges.source = x.s AND edges.target = x.t AND edges.kind = 'co_occurs'",
         [source_id],
     )?;
     tx.execute(
@@ -106,7 +147,7 @@ pub(super) fn remove_source(tx: &Transaction<'_>, source_id: i64) -> rusqlite::R
 }
 
 fn write_page(
-    tx: &Transaction<'_>,
+    tx: &impl Deref<Target = rusqlite::Connection>,
     path: &str,
     source: &SourceText,
     page: &ResolvedPage,
@@ -124,8 +165,9 @@ fn write_page(
     {
         let mut insert = tx.prepare_cached(
             "INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(kind, name) DO NOTHING",
+",
         )?;
+        let mut has_alias = tx.prepare_cached("SELECT 1 FROM aliases WHERE alias = ?1 AND entity_id = ?2")?;
         let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
         let mut key = tx.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
         let mut alias =
@@ -137,20 +179,29 @@ fn write_page(
                 entity_ids.push(None);
                 continue;
             }
-            let pinyin = name_pinyin(&entity.name, entity.kind);
-            let inserted =
-                insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
-            let id: i64 = select.query_row(params![entity.kind.as_str(), entity.name], |r| r.get(0))?;
-            if inserted > 0 {
-                for k in &pinyin.keys {
-                    key.execute(params![k, id])?;
+            let existing: Option<i64> =
+                select.query_row(params![entity.kind.as_str(), entity.name], |r| r.get(0)).optional()?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    // A new entity: its pinyin forms and search keys.
+                    let pinyin = name_pinyin(&entity.name, entity.kind);
+                    insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
+                    let id = tx.last_insert_rowid();
+                    for k in &pinyin.keys {
+                        key.execute(params![k, id])?;
+                    }
+                    id
                 }
-            }
+            };
             for a in &entity.aliases {
+                let known: bool = has_alias.exists(params![a, id])?;
                 alias.execute(params![a, id, source_id])?;
-                // Aliases are searchable by pinyin too.
-                for k in name_pinyin(a, entity.kind).keys {
-                    key.execute(params![k, id])?;
+                if !known {
+                    // Aliases are searchable by pinyin too.
+                    for k in name_pinyin(a, entity.kind).keys {
+                        key.execute(params![k, id])?;
+                    }
                 }
             }
             for r in &entity.roles {
@@ -234,12 +285,21 @@ fn write_page(
              ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
              RETURNING id",
         )?;
+        let mut add_weight = tx.prepare_cached(
+            "INSERT INTO edges (source, target, kind, weight) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight",
+        )?;
         let mut insert_evidence =
             tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
         for ((from, to, kind), sentences) in &evidence {
-            let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
-            for sentence in sentences {
-                insert_evidence.execute(params![edge_id, sentence])?;
+            // co_occurs evidence is read back from the mentions (see schema.sql): no id needed.
+            if *kind == RelationKind::CoOccurs.as_str() {
+                add_weight.execute(params![from, to, kind, sentences.len() as i64])?;
+            } else {
+                let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
+                for sentence in sentences {
+                    insert_evidence.execute(params![edge_id, sentence])?;
+                }
             }
         }
     }

@@ -1,0 +1,186 @@
+//! Benchmark drivers behind `bench/run.sh`: each subcommand measures one thing and prints one
+//! JSON object, so the script can lay the figures side by side. Timings are printed, never asserted.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use guanxi_core::graph::KnowledgeGraph;
+use guanxi_core::query::{self, SubgraphRequest};
+use guanxi_core::{ingest, Recogniser, Store};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "guanxi-bench", about = "Guanxi benchmark drivers (print JSON)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// jieba-rs `tag` alone (HMM on) over every .txt file, one thread: the floor.
+    Tag { dir: PathBuf },
+    /// Decode, split, recognise and resolve every file, one thread, no store.
+    Recognise { dir: PathBuf },
+    /// Query latency over a database: search, neighbours, path, export.
+    Queries {
+        #[arg(long)]
+        db: PathBuf,
+        /// Queries of each kind.
+        #[arg(long, default_value_t = 200)]
+        n: usize,
+    },
+    /// Copies a folder N times with a changed first line in every file (so de-duplication does
+    /// not skip the copies).
+    Replicate { dir: PathBuf, out: PathBuf, times: usize },
+}
+
+fn text_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| ingest::is_supported(p))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+            Ok((p, text))
+        })
+        .collect()
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Tag { dir } => {
+            let files = text_files(&dir)?;
+            let jieba = jieba_rs::Jieba::new();
+            let chars: usize = files.iter().map(|(_, t)| t.chars().count()).sum();
+            let start = Instant::now();
+            let mut tokens = 0usize;
+            for (_, text) in &files {
+                tokens += jieba.tag(text, true).len();
+            }
+            let seconds = start.elapsed().as_secs_f64();
+            println!(
+                "{}",
+                serde_json::json!({"what": "jieba-rs tag", "files": files.len(), "chars": chars, "tokens": tokens, "seconds": seconds, "chars_per_second": chars as f64 / seconds})
+            );
+        }
+        Command::Recognise { dir } => {
+            let files = text_files(&dir)?;
+            let recogniser = Recogniser::new();
+            let chars: usize = files.iter().map(|(_, t)| t.chars().count()).sum();
+            let start = Instant::now();
+            let mut mentions = 0usize;
+            for (_, text) in &files {
+                let articles = ingest::split_page(text);
+                let found = recogniser.recognise_page(&articles);
+                let page = guanxi_core::resolve::resolve_page(&articles, &found, recogniser.lexicon());
+                mentions += page.mentions.len();
+            }
+            let seconds = start.elapsed().as_secs_f64();
+            println!(
+                "{}",
+                serde_json::json!({"what": "split+recognise+resolve", "files": files.len(), "chars": chars, "mentions": mentions, "seconds": seconds, "chars_per_second": chars as f64 / seconds})
+            );
+        }
+        Command::Queries { db, n } => queries(&db, n)?,
+        Command::Replicate { dir, out, times } => {
+            let files = text_files(&dir)?;
+            std::fs::create_dir_all(&out)?;
+            for copy in 0..times {
+                for (path, text) in &files {
+                    let name = path.file_name().context("file name")?.to_string_lossy();
+                    let target = out.join(format!("{copy:03}_{name}"));
+                    std::fs::write(&target, format!("（副本{copy}）{text}"))?;
+                }
+            }
+            println!("{}", serde_json::json!({"files": files.len() * times, "out": out}));
+        }
+    }
+    Ok(())
+}
+
+/// A small deterministic generator (xorshift), so runs pick the same queries.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+fn percentiles(mut samples: Vec<f64>) -> serde_json::Value {
+    samples.sort_by(f64::total_cmp);
+    let at = |p: f64| samples.get(((samples.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    serde_json::json!({"n": samples.len(), "p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1.0)})
+}
+
+fn time_ms(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+fn queries(db: &Path, n: usize) -> Result<()> {
+    let store = Store::open_read_only(db)?;
+    let load_start = Instant::now();
+    let graph = KnowledgeGraph::load(&store)?;
+    let graph_load_ms = load_start.elapsed().as_secs_f64() * 1000.0;
+    let mut entities = store.all_entities()?;
+    entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.id.cmp(&b.id)));
+    anyhow::ensure!(!entities.is_empty(), "the database has no entities");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (mut hanzi, mut pinyin, mut initials, mut neighbours, mut paths) = (vec![], vec![], vec![], vec![], vec![]);
+    for _ in 0..n {
+        let e = &entities[rng.next(entities.len())];
+        let chars: Vec<char> = e.name.chars().collect();
+        let part: String = chars[..chars.len().min(2)].iter().collect();
+        hanzi.push(time_ms(|| drop(query::search(&store, &part, 20))));
+        let key = e.pinyin.replace(' ', "");
+        pinyin.push(time_ms(|| drop(query::search(&store, &key, 20))));
+        initials.push(time_ms(|| drop(query::search(&store, &e.initials, 20))));
+        let hub = &entities[rng.next(entities.len().min(100))];
+        neighbours.push(time_ms(|| drop(query::neighbours(&store, hub.id as u32, 50, 1, &[]))));
+        let (a, b) = (&entities[rng.next(entities.len())], &entities[rng.next(entities.len())]);
+        paths.push(time_ms(|| drop(query::path_by_id(&store, &graph, a.id as u32, b.id as u32))));
+    }
+    let hub = &entities[0];
+    let dir = std::env::temp_dir();
+    let mut export_hub = Vec::new();
+    let mut hub_nodes = 0;
+    for _ in 0..5 {
+        export_hub.push(time_ms(|| {
+            let request = SubgraphRequest { seeds: vec![format!("#{}", hub.id)], depth: 2, ..Default::default() };
+            if let Ok(sub) = query::subgraph(&store, &graph, &request) {
+                hub_nodes = sub.nodes.len();
+                let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-hub.graphml"));
+            }
+        }));
+    }
+    let mut whole_nodes = 0;
+    let export_all = time_ms(|| {
+        if let Ok(sub) = query::subgraph(&store, &graph, &SubgraphRequest::default()) {
+            whole_nodes = sub.nodes.len();
+            let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-all.graphml"));
+        }
+    });
+    println!(
+        "{}",
+        serde_json::json!({
+            "graph_load_ms": graph_load_ms,
+            "search_hanzi": percentiles(hanzi),
+            "search_pinyin": percentiles(pinyin),
+            "search_initials": percentiles(initials),
+            "neighbours_top100": percentiles(neighbours),
+            "path_random": percentiles(paths),
+            "export_2hop_hub": {"hub": hub.name, "nodes": hub_nodes, "ms": percentiles(export_hub)},
+            "export_whole": {"nodes": whole_nodes, "ms": export_all},
+        })
+    );
+    Ok(())
+}
