@@ -21,7 +21,8 @@ use std::time::Duration;
 pub const APPLICATION_ID: i32 = 0x4778_4931;
 
 /// Ordered schema migrations; index + 1 is the schema version they produce.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_cooccurrence_from_mentions.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,4 +1,4 @@
--- Guanxi schema, version 1. Byte offsets are into articles.body (UTF-8).
+-- Guanxi schema, version 1 (the first release). Byte offsets are into articles.body (UTF-8).
 CREATE TABLE sources (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
@@ -75,7 +75,7 @@ CREATE TABLE mentions (
     end INTEGER NOT NULL,
     surface TEXT NOT NULL
 );
-CREATE INDEX mentions_entity ON mentions(entity_id, sentence_id);
+CREATE INDEX mentions_entity ON mentions(entity_id);
 CREATE INDEX mentions_sentence ON mentions(sentence_id);
 
 CREATE TABLE edges (
@@ -88,8 +88,6 @@ CREATE TABLE edges (
 );
 CREATE INDEX edges_target ON edges(target);
 
--- Evidence of typed relations. A co_occurs edge's evidence is the sentences that mention both
--- entities, read from `mentions` (storing it again would double the database).
 CREATE TABLE edge_evidence (
     edge_id INTEGER NOT NULL REFERENCES edges(id) ON DELETE CASCADE,
     sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
