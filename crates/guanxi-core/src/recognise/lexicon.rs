@@ -450,6 +450,32 @@ pub const NICKNAME_SUFFIXES: &[&str] = &[
     "大爷", "大妈", "医生", "伯伯", "叔叔",
 ];
 
+/// A set of characters of the Basic Multilingual Plane as a bitmap (8 KiB): membership is one
+/// load, where a `HashSet<char>` hashes (the recogniser asks per character).
+#[derive(Debug, Clone)]
+pub struct CharSet(Vec<u64>);
+
+impl CharSet {
+    /// The set of the given characters (characters outside the BMP are ignored).
+    pub fn new(chars: impl IntoIterator<Item = char>) -> Self {
+        let mut bits = vec![0u64; 1024];
+        for c in chars {
+            let code = c as usize;
+            if let Some(word) = bits.get_mut(code / 64) {
+                *word |= 1 << (code % 64);
+            }
+        }
+        CharSet(bits)
+    }
+
+    /// Whether `c` is in the set.
+    #[inline]
+    pub fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        self.0.get(code / 64).is_some_and(|word| word & (1 << (code % 64)) != 0)
+    }
+}
+
 /// The embedded lexicon, built once per [`super::Recogniser`].
 #[derive(Debug, Clone)]
 pub struct Lexicon {

@@ -9,6 +9,7 @@
 //!
 //! Output offsets are byte offsets into [`Article::text`].
 
+pub mod learned;
 mod lexicon;
 mod names;
 mod person;
@@ -111,7 +112,21 @@ pub struct Recogniser {
     jieba: Jieba,
     lexicon: Lexicon,
     user: UserDictionary,
+    /// The learned layer, when its embedded weights are present.
+    model: Option<learned::Model>,
+    /// Single-character surnames, for the learned layer's features.
+    surname_chars: lexicon::CharSet,
+    /// Memo of [`Recogniser::is_common_word`] (a jieba re-tag per word otherwise).
+    common_cache: std::sync::RwLock<std::collections::HashMap<String, bool>>,
 }
+
+/// Priority of a place from the learned layer (as suffix-built names: length decides).
+const LEARNED: u8 = 1;
+/// Priority of a person from the learned layer (as a person confirmed by context).
+const LEARNED_PERSON: u8 = 2;
+
+/// The learned layer's weights (see [`learned`]); empty before training.
+const MODEL: &[u8] = include_bytes!("../../resources/ner-perceptron.bin");
 
 impl std::fmt::Debug for Recogniser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -152,7 +167,27 @@ impl Recogniser {
             };
             jieba.add_word(name, Some(100_000), Some(tag));
         }
-        Recogniser { jieba, lexicon, user }
+        let surname_chars = lexicon::CharSet::new(
+            lexicon.surnames.keys().filter(|s| s.chars().count() == 1).filter_map(|s| s.chars().next()),
+        );
+        Recogniser {
+            jieba,
+            lexicon,
+            user,
+            model: learned::Model::from_bytes(MODEL),
+            surname_chars,
+            common_cache: std::sync::RwLock::default(),
+        }
+    }
+
+    /// Whether the learned layer is loaded.
+    pub fn has_learned_layer(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// The learned layer's features for one sentence (used by the training example).
+    pub fn learned_features(&self, sentence: &str) -> learned::SentenceFeatures {
+        learned::features(sentence, &self.tokens(sentence), &self.surname_chars)
     }
 
     /// The embedded lexicon.
@@ -170,8 +205,17 @@ impl Recogniser {
         if !self.jieba.has_word(word) {
             return false;
         }
+        if let Some(&known) = self.common_cache.read().ok().as_ref().and_then(|c| c.get(word)) {
+            return known;
+        }
         let tags = self.jieba.tag(word, false);
-        !(tags.len() == 1 && tags[0].tag.starts_with("nr"))
+        let common = !(tags.len() == 1 && tags[0].tag.starts_with("nr"));
+        if let Ok(mut cache) = self.common_cache.write() {
+            if cache.len() < 200_000 {
+                cache.insert(word.to_string(), common);
+            }
+        }
+        common
     }
 
     fn tokens<'a>(&'a self, sentence: &'a str) -> Vec<Token<'a>> {
@@ -180,6 +224,27 @@ impl Recogniser {
             .into_iter()
             .map(|t| Token { word: t.word, tag: t.tag, start: t.byte_start, end: t.byte_end })
             .collect()
+    }
+
+    /// The learned layer's person and place spans, filtered by the rules' vetoes (nicknames,
+    /// non-entities, common words).
+    fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+        let Some(model) = &self.model else { return };
+        let features = learned::features(text, tokens, &self.surname_chars);
+        for span in model.spans(&features) {
+            let surface = &text[span.start..span.end];
+            if self.lexicon.non_entities.contains(surface) {
+                continue;
+            }
+            let kind = if span.person { EntityKind::Person } else { EntityKind::Place };
+            if span.person && !person::plausible_learned(self, text, span.start, span.end) {
+                continue;
+            }
+            // A learned person beats a suffix-built name it overlaps; a learned place competes
+            // with organizations by length (江海区委 keeps 江海 inside it).
+            let priority = if span.person { LEARNED_PERSON } else { LEARNED };
+            out.push(Candidate { start: span.start, end: span.end, kind, role: None, priority });
+        }
     }
 
     /// Recognises every article of a page. Person names confirmed anywhere on the page are found
@@ -203,11 +268,17 @@ impl Recogniser {
 
     /// Recognises one article on its own (no page-level propagation).
     pub fn recognise_article(&self, article: &Article) -> Vec<Mention> {
+        self.recognise_sentences(article, false)
+    }
+
+    /// Recognises an article's sentences; with `nested`, places the learned layer finds inside an
+    /// organization or project (中国 in 中国奥委会) are returned too, overlapping it.
+    fn recognise_sentences(&self, article: &Article, nested: bool) -> Vec<Mention> {
         let mut mentions = Vec::new();
-        let mut previous_persons: Vec<String> = Vec::new();
         for (index, sentence) in article.sentences.iter().enumerate() {
             let text = &article.text[sentence.start..sentence.end];
             let mut candidates = Vec::new();
+            let mut learned_places = Vec::new();
             if sentence.byline {
                 person::byline(self, text, &mut candidates);
             } else {
@@ -215,14 +286,29 @@ impl Recogniser {
                 self.user.find(text, &mut candidates);
                 person::find(self, text, &tokens, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
+                let before = candidates.len();
+                self.learned(text, &tokens, &mut candidates);
+                if nested {
+                    learned_places =
+                        candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();
+                }
             }
-            for candidate in settle(candidates) {
+            let accepted = settle(candidates);
+            let inside: Vec<Candidate> = learned_places
+                .into_iter()
+                .filter(|p| {
+                    accepted.iter().any(|a| {
+                        matches!(a.kind, EntityKind::Organization | EntityKind::Project)
+                            && a.start <= p.start
+                            && p.end <= a.end
+                            && a.end - a.start > p.end - p.start
+                    })
+                })
+                .collect();
+            for candidate in accepted.into_iter().chain(inside) {
                 let surface = &text[candidate.start..candidate.end];
                 if self.user.is_banned(surface) {
                     continue;
-                }
-                if candidate.kind == EntityKind::Person {
-                    previous_persons.push(surface.to_string());
                 }
                 mentions.push(Mention {
                     sentence: index,
@@ -245,7 +331,7 @@ impl Recogniser {
             text: text.to_string(),
             sentences: vec![crate::ingest::Sentence { start: 0, end: text.len(), byline: false }],
         };
-        let mut mentions = self.recognise_article(&article);
+        let mut mentions = self.recognise_sentences(&article, true);
         person::propagate(
             self,
             &article,

@@ -41,8 +41,26 @@ fn is_name_part(token: &Token<'_>, kind: EntityKind) -> bool {
     }
 }
 
+/// Place suffixes matched on a token's end.
+const TOKEN_PLACE_SUFFIXES: &[&str] = &["镇", "乡", "街道", "村", "社区", "里", "路", "大道", "街", "巷"];
+
+/// The last characters of every suffix [`suffix_of`] is asked about.
+fn suffix_last_chars() -> &'static super::lexicon::CharSet {
+    static LAST: std::sync::OnceLock<super::lexicon::CharSet> = std::sync::OnceLock::new();
+    LAST.get_or_init(|| {
+        super::lexicon::CharSet::new(
+            TOKEN_PLACE_SUFFIXES.iter().chain(ORG_SUFFIXES).chain(PROJECT_SUFFIXES).filter_map(|s| s.chars().next_back()),
+        )
+    })
+}
+
 /// The longest suffix from `suffixes` that `word` ends with.
 fn suffix_of<'s>(word: &str, suffixes: &[&'s str]) -> Option<&'s str> {
+    // Cheap test first: the word's last character must end some suffix.
+    let last = word.chars().next_back()?;
+    if !suffix_last_chars().contains(last) {
+        return None;
+    }
     suffixes.iter().filter(|s| word.ends_with(*s)).max_by_key(|s| s.len()).copied()
 }
 
@@ -82,7 +100,10 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
     for (i, token) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1);
         // Places from the gazetteer and jieba's place tag.
-        if token.tag == "ns" && token.word.chars().count() >= 2 {
+        // With the learned layer loaded, jieba's `ns` alone (两国, 海关, 新建…) is not enough: only
+        // gazetteer words are taken here, the model proposes the rest.
+        let known_place = lexicon.places.contains(token.word) || lexicon.place_short_forms.contains_key(token.word);
+        if token.tag == "ns" && token.word.chars().count() >= 2 && (known_place || !recogniser.has_learned_layer()) {
             let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
             if !followed_by_paper {
                 let mut end = token.end;
@@ -101,8 +122,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             }
         }
         // Places by suffix: 石冲 + 社区, 外海 + 街道, or one HMM token like 东升村.
-        if let Some(suffix) = suffix_of(token.word, &["镇", "乡", "街道", "村", "社区", "里", "路", "大道", "街", "巷"])
-        {
+        if let Some(suffix) = suffix_of(token.word, TOKEN_PLACE_SUFFIXES) {
             let (start, end) = if token.word == suffix {
                 match i.checked_sub(1).map(|p| &tokens[p]) {
                     Some(previous)

@@ -29,9 +29,21 @@ fn advance_cjk(text: &str, start: usize, n: usize) -> Option<usize> {
 /// title (区委书记), else the bare title (书记).
 fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> {
     let before = &text[..pos];
+    // Cheap test first: every title ends with one of these characters.
+    let last = before.chars().next_back()?;
+    if !title_last_chars().contains(last) {
+        return None;
+    }
     let title = TITLES.iter().chain(["领导"].iter()).filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
     let token = tokens.iter().find(|t| t.end == pos && t.word.ends_with(title) && t.word.chars().count() <= 8);
     Some(token.map_or_else(|| title.to_string(), |t| t.word.to_string()))
+}
+
+fn title_last_chars() -> &'static super::lexicon::CharSet {
+    static LAST: std::sync::OnceLock<super::lexicon::CharSet> = std::sync::OnceLock::new();
+    LAST.get_or_init(|| {
+        super::lexicon::CharSet::new(TITLES.iter().chain(["领导"].iter()).filter_map(|t| t.chars().next_back()))
+    })
 }
 
 fn speech_after(text: &str, end: usize) -> bool {
@@ -58,6 +70,18 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
     while pos < text.len() {
         let Some(c) = text[pos..].chars().next() else { break };
         let step = c.len_utf8();
+        // Cheap gate before any lookup: a name here needs a title right before, an enumeration
+        // after a confirmed name, or (without the learned layer, or for a speech verb) a token
+        // jieba tags as a name starting here.
+        let previous = text[..pos].chars().next_back();
+        let gate = previous.is_some_and(|p| title_last_chars().contains(p))
+            || (previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8()))
+            || !recogniser.has_learned_layer()
+            || tokens.binary_search_by_key(&pos, |t| t.start).ok().is_some_and(|i| tokens[i].tag.starts_with("nr"));
+        if !gate {
+            pos += step;
+            continue;
+        }
         let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else {
             pos += step;
             continue;
@@ -88,16 +112,20 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             continue;
         };
         let name = &text[pos..end];
-        let confirmed_by_context = title.is_some() || enumerated || speech_after(text, end);
-        let hmm_name = name.chars().count() == surname_chars + 2
+        // A speech verb alone confirms only what jieba also reads as a name (高兴地说 is not 高兴地).
+        let speech_ok = speech_after(text, end)
+            && (!recogniser.has_learned_layer()
+                || tokens.iter().any(|t| t.start == pos && t.end >= end && t.tag.starts_with("nr")));
+        let confirmed_by_context = title.is_some() || enumerated || speech_ok;
+        let hmm_name = !recogniser.has_learned_layer()
+            && name.chars().count() == surname_chars + 2
             && rank < 120
             && tokens.iter().any(|t| t.start == pos && t.end == end && t.tag.starts_with("nr"))
             && !recogniser.is_common_word(name);
-        let common = recogniser.is_common_word(name)
-            || (name.chars().count() == 2 && recogniser.is_common_word(&text[pos..end]))
-            || lexicon.non_entities.contains(name);
-        let starts_word = tokens.iter().any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
-        if (confirmed_by_context && !common && !starts_word) || hmm_name {
+        // Evaluated only for confirmed names: these look words up in jieba's dictionary.
+        let common = || recogniser.is_common_word(name) || lexicon.non_entities.contains(name);
+        let starts_word = || tokens.iter().any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
+        if (confirmed_by_context && !common() && !starts_word()) || hmm_name {
             out.push(Candidate {
                 start: pos,
                 end,
@@ -111,6 +139,20 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             pos += step;
         }
     }
+}
+
+/// Whether a person name the learned layer proposes survives the rules' vetoes: no nickname or
+/// address form (小钟, 陈伯, 李女士), not a common word.
+pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usize, end: usize) -> bool {
+    let name = &text[start..end];
+    let surname_end = recogniser.lexicon().surname_at(name).map_or(start, |(s, _)| start + s.len());
+    if surname_end > start && is_nickname(text, start, surname_end) {
+        return false;
+    }
+    if NICKNAME_PREFIXES.iter().any(|p| name.starts_with(p)) {
+        return false;
+    }
+    !recogniser.is_common_word(name)
 }
 
 /// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.

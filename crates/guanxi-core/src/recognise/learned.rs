@@ -1,0 +1,497 @@
+//! The learned layer (DESIGN.md §4 layer 7): an averaged perceptron over characters that tags
+//! person and place names (BIO labels), with jieba's words and POS tags, a surname flag and
+//! character n-grams as features, decoded by Viterbi with label transitions.
+//!
+//! Trained on the first 60% of the lines of `../shared/corpus/pd98-dev.jsonl` (People's Daily,
+//! January 1998) and scored on the remaining 40% (`scripts/score.py pd98`): never on what it saw.
+//! Reproduce the embedded weights with
+//! `cargo run --release -p guanxi-core --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl`
+//! which writes `resources/ner-perceptron.bin` (format in [`Model::from_bytes`]).
+//!
+//! Features are hashed into a fixed table of `2^BITS` buckets × [`LABELS`] weights (i16), so the
+//! model is a flat array and scoring a character is a handful of array reads.
+
+use super::Token;
+use super::lexicon::CharSet;
+
+/// Labels: outside, begin/inside person, begin/inside place.
+pub const LABELS: usize = 5;
+const O: usize = 0;
+const B_PER: usize = 1;
+const I_PER: usize = 2;
+const B_LOC: usize = 3;
+const I_LOC: usize = 4;
+/// log2 of the number of feature buckets.
+const BITS: u32 = 16;
+const BUCKETS: usize = 1 << BITS;
+/// Features per character.
+const FEATURES: usize = 19;
+const MAGIC: &[u8; 8] = b"GXNER001";
+
+/// A span the model found: byte offsets in the sentence, and whether it is a person (else a place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// Person (true) or place (false).
+    pub person: bool,
+}
+
+/// The perceptron: feature weights and label transitions.
+#[derive(Debug, Clone)]
+pub struct Model {
+    weights: Vec<i16>,
+    /// transitions[previous][next]; row LABELS is the start of the sentence.
+    transitions: [[i32; LABELS]; LABELS + 1],
+}
+
+/// Whether `next` may follow `previous` (an inside label continues its own kind).
+fn allowed(previous: Option<usize>, next: usize) -> bool {
+    match next {
+        I_PER => matches!(previous, Some(B_PER | I_PER)),
+        I_LOC => matches!(previous, Some(B_LOC | I_LOC)),
+        _ => true,
+    }
+}
+
+fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[inline]
+fn bucket(template: u64, a: u64, b: u64, c: u64) -> u32 {
+    let h = template.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ^ a.wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+        ^ b.rotate_left(21).wrapping_mul(0x1656_67b1_9e37_79f9)
+        ^ c.rotate_left(42).wrapping_mul(0x85eb_ca77_c2b2_ae63);
+    let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    (h >> (64 - BITS)) as u32
+}
+
+fn char_class(c: char) -> u64 {
+    match c {
+        '0'..='9'
+        | '０'..='９'
+        | '〇'
+        | '零'
+        | '一'
+        | '二'
+        | '三'
+        | '四'
+        | '五'
+        | '六'
+        | '七'
+        | '八'
+        | '九'
+        | '十'
+        | '百'
+        | '千'
+        | '万'
+        | '亿' => 1,
+        'a'..='z' | 'A'..='Z' | 'ａ'..='ｚ' | 'Ａ'..='Ｚ' => 2,
+        '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' => 3,
+        _ => 4,
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// The characters of a sentence with their byte offsets, and each character's feature buckets.
+#[derive(Debug, Default)]
+pub struct SentenceFeatures {
+    /// Byte offset of each character, plus the sentence length at the end.
+    pub offsets: Vec<usize>,
+    /// `FEATURES` buckets per character.
+    pub buckets: Vec<[u32; FEATURES]>,
+    /// Whether the character can be part of a name at all (CJK or a middle dot).
+    pub nameable: Vec<bool>,
+}
+
+/// Computes the features of one sentence from its jieba tokens.
+pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> SentenceFeatures {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let mut offsets: Vec<usize> = chars.iter().map(|&(i, _)| i).collect();
+    offsets.push(text.len());
+    // Per character: token index and position in the token (0 single, 1 begin, 2 middle, 3 end).
+    let mut token_of = vec![usize::MAX; n];
+    let mut position = vec![0u64; n];
+    let mut k = 0;
+    for (t, token) in tokens.iter().enumerate() {
+        let first = k;
+        while k < n && chars[k].0 < token.end {
+            if chars[k].0 >= token.start {
+                token_of[k] = t;
+            }
+            k += 1;
+        }
+        let len = k - first;
+        for (j, p) in position[first..k].iter_mut().enumerate() {
+            *p = if len == 1 {
+                0
+            } else if j == 0 {
+                1
+            } else if j + 1 == len {
+                3
+            } else {
+                2
+            };
+        }
+    }
+    let token_word: Vec<u64> = tokens.iter().map(|t| hash_str(t.word)).collect();
+    let token_tag: Vec<u64> = tokens.iter().map(|t| hash_str(t.tag)).collect();
+    // Character codes with two sentinels on each side: c(i) is codes[i + 2].
+    let mut codes = Vec::with_capacity(n + 4);
+    codes.extend([1u64, 1]);
+    codes.extend(chars.iter().map(|&(_, ch)| u64::from(ch) + 3));
+    codes.extend([2u64, 2]);
+    let c = |i: isize| -> u64 { codes[(i + 2) as usize] };
+    let mut buckets = Vec::with_capacity(n);
+    let mut nameable = Vec::with_capacity(n);
+    for i in 0..n {
+        let ii = i as isize;
+        let ch = chars[i].1;
+        nameable.push(is_cjk(ch) || ch == '·' || ch == '•');
+        let t = token_of[i];
+        let (word, tag, prev_word, prev_tag, next_word, next_tag, len) = if t == usize::MAX {
+            (0, 0, 0, 0, 0, 0, 0)
+        } else {
+            (
+                token_word[t],
+                token_tag[t],
+                t.checked_sub(1).map_or(1, |p| token_word[p]),
+                t.checked_sub(1).map_or(1, |p| token_tag[p]),
+                token_word.get(t + 1).copied().unwrap_or(2),
+                token_tag.get(t + 1).copied().unwrap_or(2),
+                tokens[t].word.chars().count().min(5) as u64,
+            )
+        };
+        let pos = position[i];
+        let surname = u64::from(surnames.contains(ch));
+        let class = char_class(ch) * 16
+            + (if i > 0 { char_class(chars[i - 1].1) } else { 0 }) * 4
+            + chars.get(i + 1).map_or(0, |&(_, x)| char_class(x));
+        buckets.push([
+            bucket(0, 0, 0, 0),
+            bucket(1, c(ii), 0, 0),
+            bucket(2, c(ii - 1), 0, 0),
+            bucket(3, c(ii + 1), 0, 0),
+            bucket(4, c(ii - 2), 0, 0),
+            bucket(5, c(ii + 2), 0, 0),
+            bucket(6, c(ii - 1), c(ii), 0),
+            bucket(7, c(ii), c(ii + 1), 0),
+            bucket(8, c(ii - 2), c(ii - 1), 0),
+            bucket(9, c(ii + 1), c(ii + 2), 0),
+            bucket(10, tag, pos, len),
+            bucket(11, word, pos, 0),
+            bucket(12, prev_tag, tag, pos),
+            bucket(13, next_tag, tag, pos),
+            bucket(14, surname, pos, len),
+            bucket(15, prev_word, pos, 0),
+            bucket(16, next_word, pos, class),
+            bucket(17, c(ii - 1), c(ii), c(ii + 1)),
+            bucket(18, prev_tag, word, next_tag),
+        ]);
+    }
+    SentenceFeatures { offsets, buckets, nameable }
+}
+
+impl Model {
+    /// Reads the embedded format: `GXNER001`, then transitions ((LABELS+1)×LABELS i32 LE), then
+    /// `2^BITS × LABELS` i16 LE weights. `None` when the bytes are not a model of this shape.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let transition_bytes = (LABELS + 1) * LABELS * 4;
+        if rest.len() != transition_bytes + BUCKETS * LABELS * 2 {
+            return None;
+        }
+        let mut transitions = [[0i32; LABELS]; LABELS + 1];
+        for (k, chunk) in rest[..transition_bytes].chunks_exact(4).enumerate() {
+            transitions[k / LABELS][k % LABELS] = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        let weights =
+            rest[transition_bytes..].chunks_exact(2).map(|chunk| i16::from_le_bytes([chunk[0], chunk[1]])).collect();
+        Some(Model { weights, transitions })
+    }
+
+    /// Writes the format [`Model::from_bytes`] reads.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        for row in &self.transitions {
+            for value in row {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        for weight in &self.weights {
+            out.extend_from_slice(&weight.to_le_bytes());
+        }
+        out
+    }
+
+    /// Tags a sentence and returns its person and place spans.
+    pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
+        let n = features.buckets.len();
+        let mut score = vec![[i32::MIN; LABELS]; n];
+        let mut back = vec![[0u8; LABELS]; n];
+        for i in 0..n {
+            let mut emission = [0i32; LABELS];
+            let nameable = features.nameable[i];
+            if nameable {
+                for &b in &features.buckets[i] {
+                    let start = b as usize * LABELS;
+                    if let Some(row) = self.weights.get(start..start + LABELS) {
+                        for (e, w) in emission.iter_mut().zip(row) {
+                            *e += i32::from(*w);
+                        }
+                    }
+                }
+            }
+            for next in 0..LABELS {
+                if !nameable && next != O {
+                    continue;
+                }
+                if i == 0 {
+                    if allowed(None, next) {
+                        score[0][next] = emission[next] + self.transitions[LABELS][next];
+                    }
+                    continue;
+                }
+                let mut best = i32::MIN;
+                let mut arg = O;
+                for previous in 0..LABELS {
+                    if score[i - 1][previous] == i32::MIN || !allowed(Some(previous), next) {
+                        continue;
+                    }
+                    let s = score[i - 1][previous].saturating_add(self.transitions[previous][next]);
+                    if s > best {
+                        best = s;
+                        arg = previous;
+                    }
+                }
+                if best > i32::MIN {
+                    score[i][next] = best.saturating_add(emission[next]);
+                    back[i][next] = arg as u8;
+                }
+            }
+        }
+        let Some(last) = score.last() else { return Vec::new() };
+        let mut label = (0..LABELS).max_by_key(|&l| last[l]).unwrap_or(O);
+        let mut labels = vec![O; n];
+        for i in (0..n).rev() {
+            labels[i] = label;
+            label = usize::from(back[i][label]);
+        }
+        spans_of(&labels, features)
+    }
+}
+
+/// Best label sequence under `weight(bucket, label)` and `transitions`; non-name characters are O.
+fn viterbi<T: Copy + Into<f64>>(
+    features: &SentenceFeatures,
+    weight: impl Fn(u32, usize) -> T,
+    transitions: &[[T; LABELS]; LABELS + 1],
+) -> Vec<usize> {
+    let n = features.buckets.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut score = vec![[f64::NEG_INFINITY; LABELS]; n];
+    let mut back = vec![[0usize; LABELS]; n];
+    for i in 0..n {
+        let mut emission = [0f64; LABELS];
+        if features.nameable[i] {
+            for &b in &features.buckets[i] {
+                for (l, e) in emission.iter_mut().enumerate() {
+                    *e += weight(b, l).into();
+                }
+            }
+        }
+        for next in 0..LABELS {
+            if !features.nameable[i] && next != O {
+                continue;
+            }
+            if i == 0 {
+                if allowed(None, next) {
+                    score[0][next] = emission[next] + transitions[LABELS][next].into();
+                }
+                continue;
+            }
+            let mut best = f64::NEG_INFINITY;
+            let mut arg = O;
+            for previous in 0..LABELS {
+                if !allowed(Some(previous), next) || score[i - 1][previous] == f64::NEG_INFINITY {
+                    continue;
+                }
+                let s = score[i - 1][previous] + transitions[previous][next].into();
+                if s > best {
+                    best = s;
+                    arg = previous;
+                }
+            }
+            if best > f64::NEG_INFINITY {
+                score[i][next] = best + emission[next];
+                back[i][next] = arg;
+            }
+        }
+    }
+    let mut label = (0..LABELS).max_by(|&a, &b| score[n - 1][a].total_cmp(&score[n - 1][b])).unwrap_or(O);
+    let mut labels = vec![O; n];
+    for i in (0..n).rev() {
+        labels[i] = label;
+        label = back[i][label];
+    }
+    labels
+}
+
+fn spans_of(labels: &[usize], features: &SentenceFeatures) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        let (begin, inside, person) = match labels[i] {
+            B_PER => (B_PER, I_PER, true),
+            B_LOC => (B_LOC, I_LOC, false),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let _ = begin;
+        let mut j = i + 1;
+        while j < labels.len() && labels[j] == inside {
+            j += 1;
+        }
+        spans.push(Span { start: features.offsets[i], end: features.offsets[j], person });
+        i = j;
+    }
+    spans
+}
+
+/// Gold labels for a sentence from person/place spans given in character offsets.
+pub fn gold_labels(n: usize, spans: &[(usize, usize, bool)]) -> Vec<usize> {
+    let mut labels = vec![O; n];
+    for &(start, end, person) in spans {
+        if start >= end || end > n {
+            continue;
+        }
+        let (b, i) = if person { (B_PER, I_PER) } else { (B_LOC, I_LOC) };
+        labels[start] = b;
+        for l in &mut labels[start + 1..end] {
+            *l = i;
+        }
+    }
+    labels
+}
+
+/// Averaged-perceptron training (used by the `train_recogniser` example).
+pub fn train(data: &[(SentenceFeatures, Vec<usize>)], epochs: usize) -> Model {
+    let size = BUCKETS * LABELS;
+    let mut w = vec![0f32; size];
+    let mut total = vec![0f32; size];
+    let mut stamp = vec![0u32; size];
+    let mut tw = [[0f32; LABELS]; LABELS + 1];
+    let mut ttotal = [[0f32; LABELS]; LABELS + 1];
+    let mut tstamp = [[0u32; LABELS]; LABELS + 1];
+    let mut clock: u32 = 0;
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..epochs {
+        // Deterministic shuffle (xorshift), so training is reproducible.
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        for &k in &order {
+            clock += 1;
+            let (features, gold) = &data[k];
+            let predicted = viterbi(features, |b, l| w[b as usize * LABELS + l], &tw);
+            if predicted == *gold {
+                continue;
+            }
+            let mut update = |index: usize, delta: f32, w: &mut [f32]| {
+                total[index] += (clock - stamp[index]) as f32 * w[index];
+                stamp[index] = clock;
+                w[index] += delta;
+            };
+            for i in 0..gold.len() {
+                if gold[i] != predicted[i] && features.nameable[i] {
+                    for &b in &features.buckets[i] {
+                        update(b as usize * LABELS + gold[i], 1.0, &mut w);
+                        update(b as usize * LABELS + predicted[i], -1.0, &mut w);
+                    }
+                }
+                let gp = if i == 0 { LABELS } else { gold[i - 1] };
+                let pp = if i == 0 { LABELS } else { predicted[i - 1] };
+                if gp != pp || gold[i] != predicted[i] {
+                    for (row, col, delta) in [(gp, gold[i], 1.0f32), (pp, predicted[i], -1.0)] {
+                        ttotal[row][col] += (clock - tstamp[row][col]) as f32 * tw[row][col];
+                        tstamp[row][col] = clock;
+                        tw[row][col] += delta;
+                    }
+                }
+            }
+        }
+    }
+    // Average, then scale into i16 (transitions on the same scale, in i32).
+    let averaged: Vec<f32> =
+        (0..size).map(|i| (total[i] + (clock - stamp[i]) as f32 * w[i]) / clock.max(1) as f32).collect();
+    let mut tavg = [[0f32; LABELS]; LABELS + 1];
+    for r in 0..=LABELS {
+        for c in 0..LABELS {
+            tavg[r][c] = (ttotal[r][c] + (clock - tstamp[r][c]) as f32 * tw[r][c]) / clock.max(1) as f32;
+        }
+    }
+    let max = averaged.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
+    let scale = 32_000.0 / max;
+    let weights = averaged.iter().map(|x| (x * scale).round() as i16).collect();
+    let mut transitions = [[0i32; LABELS]; LABELS + 1];
+    for r in 0..=LABELS {
+        for c in 0..LABELS {
+            transitions[r][c] = (tavg[r][c] * scale).round() as i32;
+        }
+    }
+    Model { weights, transitions }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gold_labels_and_spans_round_trip() {
+        let text = "江泽民在北京";
+        let features = SentenceFeatures {
+            offsets: text.char_indices().map(|(i, _)| i).chain([text.len()]).collect(),
+            buckets: vec![[0; FEATURES]; 6],
+            nameable: vec![true; 6],
+        };
+        let labels = gold_labels(6, &[(0, 3, true), (4, 6, false)]);
+        assert_eq!(labels, vec![B_PER, I_PER, I_PER, O, B_LOC, I_LOC]);
+        let spans = spans_of(&labels, &features);
+        assert_eq!(&text[spans[0].start..spans[0].end], "江泽民");
+        assert!(spans[0].person && !spans[1].person);
+        assert_eq!(&text[spans[1].start..spans[1].end], "北京");
+    }
+
+    #[test]
+    fn inside_labels_need_their_begin() {
+        assert!(!allowed(Some(O), I_PER));
+        assert!(!allowed(Some(B_LOC), I_PER));
+        assert!(allowed(Some(B_PER), I_PER));
+        assert!(!allowed(None, I_LOC));
+    }
+
+    #[test]
+    fn model_bytes_round_trip_and_reject_garbage() {
+        let model = Model { weights: vec![3; BUCKETS * LABELS], transitions: [[7; LABELS]; LABELS + 1] };
+        let back = Model::from_bytes(&model.to_bytes()).expect("round trip");
+        assert_eq!(back.weights[12], 3);
+        assert_eq!(back.transitions[LABELS][1], 7);
+        assert!(Model::from_bytes(b"nonsense").is_none());
+    }
+}
