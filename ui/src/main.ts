@@ -198,6 +198,11 @@ const actions: PanelActions = {
   selectEntity: (id) => void guard(() => select(id, true)),
   expand: (id) => void guard(() => expand(id)),
   collapse,
+  focusOn: (id) =>
+    void guard(async () => {
+      show(V.fromSubgraph(unwrap(await commands.induced([id], filters.minWeight))));
+      await select(id, true);
+    }),
   startPath: (id) => {
     pathFrom = id;
     toast(t("pathPick"));
@@ -383,7 +388,9 @@ async function runIngest(paths: string[]): Promise<void> {
   byId("ingest-skipped").replaceChildren();
   document.body.dataset.ingest = "running";
   const channel = new Channel<IngestEvent>();
+  let finished = false; // channel messages can arrive after the command's answer: ignore them then
   channel.onmessage = (event) => {
+    if (finished) return;
     if (event.event === "started") {
       progress.max = Math.max(1, event.total);
       progress.value = 0;
@@ -397,6 +404,8 @@ async function runIngest(paths: string[]): Promise<void> {
   };
   try {
     const report = unwrap(await commands.ingest(paths, channel));
+    finished = true;
+    if (!report.cancelled) progress.value = progress.max = Math.max(1, report.files);
     ingestStatus.textContent = report.cancelled
       ? t("cancelled")
       : t("summary", {
@@ -467,13 +476,25 @@ function syntheticSubgraph(nodes: number, edges: number): Subgraph {
       show(V.fromSubgraph(syntheticSubgraph(nodes, edges)));
       const syncMs = performance.now() - t1;
       graphView.startLayout(maxMs);
-      const wait = () => {
-        if (graphView.isLayoutRunning()) window.setTimeout(wait, 200);
-        else resolve({ nodes: graphView.graph.order, edges: graphView.graph.size, syncMs, layoutMs: graphView.layoutStats.lastMs, frameMs: graphView.measureFrames(10) });
+      const wait = async () => {
+        if (graphView.isLayoutRunning()) window.setTimeout(() => void wait(), 200);
+        else {
+          const frames = await graphView.measureFrames(10);
+          resolve({ nodes: graphView.graph.order, edges: graphView.graph.size, syncMs, layoutMs: graphView.layoutStats.lastMs, ...frames });
+        }
       };
-      window.setTimeout(wait, 200);
+      window.setTimeout(() => void wait(), 200);
     }),
 };
+
+// Uncaught errors are shown (and kept for the end-to-end tests).
+const errors: string[] = [];
+(window as unknown as Record<string, unknown>).__guanxiErrors = errors;
+window.addEventListener("error", (e) => {
+  errors.push(String(e.message));
+  toast(String(e.message), true);
+});
+window.addEventListener("unhandledrejection", (e) => errors.push(String(e.reason)));
 
 // ---- start -------------------------------------------------------------------------------
 renderChrome();

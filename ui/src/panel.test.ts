@@ -5,6 +5,7 @@ const actions: PanelActions = {
   t: (k) => k,
   selectEntity: () => {},
   expand: () => {},
+  focusOn: () => {},
   collapse: () => {},
   startPath: () => {},
   showEvidence: () => {},

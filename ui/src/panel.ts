@@ -16,6 +16,8 @@ export interface PanelActions {
   t(key: Key, vars?: Record<string, string | number>): string;
   selectEntity(id: number): void;
   expand(id: number): void;
+  /** Shows only this entity, to explore outward from it. */
+  focusOn(id: number): void;
   collapse(id: number): void;
   startPath(id: number): void;
   showEvidence(a: number, b: number): void;
@@ -94,6 +96,7 @@ export function renderEntity(panel: HTMLElement, d: EntityDetail, expanded: bool
     el(
       "p",
       { class: "actions" },
+      el("button", { class: "focus-here", onclick: () => a.focusOn(e.id) }, a.t("startHere")),
       el("button", { class: "expand", onclick: () => a.expand(e.id) }, a.t("expand")),
       expanded ? el("button", { class: "collapse", onclick: () => a.collapse(e.id) }, a.t("collapse")) : null,
       el("button", { class: "path-start", onclick: () => a.startPath(e.id) }, a.t("pathFrom")),

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The desktop app's checks: TypeScript, ESLint, vitest, bindings freshness, production build, then the
+# real-window end-to-end tests under Xvfb (tauri-driver + WebKitWebDriver) on the demo corpus.
+# Needs scripts/setup-app.sh first. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+t() { local s=$SECONDS; "$@"; echo "[test-app] $* : $((SECONDS - s))s" >&2; }
+
+[ -d ui/node_modules ] || { echo "[test-app] ui/node_modules missing: run scripts/setup-app.sh" >&2; exit 1; }
+
+# 1. the UI's own checks
+t bash -c 'cd ui && npx --no-install tsc --noEmit'
+t bash -c 'cd ui && npx --no-install eslint .'
+t bash -c 'cd ui && npx --no-install vitest run'
+
+# 2. production build of the UI (embedded into the binary by custom-protocol)
+t bash -c 'cd ui && npm run build --silent'
+
+# 3. Rust tests of the shell; export_bindings regenerates ui/src/bindings.ts, which must not change
+t cargo test -p guanxi-app --features custom-protocol
+if ! git diff --exit-code -- ui/src/bindings.ts; then
+  echo "[test-app] ui/src/bindings.ts is stale: commit the regenerated file" >&2
+  exit 1
+fi
+
+# 4. the app binary with the frontend embedded, and the CLI that makes the demo database
+t cargo build -p guanxi-app --features custom-protocol
+t cargo build -p guanxi-cli --bin guanxi
+
+# 5. the real window under Xvfb
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+t target/debug/guanxi ingest corpus/demo --db "$WORK/demo.db" >/dev/null
+cp -r tests/app/second "$WORK/second"
+
+PYTHON=""
+for candidate in .venv/bin/python .venv/app/bin/python; do
+  if [ -x "$candidate" ] && "$candidate" -c "import networkx" 2>/dev/null; then PYTHON=$ROOT/$candidate; break; fi
+done
+if [ -z "$PYTHON" ]; then
+  python3 -m venv .venv/app
+  .venv/app/bin/python -m pip install --quiet networkx
+  PYTHON=$ROOT/.venv/app/bin/python
+fi
+
+TAURI_DRIVER="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")"
+export APP="$ROOT/target/debug/guanxi-app" DB="$WORK/demo.db" SECOND="$WORK/second" PYTHON TAURI_DRIVER
+export ARTIFACTS="$ROOT/tests/artifacts"
+mkdir -p "$ARTIFACTS"
+t xvfb-run -a -s "-screen 0 1280x800x24" scripts/e2e-app.sh

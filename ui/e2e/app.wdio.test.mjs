@@ -1,0 +1,258 @@
+// End-to-end tests of the real Guanxi window: tauri-driver (:4444) → WebKitWebDriver → the app
+// binary (built with the frontend embedded), under Xvfb, on the demo corpus ingested by the real
+// engine. Run by scripts/test-app.sh, which sets:
+//   APP     the guanxi-app binary          DB      a database with corpus/demo ingested
+//   SECOND  a folder to ingest during the test (holds an article with <img onerror>)
+//   ARTIFACTS  where screenshots and perf.json go     PYTHON  a python with networkx
+// The tests run in order in one window session, like a person working through the acceptance list.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { remote } from "webdriverio";
+
+const APP = process.env.APP ?? new URL("../../target/debug/guanxi-app", import.meta.url).pathname;
+const DB = process.env.DB;
+const SECOND = process.env.SECOND;
+const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../tests/artifacts", import.meta.url).pathname;
+const PYTHON = process.env.PYTHON ?? "python3";
+assert.ok(DB && SECOND, "set DB and SECOND (scripts/test-app.sh does)");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const withTimeout = (p, ms, what) =>
+  Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what} timed out after ${ms}ms`)), ms).unref())]);
+
+/** Clearly coloured pixels (not white/grey/black) below the toolbar: the graph reached the screen. */
+function colouredPixels(png) {
+  let n = 0;
+  for (let y = 60; y < png.height; y++) {
+    for (let x = 0; x < png.width; x++) {
+      const i = (y * png.width + x) * 4;
+      const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 60) n++;
+    }
+  }
+  return n;
+}
+
+let browser;
+let launchMs = 0;
+const perf = {};
+
+async function shot(name) {
+  const b64 = await withTimeout(browser.takeScreenshot(), 30000, "takeScreenshot");
+  const path = join(ARTIFACTS, `${name}.png`);
+  writeFileSync(path, Buffer.from(b64, "base64"));
+  return PNG.sync.read(Buffer.from(b64, "base64"));
+}
+
+const js = (fn, ...args) => browser.execute(fn, ...args);
+const waitFor = (fn, what, timeout = 20000) =>
+  browser.waitUntil(fn, { timeout, interval: 100, timeoutMsg: `waiting for ${what}` });
+const waitLayout = () =>
+  waitFor(async () => (await js(() => document.body.dataset.layout ?? "settled")) === "settled", "layout to settle", 30000);
+
+/** Pointer actions at a point of the graph canvas (x, y in CSS pixels from its top-left). */
+async function pointerAt(x, y, clicks) {
+  const graph = await browser.$("#graph");
+  const size = await graph.getSize();
+  const action = browser.action("pointer", { parameters: { pointerType: "mouse" } });
+  action.move({ origin: graph, x: Math.round(x - size.width / 2), y: Math.round(y - size.height / 2) });
+  for (let i = 0; i < clicks; i++) action.down().up();
+  await action.perform();
+  await browser.releaseActions();
+}
+
+async function nodeAt(label) {
+  const id = await js((l) => window.__guanxi.idOf(l), label);
+  assert.ok(id !== null, `${label} is not on screen`);
+  const pos = await js((i) => window.__guanxi.nodeOnScreen(i), id);
+  return { id, ...pos };
+}
+
+before(async () => {
+  const t0 = Date.now();
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    logLevel: "warn",
+    capabilities: { "tauri:options": { application: APP, args: ["--db", DB] }, "wdio:enforceWebDriverClassic": true },
+  });
+  await waitFor(async () => (await js(() => document.body.dataset.firstGraph)) === "1", "the first graph", 60000);
+  launchMs = Date.now() - t0;
+  await browser.setTimeout({ script: 120000 });
+  // The screenshots show the Chinese interface: switch if the system language chose English.
+  if ((await browser.$("#lang").getText()) === "中文") await browser.$("#lang").click();
+  await waitFor(async () => (await browser.$("#lang").getText()) === "EN", "the Chinese interface");
+});
+
+/** The label on screen that ends with `suffix` (the engine may qualify 区信访局 as 江海区信访局). */
+async function labelEndingWith(suffix) {
+  const labels = await js(() => window.__guanxi.labels());
+  return labels.find((l) => l.endsWith(suffix)) ?? null;
+}
+
+after(async () => {
+  writeFileSync(join(ARTIFACTS, "perf.json"), JSON.stringify(perf, null, 2));
+  console.log("perf:", JSON.stringify(perf));
+  if (browser) await withTimeout(browser.deleteSession(), 10000, "deleteSession").catch(() => {});
+});
+
+test("the window opens on the demo database and shows the graph", async () => {
+  const nodes = Number(await browser.$("#status").getAttribute("data-nodes"));
+  assert.ok(nodes > 20, `only ${nodes} nodes`);
+  await waitLayout();
+  const png = await shot("01-graph");
+  const coloured = colouredPixels(png);
+  assert.ok(coloured > 5000, `graph not visible on screen: ${coloured} coloured pixels`);
+  const p = await js(() => window.__guanxi.perf());
+  perf.demo = { launchToFirstGraphMs: launchMs, pageToFirstGraphMs: Math.round(p.firstGraphMs), nodes: p.nodes, edges: p.edges,
+    layoutMs: Math.round(p.layout.lastMs), ...(await browser.executeAsync((done) => void window.__guanxi.measureFrames(20).then(done))) };
+  assert.deepEqual(await js(() => window.__guanxiErrors), []);
+});
+
+test("typing yjw suggests 袁加伟", async () => {
+  const search = await browser.$("#search");
+  await search.click();
+  await search.setValue("yjw");
+  await waitFor(async () => (await browser.$("#suggestions").getText()).includes("袁加伟"), "袁加伟 in suggestions");
+  await shot("02-suggest");
+});
+
+test("choosing the suggestion with the keyboard selects 袁加伟", async () => {
+  const items = await browser.$$("#suggestions li");
+  let index = -1;
+  for (let i = 0; i < items.length; i++) if ((await items[i].getText()).includes("袁加伟")) index = i;
+  assert.ok(index >= 0);
+  for (let i = 0; i < index; i++) await browser.keys("ArrowDown");
+  await browser.keys("Enter");
+  await waitFor(async () => (await browser.$("#panel h2").getText().catch(() => "")) === "袁加伟", "the panel on 袁加伟");
+  const selected = await js(() => document.body.dataset.selected);
+  assert.equal(Number(selected), await js(() => window.__guanxi.idOf("袁加伟")));
+  await shot("03-selected");
+});
+
+test("double-clicking 袁加伟 expands its neighbours, 区信访局 among them", async () => {
+  await browser.$("#panel .focus-here").click();
+  await waitFor(async () => (await browser.$("#status").getAttribute("data-nodes")) === "1", "only 袁加伟 shown");
+  await waitLayout();
+  await browser.pause(800); // the camera glides onto the selected node
+  const node = await nodeAt("袁加伟");
+  await pointerAt(node.x, node.y, 2);
+  await waitFor(async () => (await labelEndingWith("区信访局")) !== null, "区信访局 on screen");
+  await waitLayout();
+  await browser.pause(500);
+  const labels = await js(() => window.__guanxi.labels());
+  assert.ok(labels.length >= 2 && labels.length <= 26, `${labels.length} nodes after expanding`);
+  const png = await shot("04-expanded");
+  assert.ok(colouredPixels(png) > 2000);
+});
+
+test("clicking the 袁加伟 — 区信访局 edge shows a sentence with both names highlighted", async () => {
+  const a = await nodeAt("袁加伟");
+  const bLabel = await labelEndingWith("区信访局");
+  const b = await nodeAt(bLabel);
+  const wanted = [a.id, b.id].sort().join();
+  let ok = false;
+  for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+    await pointerAt(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, 1);
+    await browser.pause(300);
+    const shown = (await js(() => document.body.dataset.evidence ?? "")).split("-").map(Number).sort().join();
+    if (shown === wanted) {
+      ok = true;
+      break;
+    }
+  }
+  assert.ok(ok, "no click on the edge reached it");
+  const sentences = await browser.$$("#panel .evidence .sentence");
+  assert.ok(sentences.length > 0, "no evidence sentence");
+  let both = false;
+  for (const s of sentences) {
+    const marks = await s.$$("mark.focus");
+    const names = new Set();
+    for (const m of marks) names.add(await m.getText());
+    if (names.has("袁加伟") && [...names].some((n) => n.endsWith("区信访局"))) both = true;
+  }
+  assert.ok(both, "no sentence with both names highlighted");
+  await shot("05-evidence");
+});
+
+test("opening the article highlights its mentions, and a mention selects its entity", async () => {
+  await browser.$("#panel .evidence .article-link").click();
+  await waitFor(async () => (await browser.$$("#panel .reader mark.mention")).length > 5, "highlighted mentions");
+  const marks = await browser.$$("#panel .reader mark.mention");
+  const focus = await browser.$$("#panel .reader mark.focus");
+  assert.ok(focus.length >= 2, "the two entities are highlighted more strongly");
+  await shot("06-article");
+  const mark = marks[marks.length - 1];
+  const entity = await mark.getAttribute("data-entity");
+  await mark.click();
+  await waitFor(async () => (await js(() => document.body.dataset.selected)) === entity, "the mention's entity selected");
+});
+
+test("ingesting a second folder shows progress and adds nodes", async () => {
+  await browser.$("#overview").click();
+  await waitFor(async () => Number(await browser.$("#status").getAttribute("data-nodes")) > 20, "the whole graph");
+  const before = Number(await browser.$("#status").getAttribute("data-nodes"));
+  await browser.$("#ingest-open").click();
+  await browser.$("#ingest-path").setValue(SECOND);
+  await browser.$("#ingest-start").click();
+  await waitFor(async () => (await js(() => document.body.dataset.ingest)) === "done", "the ingest to finish", 60000);
+  const status = await browser.$("#ingest-status").getText();
+  const progress = await js(() => [document.getElementById("ingest-progress").value, document.getElementById("ingest-progress").max]);
+  assert.equal(progress[0], progress[1], `progress ${progress}`);
+  assert.ok(progress[1] >= 2, `progress max ${progress[1]}`);
+  assert.match(status, /新增 [1-9]|[1-9] new/);
+  await shot("07-ingest");
+  await browser.$("#ingest-close").click();
+  await waitFor(async () => Number(await browser.$("#status").getAttribute("data-nodes")) > before, "more nodes than before");
+  await waitLayout();
+  await shot("08-after-ingest");
+});
+
+test("an article containing <img src=x onerror=...> is shown as text and runs nothing", async () => {
+  await js(() => document.getElementById("ingest-dialog").close()); // in case the test before failed
+  const search = await browser.$("#search");
+  await search.click();
+  await search.setValue("袁加伟");
+  await waitFor(async () => (await browser.$("#suggestions").getText()).includes("袁加伟"), "袁加伟 suggested");
+  await browser.keys("Enter");
+  await waitFor(async () => (await browser.$$("#panel .articles .article-link")).length > 0, "the article list");
+  const links = await browser.$$("#panel .articles .article-link");
+  let target = null;
+  for (const l of links) if ((await l.getText()).includes("安全测试")) target = l;
+  assert.ok(target, "the ingested article is listed under 袁加伟");
+  await target.click();
+  await waitFor(async () => (await browser.$("#panel .reader").getText().catch(() => "")).includes("<img src=x onerror="), "the markup shown as text");
+  assert.equal((await browser.$$("#panel .reader img")).length, 0);
+  assert.equal((await browser.$$("img")).length, 0);
+  await browser.pause(500);
+  assert.equal(await js(() => window.__pwned ?? null), null);
+  await shot("09-xss-as-text");
+});
+
+test("Export GraphML writes the nodes on screen, read back by networkx", async () => {
+  await browser.$("#overview").click();
+  await browser.pause(500);
+  const out = join(ARTIFACTS, "export.graphml");
+  await js((p) => { window.__guanxiSavePath = p; }, out);
+  await browser.$("#export").click();
+  await waitFor(async () => (await js(() => document.body.dataset.exported)) === out, "the export");
+  assert.ok(existsSync(out));
+  const labels = (await js(() => window.__guanxi.labels())).sort();
+  const py = "import json,sys,networkx as nx; g=nx.read_graphml(sys.argv[1]); print(json.dumps({'nodes':sorted(d['label'] for _,d in g.nodes(data=True)),'edges':g.number_of_edges()}))";
+  const read = JSON.parse(execFileSync(PYTHON, ["-c", py, out], { encoding: "utf8" }));
+  assert.deepEqual(read.nodes, labels);
+  assert.ok(read.edges > 0);
+  await shot("10-exported");
+});
+
+test("measure: frame and layout time on a generated 5,000-node / 20,000-edge graph", async () => {
+  const result = await withTimeout(browser.executeAsync((done) => void window.__guanxi.bench(5000, 20000, 60000).then(done)), 120000, "bench");
+  perf.generated = result;
+  assert.ok(result.nodes === 5000 && result.edges > 19000, JSON.stringify(result));
+  const png = await shot("11-generated-5000");
+  assert.ok(colouredPixels(png) > 5000);
+});
