@@ -285,16 +285,12 @@ fn write_page(
              ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
              RETURNING id",
         )?;
-        let mut add_weight = tx.prepare_cached(
-            "INSERT INTO edges (source, target, kind, weight) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight",
-        )?;
         let mut insert_evidence =
             tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
         for ((from, to, kind), sentences) in &evidence {
-            // co_occurs evidence is read back from the mentions (see schema.sql): no id needed.
+            // co_occurs edges are added below, from the mentions, in one statement.
             if *kind == RelationKind::CoOccurs.as_str() {
-                add_weight.execute(params![from, to, kind, sentences.len() as i64])?;
+                continue;
             } else {
                 let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
                 for sentence in sentences {
@@ -302,6 +298,22 @@ fn write_page(
                 }
             }
         }
+    }
+    // co_occurs: every pair of entities mentioned in one of this file's sentences, weighted by
+    // the number of such sentences; computed inside SQLite, sorted, in one pass (the same
+    // definition `remove_source` subtracts and evidence queries read).
+    let first = sentence_ids.iter().flatten().min();
+    let last = sentence_ids.iter().flatten().max();
+    if let (Some(first), Some(last)) = (first, last) {
+        tx.prepare_cached(
+            "INSERT INTO edges (source, target, kind, weight)
+             SELECT a.entity_id, b.entity_id, 'co_occurs', count(DISTINCT a.sentence_id)
+             FROM mentions a JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
+             WHERE a.sentence_id BETWEEN ?1 AND ?2
+             GROUP BY a.entity_id, b.entity_id
+             ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight",
+        )?
+        .execute(params![first, last])?;
     }
     Ok(StoredFile {
         articles: source.articles.len(),
