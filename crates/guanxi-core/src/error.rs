@@ -9,12 +9,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read or listed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said (shown in the message, so not chained as a source).
+        error: std::io::Error,
     },
     /// The database file exists but is not a Guanxi database (or not SQLite at all).
     #[error("{path}: not a Guanxi database ({reason}); it was left untouched")]
@@ -38,12 +38,12 @@ pub enum Error {
         supported: u32,
     },
     /// SQLite failed while doing something named in `context`.
-    #[error("database error while {context}: {source}")]
+    #[error("database error while {context}: {error}")]
     Sql {
         /// What the engine was doing.
         context: String,
-        /// SQLite's error.
-        source: rusqlite::Error,
+        /// SQLite's error (shown in the message, so not chained as a source).
+        error: rusqlite::Error,
     },
     /// A line of the user dictionary could not be understood.
     #[error("{path}:{line}: {reason}")]
@@ -86,12 +86,12 @@ impl Error {
     /// Wraps a rusqlite error with what the engine was doing at the time.
     pub(crate) fn sql(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
         let context = context.into();
-        move |source| Error::Sql { context, source }
+        move |error| Error::Sql { context, error }
     }
 
     /// Wraps an I/O error with the path it concerns.
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
-        move |source| Error::Io { path, source }
+        move |error| Error::Io { path, error }
     }
 }

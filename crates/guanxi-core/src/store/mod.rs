@@ -59,7 +59,7 @@ impl Store {
         if !path.exists() {
             return Err(Error::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::new(
+                error: std::io::Error::new(
                     std::io::ErrorKind::NotFound,
                     "no such database (run `guanxi ingest` first)",
                 ),
