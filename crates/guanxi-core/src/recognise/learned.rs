@@ -11,8 +11,8 @@
 //! Features are hashed into a fixed table of `2^BITS` buckets × [`LABELS`] weights (i16), so the
 //! model is a flat array and scoring a character is a handful of array reads.
 
-use super::Token;
 use super::lexicon::CharSet;
+use super::Token;
 
 /// Labels: outside, begin/inside person, begin/inside place.
 pub const LABELS: usize = 5;
@@ -25,7 +25,7 @@ const I_LOC: usize = 4;
 const BITS: u32 = 16;
 const BUCKETS: usize = 1 << BITS;
 /// Features per character.
-const FEATURES: usize = 19;
+const FEATURES: usize = 22;
 const MAGIC: &[u8; 8] = b"GXNER001";
 
 /// A span the model found: byte offsets in the sentence, and whether it is a person (else a place).
@@ -100,6 +100,9 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
+/// Characters common in transliterated foreign names (阿拉法特, 内塔尼亚胡, 斯卡尔法罗).
+const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬夫弗福盖冈戈格贡古瓜哈海汉豪赫亨洪胡华惠霍基吉加贾杰金卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷蕾里丽利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈内尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐契乔切琴丘萨塞赛桑瑟森沙莎善舍什施史斯松苏索塔泰坦汤唐特滕提汀图托瓦旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤于约扎泽詹兹佐";
+
 /// The characters of a sentence with their byte offsets, and each character's feature buckets.
 #[derive(Debug, Default)]
 pub struct SentenceFeatures {
@@ -113,8 +116,27 @@ pub struct SentenceFeatures {
 
 /// Computes the features of one sentence from its jieba tokens.
 pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> SentenceFeatures {
+    static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
+    // Runs of transliteration characters: each character's run length and offset in it.
+    let mut run = vec![(0u64, 0u64); n];
+    let mut i = 0;
+    while i < n {
+        if !translit.contains(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < n && translit.contains(chars[j].1) {
+            j += 1;
+        }
+        for (k, r) in run[i..j].iter_mut().enumerate() {
+            *r = (((j - i) as u64).min(7), (k as u64).min(3));
+        }
+        i = j;
+    }
     let mut offsets: Vec<usize> = chars.iter().map(|&(i, _)| i).collect();
     offsets.push(text.len());
     // Per character: token index and position in the token (0 single, 1 begin, 2 middle, 3 end).
@@ -157,6 +179,11 @@ pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> 
         let ch = chars[i].1;
         nameable.push(is_cjk(ch) || ch == '·' || ch == '•');
         let t = token_of[i];
+        let (prev2_word, next2_word) = if t == usize::MAX {
+            (0, 0)
+        } else {
+            (t.checked_sub(2).map_or(1, |p| token_word[p]), token_word.get(t + 2).copied().unwrap_or(2))
+        };
         let (word, tag, prev_word, prev_tag, next_word, next_tag, len) = if t == usize::MAX {
             (0, 0, 0, 0, 0, 0, 0)
         } else {
@@ -195,6 +222,9 @@ pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> 
             bucket(16, next_word, pos, class),
             bucket(17, c(ii - 1), c(ii), c(ii + 1)),
             bucket(18, prev_tag, word, next_tag),
+            bucket(19, run[i].0, run[i].1, tag),
+            bucket(20, prev2_word, prev_word, pos),
+            bucket(21, next_word, next2_word, pos),
         ]);
     }
     SentenceFeatures { offsets, buckets, nameable }

@@ -169,7 +169,7 @@ pub const SPEECH_VERBS: &[&str] = &[
 /// Characters that cannot be the last character of a two-character given name when a longer
 /// reading is possible: they start what follows the name.
 pub const NAME_FOLLOWERS: &str =
-    "在的了和与及是说等将对为被把向从给也都就又还已要能会让带到去来、,。;:!?表指强告认称参前率出主";
+    "在的了和与及是说等将对为被把向从给也都就又还已要能会让带到去来、,。;:!?表指强告认称参前率出主摄";
 
 /// Place suffixes: a name plus one of these is a place.
 pub const PLACE_SUFFIXES: &[&str] = &[

@@ -116,8 +116,8 @@ pub struct Recogniser {
     model: Option<learned::Model>,
     /// Single-character surnames, for the learned layer's features.
     surname_chars: lexicon::CharSet,
-    /// Memo of [`Recogniser::is_common_word`] (a jieba re-tag per word otherwise).
-    common_cache: std::sync::RwLock<std::collections::HashMap<String, bool>>,
+    /// Memo of [`Recogniser::dictionary_tag`] (a jieba re-tag per word otherwise).
+    common_cache: std::sync::RwLock<std::collections::HashMap<String, String>>,
 }
 
 /// Priority of a place from the learned layer (as suffix-built names: length decides).
@@ -202,20 +202,38 @@ impl Recogniser {
 
     /// Whether jieba's dictionary knows `word` as an ordinary (non-name) word.
     pub(crate) fn is_common_word(&self, word: &str) -> bool {
+        self.dictionary_tag(word).is_some_and(|tag| !tag.starts_with("nr"))
+    }
+
+    /// Whether jieba's dictionary has `word` as an adjective, verb, adverb, idiom… — a word that is
+    /// not a name even when a title precedes it. (Its dictionary also lists names under odd tags:
+    /// 许立群 `m`, 周恩来 `t`; those stay possible names.)
+    pub(crate) fn is_ordinary_word(&self, word: &str) -> bool {
+        self.dictionary_tag(word).is_some_and(|tag| {
+            matches!(
+                tag.as_str(),
+                "a" | "ad" | "an" | "v" | "vn" | "vd" | "d" | "z" | "c" | "p" | "l" | "i" | "u" | "r"
+            )
+        })
+    }
+
+    /// The tag jieba gives `word` read alone, when its dictionary has the word (memoised: a
+    /// jieba re-tag per word otherwise). A word that splits gets the tag `split`.
+    pub(crate) fn dictionary_tag(&self, word: &str) -> Option<String> {
         if !self.jieba.has_word(word) {
-            return false;
+            return None;
         }
-        if let Some(&known) = self.common_cache.read().ok().as_ref().and_then(|c| c.get(word)) {
-            return known;
+        if let Some(known) = self.common_cache.read().ok().as_ref().and_then(|c| c.get(word).cloned()) {
+            return Some(known);
         }
         let tags = self.jieba.tag(word, false);
-        let common = !(tags.len() == 1 && tags[0].tag.starts_with("nr"));
+        let tag = if tags.len() == 1 { tags[0].tag.to_string() } else { "split".to_string() };
         if let Ok(mut cache) = self.common_cache.write() {
             if cache.len() < 200_000 {
-                cache.insert(word.to_string(), common);
+                cache.insert(word.to_string(), tag.clone());
             }
         }
-        common
+        Some(tag)
     }
 
     fn tokens<'a>(&'a self, sentence: &'a str) -> Vec<Token<'a>> {
@@ -236,7 +254,11 @@ impl Recogniser {
             if self.lexicon.non_entities.contains(surface) {
                 continue;
             }
-            let kind = if span.person { EntityKind::Person } else { EntityKind::Place };
+            // A gazetteer place is a place whatever the model thinks.
+            let person = span.person
+                && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface));
+            let kind = if person { EntityKind::Person } else { EntityKind::Place };
+            let span = learned::Span { person, ..span };
             if span.person && !person::plausible_learned(self, text, span.start, span.end) {
                 continue;
             }

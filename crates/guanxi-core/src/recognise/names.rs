@@ -49,7 +49,11 @@ fn suffix_last_chars() -> &'static super::lexicon::CharSet {
     static LAST: std::sync::OnceLock<super::lexicon::CharSet> = std::sync::OnceLock::new();
     LAST.get_or_init(|| {
         super::lexicon::CharSet::new(
-            TOKEN_PLACE_SUFFIXES.iter().chain(ORG_SUFFIXES).chain(PROJECT_SUFFIXES).filter_map(|s| s.chars().next_back()),
+            TOKEN_PLACE_SUFFIXES
+                .iter()
+                .chain(ORG_SUFFIXES)
+                .chain(PROJECT_SUFFIXES)
+                .filter_map(|s| s.chars().next_back()),
         )
     })
 }

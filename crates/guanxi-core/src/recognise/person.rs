@@ -6,6 +6,10 @@ use super::lexicon::{NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, SPEEC
 use super::{Candidate, EntityKind, Mention, Recogniser, Token};
 use crate::ingest::Article;
 
+/// Surname characters that are mostly function words or word starts.
+const FUNCTION_SURNAMES: &str =
+    "和时代有向贺切从为与及对在将把被让给也都就又还要能会到来是的了不等上下中前后高全各该本这那新老小同";
+
 /// Priority of a name confirmed by context (beats suffix-built names in an overlap).
 const CONFIRMED: u8 = 2;
 
@@ -82,6 +86,12 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             pos += step;
             continue;
         }
+        // With the learned layer deciding ordinary names, the rules skip surnames that are far
+        // more often function words (干部和群众, 讲话时强调, 人大代表占).
+        if recogniser.has_learned_layer() && FUNCTION_SURNAMES.contains(c) {
+            pos += step;
+            continue;
+        }
         let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else {
             pos += step;
             continue;
@@ -123,7 +133,13 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             && tokens.iter().any(|t| t.start == pos && t.end == end && t.tag.starts_with("nr"))
             && !recogniser.is_common_word(name);
         // Evaluated only for confirmed names: these look words up in jieba's dictionary.
-        let common = || recogniser.is_common_word(name) || lexicon.non_entities.contains(name);
+        let common = || {
+            // jieba's dictionary lists some names under `m` or `t` (许立群, 周恩来).
+            let ordinary = recogniser
+                .dictionary_tag(name)
+                .is_some_and(|t| !t.starts_with("nr") && !(recogniser.has_learned_layer() && (t == "m" || t == "t")));
+            ordinary || lexicon.non_entities.contains(name)
+        };
         let starts_word = || tokens.iter().any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
         if (confirmed_by_context && !common() && !starts_word()) || hmm_name {
             out.push(Candidate {
@@ -145,14 +161,28 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
 /// address form (小钟, 陈伯, 李女士), not a common word.
 pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usize, end: usize) -> bool {
     let name = &text[start..end];
-    let surname_end = recogniser.lexicon().surname_at(name).map_or(start, |(s, _)| start + s.len());
-    if surname_end > start && is_nickname(text, start, surname_end) {
+    let count = name.chars().count();
+    if count < 2 {
         return false;
     }
-    if NICKNAME_PREFIXES.iter().any(|p| name.starts_with(p)) {
+    // 小钟, 老张, 阿明: a prefix and a surname (阿拉法特 is a name).
+    if count == 2 && NICKNAME_PREFIXES.iter().any(|p| name.starts_with(p)) {
         return false;
     }
-    !recogniser.is_common_word(name)
+    // 陈伯, 李女士, 王某: a surname and an address form (刘伯承 is a name).
+    if let Some((surname, _)) = recogniser.lexicon().surname_at(name) {
+        let rest = &name[surname.len()..];
+        let after = &text[end..];
+        if NICKNAME_SUFFIXES.iter().any(|s| rest == *s || (rest.is_empty() && after.starts_with(s))) {
+            return false;
+        }
+        if NICKNAME_PREFIXES.iter().any(|p| text[..start].ends_with(p)) && count == 1 + surname.chars().count() - 1 {
+            return false;
+        }
+    }
+    // An ordinary word jieba knows as an adjective, verb, adverb… is not a name (幸福感 is a
+    // noun, so the model decides there; 周恩来 is in jieba's dictionary as a time word).
+    !recogniser.is_ordinary_word(name)
 }
 
 /// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.
