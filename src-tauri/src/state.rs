@@ -126,8 +126,10 @@ impl Shared {
             let ingestor = Ingestor::new(self.recogniser());
             ingestor
                 .ingest(&mut store, &paths, &IngestOptions::default(), &self.cancel, |event| {
-                    if let IngestEvent::File { outcome: FileOutcome::Stored { .. } | FileOutcome::Replaced { .. }, .. } =
-                        event
+                    if let IngestEvent::File {
+                        outcome: FileOutcome::Stored { .. } | FileOutcome::Replaced { .. },
+                        ..
+                    } = event
                     {
                         self.changes.fetch_add(1, Ordering::SeqCst);
                     }

@@ -144,6 +144,7 @@ test("double-clicking 袁加伟 expands its neighbours, 区信访局 among them"
   await waitFor(async () => (await labelEndingWith("区信访局")) !== null, "区信访局 on screen");
   await waitLayout();
   await browser.pause(500);
+  await pointerAt(5, 5, 0); // move the mouse off the node: hovering dims everything else
   const labels = await js(() => window.__guanxi.labels());
   assert.ok(labels.length >= 2 && labels.length <= 26, `${labels.length} nodes after expanding`);
   const png = await shot("04-expanded");
@@ -156,16 +157,22 @@ test("clicking the 袁加伟 — 区信访局 edge shows a sentence with both na
   const b = await nodeAt(bLabel);
   const wanted = [a.id, b.id].sort().join();
   let ok = false;
+  const tried = [];
   for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
-    await pointerAt(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f, 1);
-    await browser.pause(300);
-    const shown = (await js(() => document.body.dataset.evidence ?? "")).split("-").map(Number).sort().join();
-    if (shown === wanted) {
-      ok = true;
-      break;
+    for (const d of [0, 1, -1]) {
+      const [x, y] = [a.x + (b.x - a.x) * f + d, a.y + (b.y - a.y) * f + d];
+      await pointerAt(x, y, 1);
+      await browser.pause(300);
+      const shown = await js(() => document.body.dataset.evidence ?? "");
+      tried.push(`${Math.round(x)},${Math.round(y)}→${shown}`);
+      if (shown.split("-").map(Number).sort().join() === wanted) {
+        ok = true;
+        break;
+      }
     }
+    if (ok) break;
   }
-  assert.ok(ok, "no click on the edge reached it");
+  assert.ok(ok, `no click on the edge ${JSON.stringify([a, b])} reached it: ${tried.join(" ")}`);
   const sentences = await browser.$$("#panel .evidence .sentence");
   assert.ok(sentences.length > 0, "no evidence sentence");
   let both = false;
@@ -250,7 +257,7 @@ test("Export GraphML writes the nodes on screen, read back by networkx", async (
 });
 
 test("measure: frame and layout time on a generated 5,000-node / 20,000-edge graph", async () => {
-  const result = await withTimeout(browser.executeAsync((done) => void window.__guanxi.bench(5000, 20000, 60000).then(done)), 120000, "bench");
+  const result = await withTimeout(browser.executeAsync((done) => void window.__guanxi.bench(5000, 20000, 30000).then(done)), 120000, "bench");
   perf.generated = result;
   assert.ok(result.nodes === 5000 && result.edges > 19000, JSON.stringify(result));
   const png = await shot("11-generated-5000");

@@ -70,7 +70,7 @@ export class GraphView {
       labelGridCellSize: 90,
       labelRenderedSizeThreshold: 7,
       enableEdgeEvents: true,
-      minEdgeThickness: 1.5,
+      minEdgeThickness: 2,
       zIndex: true,
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
@@ -136,6 +136,8 @@ export class GraphView {
   /** Makes the graph show `view` under `filters`; new nodes start next to a shown neighbour. */
   sync(view: View, filters: Filters, sizeBy: SizeBy): void {
     const g = this.graph;
+    // Smaller nodes when there are many, so they do not cover each other.
+    const scale = view.nodes.size > 1000 ? 0.35 : view.nodes.size > 300 ? 0.7 : 1;
     const wanted = new Set([...view.nodes.keys()].map(String));
     g.forEachNode((n) => {
       if (!wanted.has(n)) g.dropNode(n);
@@ -147,7 +149,7 @@ export class GraphView {
         label: node.label,
         kind: node.kind,
         color: KIND_COLOUR[node.kind],
-        size: nodeSize(sizeBy === "degree" ? node.degree : node.mentions),
+        size: scale * nodeSize(sizeBy === "degree" ? node.degree : node.mentions),
         hiddenByFilter: !isVisibleNode(node, filters),
       };
       if (g.hasNode(key)) g.mergeNodeAttributes(key, attrs);
@@ -163,7 +165,7 @@ export class GraphView {
     for (const edge of view.edges.values()) {
       const key = String(edge.id);
       const attrs = {
-        size: Math.min(6, 1 + Math.log2(edge.weight)),
+        size: Math.min(6, 1.5 + Math.log2(edge.weight)) * (view.edges.size > 5000 ? 0.5 : 1),
         color: edge.kind === "co_occurs" ? "#b8c2cc" : "#868e96",
         weight: edge.weight,
         source: edge.source,
@@ -213,6 +215,7 @@ export class GraphView {
     this.layoutStats.running = true;
     this.onLayoutChange(true);
     let last = this.positions();
+    let moving = false; // the worker's first iterations take a while on big graphs: wait for them
     const check = () => {
       const now = this.positions();
       let moved = 0;
@@ -221,7 +224,8 @@ export class GraphView {
       const extent = this.extent();
       const average = moved / Math.max(1, now.length / 2);
       const elapsed = performance.now() - this.layoutStarted;
-      if (average < extent * 0.0015 || elapsed > maxMs) this.stopLayout();
+      if (average > 0) moving = true;
+      if ((moving && average < extent * 0.002) || elapsed > maxMs) this.stopLayout();
       else this.settleTimer = window.setTimeout(check, 250);
     };
     this.settleTimer = window.setTimeout(check, 400);
@@ -265,11 +269,12 @@ export class GraphView {
     this.sigma.refresh({ skipIndexation: true });
   }
 
-  /** Moves the camera onto an entity. */
+  /** Moves the camera onto an entity (zooming in only on bigger graphs). */
   focus(id: number): void {
     const data = this.sigma.getNodeDisplayData(String(id));
     if (!data) return;
-    void this.sigma.getCamera().animate({ x: data.x, y: data.y, ratio: 0.6 }, { duration: 400 });
+    const ratio = this.graph.order > 60 ? Math.min(this.sigma.getCamera().ratio, 0.6) : 1;
+    void this.sigma.getCamera().animate({ x: data.x, y: data.y, ratio }, { duration: 400 });
   }
 
   resetCamera(): void {

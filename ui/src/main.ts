@@ -125,6 +125,7 @@ async function loadOverview(replace = false): Promise<void> {
     await commands.subgraph({ seeds: [], depth: 1, kinds: [], min_weight: 1, max_nodes: OVERVIEW_MAX_NODES }),
   );
   show(V.fromSubgraph(sub), replace);
+  graphView.resetCamera();
   if (perf.firstGraphMs < 0 && sub.nodes.length > 0) {
     perf.firstGraphMs = performance.now();
     perf.nodes = sub.nodes.length;
@@ -156,6 +157,7 @@ async function expand(id: number): Promise<void> {
   const kinds: EntityKind[] = [...filters.kinds];
   const result = unwrap(await commands.expand(id, [...view().nodes.keys()], EXPAND_LIMIT, filters.minWeight, kinds));
   show(V.expand(view(), id, result.subgraph, result.more));
+  if (view().nodes.size < 60) graphView.resetCamera(); // small views: keep everything in sight
   if (result.more > 0) toast(t("more", { n: result.more }));
   await select(id);
 }
@@ -474,6 +476,7 @@ function syntheticSubgraph(nodes: number, edges: number): Subgraph {
     new Promise((resolve) => {
       const t1 = performance.now();
       show(V.fromSubgraph(syntheticSubgraph(nodes, edges)));
+      graphView.resetCamera();
       const syncMs = performance.now() - t1;
       graphView.startLayout(maxMs);
       const wait = async () => {
