@@ -171,6 +171,14 @@ pub const SPEECH_VERBS: &[&str] = &[
 pub const NAME_FOLLOWERS: &str =
     "在的了和与及是说等将对为被把向从给也都就又还已要能会让带到去来、,。;:!?表指强告认称参前率出主摄";
 
+/// Common words that jieba's dictionary tags as person names (`nr`): never a person.
+pub const NOT_NAMES: &[&str] = &[
+    "幸福感", "徐徐", "张贴", "养路工", "安静", "高峰", "明白", "武功", "文明", "和尚", "王朝", "阳光", "陆军", "道德",
+    "卫星", "雷达", "太后", "荣誉", "古老", "丘陵", "言语", "冷笑", "武林", "明星", "宫殿", "光荣", "权威", "老太太",
+    "师傅", "侍卫", "维生素", "帝王", "封锁", "宣言", "胡同", "玉米", "师兄", "顾问", "花岗岩", "王爷", "智慧", "王公",
+    "严格遵守", "公共安全", "关怀", "小姐", "黄金", "金融", "高兴", "方便", "平安", "温暖", "常规", "安全感", "获得感",
+];
+
 /// Place suffixes: a name plus one of these is a place.
 pub const PLACE_SUFFIXES: &[&str] = &[
     "自治区",

@@ -2,7 +2,7 @@
 //! context (a title before, a speech verb after, an enumeration after a confirmed name, a byline),
 //! or as a three-character name jieba's HMM proposes and its dictionary does not know.
 
-use super::lexicon::{NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, SPEECH_VERBS, TITLES};
+use super::lexicon::{NAME_FOLLOWERS, NOT_NAMES, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, SPEECH_VERBS, TITLES};
 use super::{Candidate, EntityKind, Mention, Recogniser, Token};
 use crate::ingest::Article;
 
@@ -140,7 +140,14 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 .is_some_and(|t| !t.starts_with("nr") && !(recogniser.has_learned_layer() && (t == "m" || t == "t")));
             ordinary || lexicon.non_entities.contains(name)
         };
-        let starts_word = || tokens.iter().any(|t| t.start == pos && t.end > end && recogniser.is_common_word(t.word));
+        // The name must not start a longer ordinary word, nor a verb (宣传党的, 支持村).
+        let starts_word = || {
+            tokens.iter().any(|t| {
+                t.start == pos
+                    && ((t.end > end && recogniser.is_common_word(t.word))
+                        || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c")))
+            })
+        };
         if (confirmed_by_context && !common() && !starts_word()) || hmm_name {
             out.push(Candidate {
                 start: pos,
@@ -176,13 +183,14 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
         if NICKNAME_SUFFIXES.iter().any(|s| rest == *s || (rest.is_empty() && after.starts_with(s))) {
             return false;
         }
-        if NICKNAME_PREFIXES.iter().any(|p| text[..start].ends_with(p)) && count == 1 + surname.chars().count() - 1 {
-            return false;
-        }
     }
-    // An ordinary word jieba knows as an adjective, verb, adverb… is not a name (幸福感 is a
-    // noun, so the model decides there; 周恩来 is in jieba's dictionary as a time word).
-    !recogniser.is_ordinary_word(name)
+    // 小黄戴好口罩: a name right after 小/老/阿 is the nickname's tail.
+    if NICKNAME_PREFIXES.iter().any(|p| text[..start].ends_with(p)) {
+        return false;
+    }
+    // An adjective, verb, adverb… in jieba's dictionary is not a name; nor a common word jieba
+    // itself mis-tags as a name (幸福感, 徐徐: see NOT_NAMES).
+    !recogniser.is_ordinary_word(name) && !NOT_NAMES.contains(&name)
 }
 
 /// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.
@@ -190,13 +198,24 @@ pub(super) fn byline(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidat
     let lexicon = recogniser.lexicon();
     let inner_start = text.find(['(', '（']).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     let mut role = String::from("记者");
-    let mut offset = inner_start;
-    for piece in text[inner_start..].split([' ', '\u{3000}', ')', '）', '□', '■', '、', ',', '，']) {
-        let piece_start = offset;
-        offset += piece.len() + 1;
-        if piece.is_empty() {
-            continue;
+    let separator = |c: char| matches!(c, ' ' | '\u{3000}' | ')' | '）' | '□' | '■' | '、' | ',' | '，' | '\t');
+    // Pieces between separators, with their byte offsets (separators are multi-byte too).
+    let mut pieces: Vec<(usize, &str)> = Vec::new();
+    let mut piece_start = None;
+    for (i, c) in text[inner_start..].char_indices().map(|(i, c)| (i + inner_start, c)) {
+        match (separator(c), piece_start) {
+            (true, Some(start)) => {
+                pieces.push((start, &text[start..i]));
+                piece_start = None;
+            }
+            (false, None) => piece_start = Some(i),
+            _ => {}
         }
+    }
+    if let Some(start) = piece_start {
+        pieces.push((start, &text[start..]));
+    }
+    for (piece_start, piece) in pieces {
         let (label, name, name_start) = match piece.rfind(['/', '／']) {
             Some(slash) => {
                 let after = slash + piece[slash..].chars().next().map_or(1, char::len_utf8);
