@@ -24,6 +24,17 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// The database file is damaged (its pages fail SQLite's checks).
+    #[error(
+        "{path}: the database is damaged ({reason}); it was left untouched. Restore a backup, or \
+         recover what is readable with `sqlite3 {path} .recover`"
+    )]
+    CorruptDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite found.
+        reason: String,
+    },
     /// The database was written by a newer Guanxi than this one.
     #[error(
         "{path}: database schema version {found} is newer than this Guanxi supports ({supported}); \

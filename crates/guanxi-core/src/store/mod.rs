@@ -44,6 +44,9 @@ impl Store {
         let exists = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         if exists {
             inspect(path)?;
+            // Before writing into an existing file, make sure it is sound: writing into damaged
+            // pages would spread the damage.
+            quick_check(path)?;
         }
         let conn = Connection::open(path)
             .map_err(|source| Error::ForeignDatabase { path: path.to_path_buf(), reason: source.to_string() })?;
@@ -128,6 +131,19 @@ impl Store {
     }
 }
 
+/// Runs `PRAGMA quick_check` on a file opened read-only.
+fn quick_check(path: &Path) -> Result<()> {
+    let corrupt = |reason: String| Error::CorruptDatabase { path: path.to_path_buf(), reason };
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| corrupt(e.to_string()))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| corrupt(e.to_string()))?;
+    let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| corrupt(e.to_string()))?;
+    if verdict != "ok" {
+        return Err(corrupt(verdict));
+    }
+    Ok(())
+}
+
 /// Checks an existing file without modifying it; returns its schema version.
 fn inspect(path: &Path) -> Result<u32> {
     let foreign = |reason: String| Error::ForeignDatabase { path: path.to_path_buf(), reason };
@@ -152,7 +168,7 @@ fn inspect(path: &Path) -> Result<u32> {
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(|e| foreign(format!("unreadable: {e}")))?;
+        .map_err(|e| Error::CorruptDatabase { path: path.to_path_buf(), reason: e.to_string() })?;
     if application_id != APPLICATION_ID {
         if application_id == 0 && tables.is_empty() {
             return Ok(0);
@@ -201,6 +217,27 @@ mod tests {
         let before = std::fs::read(&newer).unwrap();
         assert!(matches!(Store::open(&newer), Err(Error::NewerDatabase { found: 99, .. })));
         assert_eq!(std::fs::read(&newer).unwrap(), before);
+
+        // A Guanxi database with damaged pages: refused, bytes unchanged.
+        let damaged = dir.path().join("damaged.db");
+        {
+            let mut store = Store::open(&damaged).unwrap();
+            let tx = store.conn.transaction().unwrap();
+            for i in 0..2000 {
+                tx.execute("INSERT INTO sources (path, size, status) VALUES (?1, 1, 'skipped')", [format!("/x/{i}")])
+                    .unwrap();
+            }
+            tx.commit().unwrap();
+            store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        }
+        let mut bytes = std::fs::read(&damaged).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle..middle + 2048].fill(0xA5);
+        std::fs::write(&damaged, &bytes).unwrap();
+        let error = Store::open(&damaged).unwrap_err();
+        assert!(matches!(error, Error::CorruptDatabase { .. }), "{error}");
+        assert!(error.to_string().contains("damaged"), "{error}");
+        assert_eq!(std::fs::read(&damaged).unwrap(), bytes);
 
         let text = dir.path().join("notes.db");
         std::fs::write(&text, "just some notes, not a database at all").unwrap();
