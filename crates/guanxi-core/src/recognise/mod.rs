@@ -187,7 +187,7 @@ impl Recogniser {
 
     /// The learned layer's features for one sentence (used by the training example).
     pub fn learned_features(&self, sentence: &str) -> learned::SentenceFeatures {
-        learned::features(sentence, &self.tokens(sentence), &self.surname_chars)
+        learned::features(sentence, &self.tokens(sentence), &self.surname_chars, &self.lexicon)
     }
 
     /// The embedded lexicon.
@@ -248,7 +248,7 @@ impl Recogniser {
     /// non-entities, common words).
     fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         let Some(model) = &self.model else { return };
-        let features = learned::features(text, tokens, &self.surname_chars);
+        let features = learned::features(text, tokens, &self.surname_chars, &self.lexicon);
         for span in model.spans(&features) {
             let surface = &text[span.start..span.end];
             if self.lexicon.non_entities.contains(surface) {

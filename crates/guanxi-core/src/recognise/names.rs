@@ -106,7 +106,8 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // Places from the gazetteer and jieba's place tag.
         // With the learned layer loaded, jieba's `ns` alone (两国, 海关, 新建…) is not enough: only
         // gazetteer words are taken here, the model proposes the rest.
-        let known_place = lexicon.places.contains(token.word) || lexicon.place_short_forms.contains_key(token.word);
+        let known_place = lexicon.places.contains(token.word)
+            || (token.tag == "ns" && lexicon.place_short_forms.contains_key(token.word));
         if token.tag == "ns" && token.word.chars().count() >= 2 && (known_place || !recogniser.has_learned_layer()) {
             let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
             if !followed_by_paper {

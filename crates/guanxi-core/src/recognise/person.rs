@@ -2,7 +2,7 @@
 //! context (a title before, a speech verb after, an enumeration after a confirmed name, a byline),
 //! or as a three-character name jieba's HMM proposes and its dictionary does not know.
 
-use super::lexicon::{NAME_FOLLOWERS, NOT_NAMES, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, SPEECH_VERBS, TITLES};
+use super::lexicon::{NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, NOT_NAMES, SPEECH_VERBS, TITLES};
 use super::{Candidate, EntityKind, Mention, Recogniser, Token};
 use crate::ingest::Article;
 

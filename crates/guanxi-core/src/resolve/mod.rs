@@ -213,12 +213,14 @@ impl Builder {
                 continue;
             }
             // The longest known place the name starts with (江海区委 → 江海区).
-            let container = known_places
-                .iter()
-                .chain(lexicon.places.iter())
-                .filter(|p| name.starts_with(p.as_str()) && name.len() > p.len())
+            let container = name
+                .char_indices()
+                .map(|(i, _)| &name[..i])
+                .filter(|prefix| {
+                    !prefix.is_empty() && (lexicon.places.contains(*prefix) || known_places.iter().any(|p| p == prefix))
+                })
                 .max_by_key(|p| p.len())
-                .cloned();
+                .map(str::to_string);
             if let Some(place) = container {
                 let outer = self.entity(EntityKind::Place, &place);
                 self.relate(RelationKind::LocatedIn, entity, outer, a, mention.sentence);
