@@ -240,6 +240,26 @@ test("an article containing <img src=x onerror=...> is shown as text and runs no
   await shot("09-xss-as-text");
 });
 
+test("path between 袁加伟 and 蓬江区委 lists the chain and its sentences", async () => {
+  await browser.$("#overview").click();
+  const search = await browser.$("#search");
+  await search.click();
+  await search.setValue("袁加伟");
+  await waitFor(async () => (await browser.$("#suggestions").getText()).includes("袁加伟"), "袁加伟 suggested");
+  await browser.keys("Enter");
+  await waitFor(async () => (await browser.$("#panel h2").getText().catch(() => "")) === "袁加伟", "the panel on 袁加伟");
+  await browser.$("#panel .path-start").click();
+  await search.setValue("蓬江区委");
+  await waitFor(async () => (await browser.$("#suggestions").getText()).includes("蓬江区委"), "蓬江区委 suggested");
+  await browser.keys("Enter");
+  await waitFor(async () => (await browser.$("#panel .path-title").getText().catch(() => "")).includes("→"), "the path");
+  const title = await browser.$("#panel .path-title").getText();
+  assert.ok(title.startsWith("袁加伟") && title.endsWith("蓬江区委"), title);
+  assert.ok((await browser.$$("#panel .path .sentence mark")).length >= 2, "each hop shows a sentence");
+  await waitLayout();
+  await shot("10-path");
+});
+
 test("Export GraphML writes the nodes on screen, read back by networkx", async () => {
   await browser.$("#overview").click();
   await browser.pause(500);
@@ -253,13 +273,13 @@ test("Export GraphML writes the nodes on screen, read back by networkx", async (
   const read = JSON.parse(execFileSync(PYTHON, ["-c", py, out], { encoding: "utf8" }));
   assert.deepEqual(read.nodes, labels);
   assert.ok(read.edges > 0);
-  await shot("10-exported");
+  await shot("11-exported");
 });
 
 test("measure: frame and layout time on a generated 5,000-node / 20,000-edge graph", async () => {
   const result = await withTimeout(browser.executeAsync((done) => void window.__guanxi.bench(5000, 20000, 30000).then(done)), 120000, "bench");
   perf.generated = result;
   assert.ok(result.nodes === 5000 && result.edges > 19000, JSON.stringify(result));
-  const png = await shot("11-generated-5000");
+  const png = await shot("12-generated-5000");
   assert.ok(colouredPixels(png) > 5000);
 });

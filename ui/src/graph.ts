@@ -72,6 +72,7 @@ export class GraphView {
       enableEdgeEvents: true,
       minEdgeThickness: 2,
       zIndex: true,
+      stagePadding: 50,
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
