@@ -30,6 +30,8 @@ export const commands = {
 	article: (id: number, focus: number[]) => typedError<ArticleView_Serialize, string>(__TAURI_INVOKE("article", { id, focus })),
 	/**  Writes the given entities and the edges among them as GraphML (the CLI's writer). */
 	exportGraphml: (ids: number[], minWeight: number, path: string) => typedError<ExportSummary, string>(__TAURI_INVOKE("export_graphml", { ids, minWeight, path })),
+	/**  Writes a picture of the view (PNG bytes made by the window) to a file the person chose. */
+	savePng: (path: string, bytes: number[]) => typedError<null, string>(__TAURI_INVOKE("save_png", { path, bytes })),
 	/**  Ingests files and folders into the open database, one event per file; cancel keeps what finished. */
 	ingest: (paths: string[], onEvent: Channel<IngestEvent>) => typedError<IngestReport, string>(__TAURI_INVOKE("ingest", { paths, onEvent })),
 	/**  Asks the running ingest to stop after the file it is writing. */

@@ -501,6 +501,7 @@ pub const GENERIC_PREFIXES: &[&str] = &[
     "工业",
     "产业",
     "示范",
+    "星级",
 ];
 
 /// Nickname and address-form markers: `小钟`, `老王`, `陈伯`, `李女士` are not named people.
@@ -546,6 +547,8 @@ pub struct Lexicon {
     pub places: HashSet<String>,
     /// Short form (江门) → full form (江门市) for gazetteer places whose short form is 2+ chars.
     pub place_short_forms: HashMap<String, String>,
+    /// The hand-written seed gazetteer (resources/places.txt), a subset of `places`.
+    pub seed_places: HashSet<String>,
     /// Non-entities, as a set.
     pub non_entities: HashSet<String>,
 }
@@ -569,6 +572,7 @@ impl Lexicon {
                 place_short_forms.insert(short.to_string(), line.to_string());
             }
         }
+        let seed_places = places.clone();
         // Counties, cities and provinces give short forms (石家庄 → 石家庄市), townships do not
         // (新华 from 新华镇 is too often an ordinary word). The seed list came first and wins.
         for line in DIVISIONS.lines().filter(|l| !l.starts_with('#')) {
@@ -587,6 +591,7 @@ impl Lexicon {
         Lexicon {
             surnames,
             places,
+            seed_places,
             place_short_forms,
             non_entities: NON_ENTITIES.iter().map(|s| s.to_string()).collect(),
         }

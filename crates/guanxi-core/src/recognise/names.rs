@@ -98,6 +98,61 @@ fn extend_left(tokens: &[Token<'_>], last: usize, kind: EntityKind, max_chars: u
     first
 }
 
+/// Suffixes of companies, whose names take any word before them (深圳市 + 芯联电 + 股份有限公司).
+const COMPANY_SUFFIXES: &[&str] = &["股份有限公司", "有限责任公司", "有限公司", "集团", "代表队"];
+
+/// Verbs that introduce an organization rather than belong to its name (走进 | 华电…有限公司).
+const PREDICATE_VERBS: &[&str] = &[
+    "走进", "来到", "前往", "联合", "举办", "参观", "调研", "走访", "进入", "成立", "召开", "组织", "支持", "邀请", "发布",
+    "签约", "落户", "引进", "投资", "收购", "合作", "协助", "帮助", "督促", "指导", "慰问", "看望", "考察", "视察", "入驻",
+    "加入", "依托", "通过", "经过", "包括", "获得", "荣获", "成为", "属于", "位于", "担任", "是",
+];
+
+/// Words that end like an organization and are not one.
+const NOT_ORGANIZATIONS: &[&str] = &[
+    "格局", "布局", "结局", "当局", "大局", "全局", "时局", "骗局", "总部", "干部", "全部", "内部", "外部", "局部", "本部",
+    "东部", "西部", "南部", "北部", "中部", "头部", "腹部", "胸部", "面部", "背部", "俱乐部",
+];
+
+/// Whether jieba reads `word` as a verb, preposition, adverb or conjunction.
+fn is_verb_like(recogniser: &Recogniser, word: &str) -> bool {
+    recogniser.dictionary_tag(word).is_some_and(|t| matches!(t.as_str(), "v" | "vd" | "p" | "d" | "c" | "ad"))
+}
+
+/// Skips a leading preposition (据, 经, 在, 由, 向, 对, 从, 及) that jieba glued to a name.
+fn strip_preposition(text: &str, start: usize, end: usize) -> usize {
+    let mut chars = text[start..end].chars();
+    match (chars.next(), chars.as_str().chars().count()) {
+        (Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和')), rest) if rest >= 3 => start + c.len_utf8(),
+        _ => start,
+    }
+}
+
+/// A company name: any CJK or alphanumeric words before the suffix, back to punctuation, a
+/// function word (江门 + 宝士制冷 + 有限公司), at most 20 characters.
+fn extend_company(tokens: &[Token<'_>], last: usize, text: &str) -> usize {
+    let mut first = last;
+    while first > 0 {
+        let previous = &tokens[first - 1];
+        let wordlike = previous.word.chars().all(|c| c.is_alphanumeric());
+        let numeral = previous.tag == "m"
+            && previous.word.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十百千万亿两几个".contains(c));
+        let function = (matches!(previous.tag, "p" | "c" | "u" | "uj" | "ul" | "uz" | "ug" | "r" | "d" | "f" | "y")
+            && !previous.word.chars().all(|c| c.is_ascii_alphanumeric()))
+            || numeral
+            || PREDICATE_VERBS.contains(&previous.word);
+        if !wordlike || function || char_count(text, previous.start, tokens[last].end) > 20 {
+            break;
+        }
+        // Another company's suffix ends the name (集团 | 高端糖果生产中心).
+        if first < last && COMPANY_SUFFIXES.iter().any(|s| previous.word.ends_with(s)) {
+            break;
+        }
+        first -= 1;
+    }
+    first
+}
+
 /// Finds places, organizations and projects in one sentence.
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
@@ -106,8 +161,13 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // Places from the gazetteer and jieba's place tag.
         // With the learned layer loaded, jieba's `ns` alone (两国, 海关, 新建…) is not enough: only
         // gazetteer words are taken here, the model proposes the rest.
+        // Short forms count for cities, provinces and the seed gazetteer (江门, 河北, 江海); a
+        // county's short form (新建, 商城) is too often a word: the learned layer decides those.
         let known_place = lexicon.places.contains(token.word)
-            || (token.tag == "ns" && lexicon.place_short_forms.contains_key(token.word));
+            || (token.tag == "ns"
+                && lexicon.place_short_forms.get(token.word).is_some_and(|full| {
+                    lexicon.seed_places.contains(full) || full.ends_with(['市', '省']) || full.ends_with("自治区")
+                }));
         if token.tag == "ns" && token.word.chars().count() >= 2 && (known_place || !recogniser.has_learned_layer()) {
             let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
             if !followed_by_paper {
@@ -131,31 +191,53 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             let (start, end) = if token.word == suffix {
                 match i.checked_sub(1).map(|p| &tokens[p]) {
                     Some(previous)
-                        if is_name_part(previous, EntityKind::Place)
-                            && (2..=4).contains(&previous.word.chars().count()) =>
+                        if (is_name_part(previous, EntityKind::Place) || previous.tag == "a")
+                            && (2..=4).contains(&previous.word.chars().count())
+                            && !is_verb_like(recogniser, previous.word) =>
                     {
                         (previous.start, token.end)
                     }
                     _ => (token.end, token.end),
                 }
-            } else if token.word.chars().count() >= 3 && !recogniser.is_common_word(token.word) {
+            } else if token.word.chars().count() >= 3
+                && (!recogniser.is_common_word(token.word) || matches!(token.tag, "ns" | "nz"))
+                && !is_verb_like(recogniser, &token.word[..token.word.len() - suffix.len()])
+            {
                 (token.start, token.end)
             } else {
                 (token.end, token.end)
             };
+            // 据里村社区: a leading preposition is not part of the name.
+            let start = strip_preposition(text, start, end);
             let surface = &text[start..end];
+            // 支持村(社区): the generic "village (community)" of official prose, not a village.
+            let generic_pair = suffix == "村" && (text[end..].starts_with("(社区)") || text[end..].starts_with("（社区）"));
             let is_lane = suffix == "里";
             let lane_ok = !is_lane || text[end..].chars().next().is_some_and(|c| c.is_ascii_digit() || c == '建');
-            if end > start && lane_ok && !generic(surface, suffix.len()) && !lexicon.non_entities.contains(surface) {
+            if end > start
+                && lane_ok
+                && !generic_pair
+                && !generic(surface, suffix.len())
+                && !lexicon.non_entities.contains(surface)
+            {
                 out.push(Candidate { start, end, kind: EntityKind::Place, role: None, priority: NAMES });
             }
         }
         // Organizations: a suffix token and the name before it.
-        if let Some(suffix) = suffix_of(token.word, ORG_SUFFIXES) {
-            // 区委书记 is a title, not an organization: skip tokens that are titles.
-            let first = extend_left(tokens, i, EntityKind::Organization, 24, text);
-            let start = tokens[first].start;
-            let surface = &text[start..token.end];
+        if let Some(suffix) = suffix_of(token.word, ORG_SUFFIXES).filter(|suffix| {
+            // 举办, 格局, 总部, 干部: a word that merely ends like an organization.
+            token.word == *suffix || !(token.tag.starts_with('v') || NOT_ORGANIZATIONS.contains(&token.word))
+        }) {
+            let team = suffix == "代表队" && token.word == suffix;
+            let first = if team || COMPANY_SUFFIXES.contains(&suffix) {
+                extend_company(tokens, i, text)
+            } else {
+                extend_left(tokens, i, EntityKind::Organization, 24, text)
+            };
+            // 旭升商砼代表队: the team stands for its company.
+            let end = if team && first < i { tokens[i - 1].end } else { token.end };
+            let start = strip_preposition(text, tokens[first].start, end);
+            let surface = &text[start..end];
             let qualifiable = surface.starts_with('区') || surface.starts_with("团区");
             let long_enough = surface.chars().count() >= 3 || qualifiable;
             if long_enough
@@ -165,7 +247,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             {
                 out.push(Candidate {
                     start,
-                    end: token.end,
+                    end,
                     kind: EntityKind::Organization,
                     role: None,
                     priority: NAMES,

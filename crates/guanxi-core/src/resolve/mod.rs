@@ -323,6 +323,14 @@ impl Builder {
     }
 }
 
+/// Whether a name already ends like a full organization name (委员会, 公司…): then it is not an
+/// abbreviation of a longer name containing it (九三学社江门市委员会 ≠ its 志愿者服务队).
+fn has_org_suffix(name: &str) -> bool {
+    ["委员会", "公司", "集团", "局", "委", "中心", "学社", "院", "会", "队", "部", "办", "所", "站", "社"]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
@@ -422,8 +430,11 @@ fn canonical(
                 format!("团{}{rest}", district?)
             } else if let Some(rest) = surface.strip_prefix(DISTRICT_PREFIX) {
                 format!("{}{rest}", district?)
-            } else if let Some(full) =
-                org_names.iter().filter(|n| n.len() > surface.len() && n.contains(surface)).min_by_key(|n| n.len())
+            } else if let Some(full) = org_names
+                .iter()
+                .filter(|n| n.len() > surface.len() && n.contains(surface))
+                .filter(|_| !has_org_suffix(surface))
+                .min_by_key(|n| n.len())
             {
                 full.clone()
             } else {
@@ -431,7 +442,7 @@ fn canonical(
             }
         }
         EntityKind::Place => {
-            let page_full = ["区", "市", "县", "镇", "街道"]
+            let page_full = ["区", "市", "县", "镇", "街道", "社区", "村"]
                 .iter()
                 .map(|suffix| format!("{surface}{suffix}"))
                 .find(|full| page_places.contains(full.as_str()));
