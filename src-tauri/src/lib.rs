@@ -194,6 +194,19 @@ async fn export_graphml(
     .await
 }
 
+/// Writes a picture of the view (PNG bytes made by the window) to a file the person chose.
+#[tauri::command]
+#[specta::specta]
+async fn save_png(state: State<'_, AppState>, path: String, bytes: Vec<u8>) -> CmdResult<()> {
+    blocking(&state, move |_| {
+        if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Err("not a PNG image".to_string());
+        }
+        std::fs::write(&path, &bytes).map_err(|e| format!("{path}: {e}"))
+    })
+    .await
+}
+
 /// Ingests files and folders into the open database, one event per file; cancel keeps what finished.
 #[tauri::command]
 #[specta::specta]
@@ -233,6 +246,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         path,
         article,
         export_graphml,
+        save_png,
         ingest,
         cancel_ingest,
     ])

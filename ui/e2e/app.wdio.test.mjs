@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { remote } from "webdriverio";
@@ -274,6 +274,15 @@ test("Export GraphML writes the nodes on screen, read back by networkx", async (
   assert.deepEqual(read.nodes, labels);
   assert.ok(read.edges > 0);
   await shot("11-exported");
+});
+
+test("Export PNG saves a picture of the graph", async () => {
+  const out = join(ARTIFACTS, "export.png");
+  await js((p) => { window.__guanxiSavePath = p; }, out);
+  await browser.$("#export-png").click();
+  await waitFor(async () => (await js(() => document.body.dataset.savedPng)) === out, "the picture");
+  const png = PNG.sync.read(readFileSync(out));
+  assert.ok(colouredPixels(png) > 2000, "the picture shows the coloured nodes");
 });
 
 test("measure: frame and layout time on a generated 5,000-node / 20,000-edge graph", async () => {

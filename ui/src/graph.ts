@@ -290,6 +290,27 @@ export class GraphView {
     return this.sigma.graphToViewport({ x: a.x, y: a.y });
   }
 
+  /** A PNG of the view: the WebGL layers and the labels, composed on white. */
+  async snapshot(): Promise<Uint8Array> {
+    this.sigma.refresh(); // draw now: WebGL buffers are readable until the frame is composited
+    const canvases = this.sigma.getCanvases();
+    const first = Object.values(canvases)[0];
+    const out = document.createElement("canvas");
+    out.width = first?.width ?? 1;
+    out.height = first?.height ?? 1;
+    const ctx = out.getContext("2d");
+    if (!ctx) throw new Error("no 2D canvas");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    for (const layer of ["edges", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"]) {
+      const canvas = canvases[layer];
+      if (canvas) ctx.drawImage(canvas, 0, 0);
+    }
+    const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, "image/png"));
+    if (!blob) throw new Error("the picture could not be encoded");
+    return new Uint8Array(await blob.arrayBuffer());
+  }
+
   /**
    * Frame times in milliseconds: `refreshMs` re-indexes and redraws (what a graph change costs),
    * `renderMs` redraws only (what hover and camera moves cost), `panFrameMs` is the interval between

@@ -322,6 +322,18 @@ byId("export").addEventListener("click", () =>
   }),
 );
 
+byId("export-png").addEventListener("click", () =>
+  void guard(async () => {
+    const hook = (window as unknown as { __guanxiSavePath?: string }).__guanxiSavePath;
+    const target = hook ?? (await saveDialog({ defaultPath: "guanxi.png", filters: [{ name: "PNG", extensions: ["png"] }] }));
+    if (!target) return;
+    const bytes = await graphView.snapshot();
+    unwrap(await commands.savePng(target, [...bytes]));
+    toast(t("savedPng", { path: target }));
+    document.body.dataset.savedPng = target;
+  }),
+);
+
 byId("db-open").addEventListener("click", () =>
   void guard(async () => {
     const recent = unwrap(await commands.recentDatabases());
