@@ -144,7 +144,8 @@ impl Ingestor {
     ///
     /// Files go in batches: a producer thread reads, hashes, recognises and resolves the next
     /// batch (in parallel, on rayon's pool) while this thread writes the current one in a single
-    /// transaction with a savepoint per file. Events for a batch are sent once it is committed,
+    /// transaction (a crash loses at most the open batch, never part of a file). Events for a batch
+    /// are sent once it is committed,
     /// so what a client sees as done is on disk.
     pub fn ingest(
         &self,

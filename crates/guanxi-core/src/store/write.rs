@@ -59,8 +59,8 @@ impl Store {
     }
 
     /// Opens a batch: the following writes share one transaction until [`Store::commit_batch`].
-    /// Each file inside is still all-or-nothing (a savepoint per file), and a crash loses at most
-    /// the files of the open batch, never part of a file.
+    /// A crash loses at most the files of the open batch, never part of a file; an error while
+    /// writing aborts the batch ([`Store::rollback_batch`]).
     pub fn begin_batch(&self) -> Result<()> {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(Error::sql("starting a batch"))
     }
@@ -77,25 +77,20 @@ impl Store {
         }
     }
 
-    /// Stores one file's articles, mentions and relations atomically (a savepoint: its own
-    /// transaction outside a batch), replacing the rows of an earlier version of the same path.
+    /// Stores one file's articles, mentions and relations, replacing the rows of an earlier
+    /// version of the same path. Outside a batch this is its own transaction. Inside a batch it
+    /// writes into the batch's transaction without a savepoint: FTS5 flushes its index at every
+    /// savepoint, which made small segments and merges a quarter of ingest time; the batch is
+    /// still all-or-nothing, and an error aborts the whole batch (see `Ingestor::ingest`).
     pub fn store_page(&mut self, path: &str, source: &SourceText, page: &ResolvedPage) -> Result<StoredFile> {
-        let context = |what: &str| format!("{what} for {path}");
-        let tx = self.conn.savepoint().map_err(Error::sql(context("starting a savepoint")))?;
-        let old: Option<i64> = tx
-            .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
-            .optional()
-            .map_err(Error::sql(context("looking up the old version")))?;
-        let replaced = match old {
-            Some(id) => {
-                remove_source(&tx, id).map_err(Error::sql(context("removing the old version")))?;
-                true
-            }
-            None => false,
-        };
-        let stored = write_page(&tx, path, source, page).map_err(Error::sql(context("writing")))?;
-        tx.commit().map_err(Error::sql(context("committing")))?;
-        Ok(StoredFile { replaced, ..stored })
+        if self.conn.is_autocommit() {
+            let tx = self.conn.transaction().map_err(Error::sql(format!("starting a transaction for {path}")))?;
+            let stored = store_page_in(&tx, path, source, page)?;
+            tx.commit().map_err(Error::sql(format!("committing {path}")))?;
+            Ok(stored)
+        } else {
+            store_page_in(&self.conn, path, source, page)
+        }
     }
 
     /// Every stored path with its SHA-256 (to tell unchanged files before reading them twice).
@@ -108,6 +103,29 @@ impl Store {
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<_>>().map_err(Error::sql(context))
     }
+}
+
+/// Replaces any earlier version of `path` and writes the new rows, on an open transaction.
+fn store_page_in(
+    tx: &rusqlite::Connection,
+    path: &str,
+    source: &SourceText,
+    page: &ResolvedPage,
+) -> Result<StoredFile> {
+    let context = |what: &str| format!("{what} for {path}");
+    let old: Option<i64> = tx
+        .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
+        .optional()
+        .map_err(Error::sql(context("looking up the old version")))?;
+    let replaced = match old {
+        Some(id) => {
+            remove_source(&tx, id).map_err(Error::sql(context("removing the old version")))?;
+            true
+        }
+        None => false,
+    };
+    let stored = write_page(&tx, path, source, page).map_err(Error::sql(context("writing")))?;
+    Ok(StoredFile { replaced, ..stored })
 }
 
 /// Deletes a source and everything that came from it, keeping counts and weights exact.
