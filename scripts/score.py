@@ -89,6 +89,10 @@ def score_seeds(verbose):
         edges = con.execute(
             "select e.source, e.target, e.kind, (select count(*) from edge_evidence v where v.edge_id = e.id) "
             "from edges e").fetchall()
+        # co_occurs evidence is the sentences that mention both (the store may keep it implicit).
+        co_mentioned = {frozenset((a, b)) for a, b in con.execute(
+            "select distinct m.entity_id, n.entity_id from mentions m join mentions n "
+            "on m.sentence_id = n.sentence_id and m.entity_id < n.entity_id")}
         con.close()
     counts = {k: [0, 0, 0] for k in KINDS}
     matched = set()
@@ -117,7 +121,7 @@ def score_seeds(verbose):
         ids[name].add(eid)
     linked = {}
     for s, t, kind, evidence in edges:
-        if evidence > 0:
+        if evidence > 0 or (kind == "co_occurs" and frozenset((s, t)) in co_mentioned):
             linked.setdefault(frozenset((s, t)), set()).add(kind)
     ok = 0
     missing = []

@@ -17,7 +17,10 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/bench-pd98"));
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect(),
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect(),
         Err(e) => {
             eprintln!("{}: {e}; pass the benchmark corpus folder as an argument", dir.display());
             return;
@@ -25,11 +28,8 @@ fn main() {
     };
     files.sort();
     let pages: Vec<_> = files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|t| split_page(&t)).collect();
-    let sentences: Vec<&str> = pages
-        .iter()
-        .flatten()
-        .flat_map(|a| a.sentences.iter().map(move |s| &a.text[s.start..s.end]))
-        .collect();
+    let sentences: Vec<&str> =
+        pages.iter().flatten().flat_map(|a| a.sentences.iter().map(move |s| &a.text[s.start..s.end])).collect();
     let chars: usize = sentences.iter().map(|s| s.chars().count()).sum();
     let recogniser = Recogniser::new();
     let best = |f: &dyn Fn() -> usize| {
@@ -42,7 +42,8 @@ fn main() {
             .fold(f64::INFINITY, f64::min)
     };
     let tag = best(&|| sentences.iter().map(|s| recogniser.tag(s).len()).sum());
-    let recognise = best(&|| pages.iter().map(|p| recogniser.recognise_page(p).iter().map(Vec::len).sum::<usize>()).sum());
+    let recognise =
+        best(&|| pages.iter().map(|p| recogniser.recognise_page(p).iter().map(Vec::len).sum::<usize>()).sum());
     let tag_rate = chars as f64 / tag;
     let recognise_rate = chars as f64 / recognise;
     println!("corpus: {} ({} files, {} characters in sentences)", dir.display(), files.len(), chars);

@@ -103,15 +103,39 @@ const COMPANY_SUFFIXES: &[&str] = &["股份有限公司", "有限责任公司", 
 
 /// Verbs that introduce an organization rather than belong to its name (走进 | 华电…有限公司).
 const PREDICATE_VERBS: &[&str] = &[
-    "走进", "来到", "前往", "联合", "举办", "参观", "调研", "走访", "进入", "成立", "召开", "组织", "支持", "邀请", "发布",
-    "签约", "落户", "引进", "投资", "收购", "合作", "协助", "帮助", "督促", "指导", "慰问", "看望", "考察", "视察", "入驻",
-    "加入", "依托", "通过", "经过", "包括", "获得", "荣获", "成为", "属于", "位于", "担任", "是",
+    "走进", "来到", "前往", "联合", "举办", "参观", "调研", "走访", "进入", "成立", "召开", "组织", "支持", "邀请",
+    "发布", "签约", "落户", "引进", "投资", "收购", "合作", "协助", "帮助", "督促", "指导", "慰问", "看望", "考察",
+    "视察", "入驻", "加入", "依托", "通过", "经过", "包括", "获得", "荣获", "成为", "属于", "位于", "担任", "是",
 ];
 
 /// Words that end like an organization and are not one.
 const NOT_ORGANIZATIONS: &[&str] = &[
-    "格局", "布局", "结局", "当局", "大局", "全局", "时局", "骗局", "总部", "干部", "全部", "内部", "外部", "局部", "本部",
-    "东部", "西部", "南部", "北部", "中部", "头部", "腹部", "胸部", "面部", "背部", "俱乐部",
+    "格局",
+    "布局",
+    "结局",
+    "当局",
+    "大局",
+    "全局",
+    "时局",
+    "骗局",
+    "总部",
+    "干部",
+    "全部",
+    "内部",
+    "外部",
+    "局部",
+    "本部",
+    "东部",
+    "西部",
+    "南部",
+    "北部",
+    "中部",
+    "头部",
+    "腹部",
+    "胸部",
+    "面部",
+    "背部",
+    "俱乐部",
 ];
 
 /// Whether jieba reads `word` as a verb, preposition, adverb or conjunction.
@@ -119,11 +143,17 @@ fn is_verb_like(recogniser: &Recogniser, word: &str) -> bool {
     recogniser.dictionary_tag(word).is_some_and(|t| matches!(t.as_str(), "v" | "vd" | "p" | "d" | "c" | "ad"))
 }
 
+fn is_cjk_char(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
 /// Skips a leading preposition (据, 经, 在, 由, 向, 对, 从, 及) that jieba glued to a name.
 fn strip_preposition(text: &str, start: usize, end: usize) -> usize {
     let mut chars = text[start..end].chars();
     match (chars.next(), chars.as_str().chars().count()) {
-        (Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和')), rest) if rest >= 3 => start + c.len_utf8(),
+        (Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和')), rest) if rest >= 3 => {
+            start + c.len_utf8()
+        }
         _ => start,
     }
 }
@@ -191,9 +221,12 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             let (start, end) = if token.word == suffix {
                 match i.checked_sub(1).map(|p| &tokens[p]) {
                     Some(previous)
-                        if (is_name_part(previous, EntityKind::Place) || previous.tag == "a")
+                        // 外海街道 + 前进 + 村: after a place, any word names the village.
+                        if (is_name_part(previous, EntityKind::Place)
+                            || previous.tag == "a"
+                            || (i >= 2 && tokens[i - 2].tag == "ns" && previous.word.chars().all(is_cjk_char)))
                             && (2..=4).contains(&previous.word.chars().count())
-                            && !is_verb_like(recogniser, previous.word) =>
+                            && !(suffix == "社区" && is_verb_like(recogniser, previous.word)) =>
                     {
                         (previous.start, token.end)
                     }
@@ -211,7 +244,8 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             let start = strip_preposition(text, start, end);
             let surface = &text[start..end];
             // 支持村(社区): the generic "village (community)" of official prose, not a village.
-            let generic_pair = suffix == "村" && (text[end..].starts_with("(社区)") || text[end..].starts_with("（社区）"));
+            let generic_pair =
+                suffix == "村" && (text[end..].starts_with("(社区)") || text[end..].starts_with("（社区）"));
             let is_lane = suffix == "里";
             let lane_ok = !is_lane || text[end..].chars().next().is_some_and(|c| c.is_ascii_digit() || c == '建');
             if end > start
@@ -245,13 +279,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 && !generic(surface, suffix.len())
                 && !(first == i && recogniser.is_common_word(token.word) && !qualifiable && token.tag != "nt")
             {
-                out.push(Candidate {
-                    start,
-                    end,
-                    kind: EntityKind::Organization,
-                    role: None,
-                    priority: NAMES,
-                });
+                out.push(Candidate { start, end, kind: EntityKind::Organization, role: None, priority: NAMES });
             }
         }
         // Projects: 天沙河大道 + 项目, 江中高速 + 改扩建.

@@ -283,6 +283,11 @@ impl Builder {
                         let org = self.entity(EntityKind::Organization, &name);
                         self.page.entities[org].aliases.insert(body.to_string());
                         self.relate(RelationKind::HoldsRoleIn, person, org, a, mention.sentence);
+                        // The district's party secretary holds a role in the district itself, and
+                        // its 区委 lies in it.
+                        let place = self.entity(EntityKind::Place, district);
+                        self.relate(RelationKind::HoldsRoleIn, person, place, a, mention.sentence);
+                        self.relate(RelationKind::LocatedIn, org, place, a, mention.sentence);
                         // `区委` is written inside the title: it is a mention of the body.
                         let title_start = mention.start.checked_sub(role.len());
                         if let Some(start) =
