@@ -66,8 +66,8 @@ export class GraphView {
       labelSize: 13,
       labelWeight: "500",
       labelColor: { color: "#222" },
-      labelDensity: 0.8,
-      labelGridCellSize: 90,
+      labelDensity: 1,
+      labelGridCellSize: 150,
       labelRenderedSizeThreshold: 7,
       enableEdgeEvents: true,
       minEdgeThickness: 2,
@@ -216,7 +216,6 @@ export class GraphView {
     this.layoutStats.running = true;
     this.onLayoutChange(true);
     let last = this.positions();
-    let moving = false; // the worker's first iterations take a while on big graphs: wait for them
     const check = () => {
       const now = this.positions();
       let moved = 0;
@@ -225,8 +224,9 @@ export class GraphView {
       const extent = this.extent();
       const average = moved / Math.max(1, now.length / 2);
       const elapsed = performance.now() - this.layoutStarted;
-      if (average > 0) moving = true;
-      if ((moving && average < extent * 0.002) || elapsed > maxMs) this.stopLayout();
+      // No movement means the worker has not sent an iteration since the last check (big graphs):
+      // only a small, non-zero movement means settled.
+      if ((average > 0 && average < extent * 0.002) || elapsed > maxMs) this.stopLayout();
       else this.settleTimer = window.setTimeout(check, 250);
     };
     this.settleTimer = window.setTimeout(check, 400);
