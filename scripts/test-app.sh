@@ -48,4 +48,5 @@ TAURI_DRIVER="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin
 export APP="$ROOT/target/debug/guanxi-app" DB="$WORK/demo.db" SECOND="$WORK/second" PYTHON TAURI_DRIVER
 export ARTIFACTS="$ROOT/tests/artifacts"
 mkdir -p "$ARTIFACTS"
+rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/perf.json "$ARTIFACTS"/export.*
 t xvfb-run -a -s "-screen 0 1280x800x24" scripts/e2e-app.sh
