@@ -183,6 +183,92 @@ fn extend_company(tokens: &[Token<'_>], last: usize, text: &str) -> usize {
     first
 }
 
+/// Verbs that occur inside project names (研发制造总部项目, 制冷有限公司…生产项目).
+const PROJECT_VERBS: &[&str] = &[
+    "制造", "制冷", "研发", "生产", "销售", "加工", "改造", "建设", "开发", "治理", "整治", "提升", "升级", "扩建", "新建",
+    "改建", "搬迁", "养殖", "种植", "孵化", "仓储", "配送", "检测", "传输", "储能", "发电", "供水", "改性",
+];
+
+/// Words that do not make a project specific (重点项目, 外联交通项目, 六大产业项目).
+const GENERIC_PROJECT_WORDS: &[&str] = &[
+    "重点", "重大", "产业", "基础设施", "交通", "外联", "特色", "文旅", "落地", "六大", "大", "好", "新", "民生", "工业",
+    "农业", "招商", "投资", "城市", "乡村", "道路", "配套", "示范", "试点", "公益", "社会", "政府", "民心", "亿元",
+    "汇报", "负责人", "区重点", "个区",
+];
+
+/// Words jieba mis-tags as adverbs that are nouns in project names (江中高速改扩建).
+const NOUNISH: &[&str] = &["高速", "快速", "城际", "综合"];
+
+/// The first token of the project name ending at token `last`, when it names one: the words
+/// before the suffix back to punctuation, a function word or a clause verb, with numbers and
+/// classifiers trimmed from its start, and something specific in it (a proper noun, a foreign
+/// or unknown word) besides places and generic words. A count (2个项目) is not a project.
+fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, text: &str) -> Option<usize> {
+    let before = last.checked_sub(1).map(|p| &tokens[p])?;
+    if matches!(before.tag, "m" | "q") || before.word.ends_with('个') {
+        return None;
+    }
+    let mut first = last;
+    while first > 0 {
+        let previous = &tokens[first - 1];
+        // (江门): a place in brackets inside the name.
+        if previous.word == ")" || previous.word == "）" {
+            if first >= 3
+                && tokens[first - 2].tag == "ns"
+                && matches!(tokens[first - 3].word, "(" | "（")
+                && first >= 4
+                && tokens[first - 4].word.chars().all(char::is_alphanumeric)
+            {
+                first -= 3;
+                continue;
+            }
+            break;
+        }
+        let wordlike = previous.word.chars().all(char::is_alphanumeric);
+        let verb = previous.tag == "v" && !PROJECT_VERBS.contains(&previous.word);
+        let function = matches!(previous.tag, "p" | "c" | "u" | "uj" | "ul" | "uz" | "ug" | "r" | "f" | "y" | "d")
+            && !NOUNISH.contains(&previous.word)
+            && !(matches!(previous.word, "与" | "及" | "和") && first >= 2 && is_name_part(&tokens[first - 2], EntityKind::Project));
+        if !wordlike || verb || function || char_count(text, previous.start, tokens[last].end) > 36 {
+            break;
+        }
+        first -= 1;
+    }
+    // Leading counts and modifiers are not part of the name (141个区重点项目, 六大项目); a
+    // single character jieba calls a classifier may be (天 + 沙河大道项目).
+    while first < last {
+        let t = &tokens[first];
+        let count = matches!(t.tag, "m" | "q")
+            && (t.word.chars().count() > 1 || t.word.chars().all(|c| c.is_ascii_digit() || "个项批条座家名一二三四五六七八九十".contains(c)));
+        if !(count || matches!(t.tag, "vn" | "a")) || t.word.chars().any(|c| c.is_ascii_alphabetic()) {
+            break;
+        }
+        first += 1;
+    }
+    if first >= last {
+        return None;
+    }
+    let lexicon = recogniser.lexicon();
+    let specific = tokens[first..last].iter().any(|t| {
+        let known_place = lexicon.places.contains(t.word) || lexicon.place_short_forms.contains_key(t.word);
+        !GENERIC_PROJECT_WORDS.contains(&t.word)
+            && !known_place
+            && (matches!(t.tag, "nz" | "eng" | "nrt" | "nr" | "nrfg" | "ns" | "vg")
+                || (t.tag == "x" && t.word.chars().all(char::is_alphanumeric))
+                || !recogniser.is_common_word(t.word))
+            && !t.word.ends_with("区委")
+    });
+    // A named road or structure (天沙河 + 大道, 江中 + 高速) is specific even when its name is a place's.
+    let named_structure = (first + 1..last).any(|k| {
+        matches!(tokens[k].word, "大道" | "路" | "桥" | "高速" | "隧道" | "港" | "码头" | "机场" | "铁路" | "公路")
+            && matches!(tokens[k - 1].tag, "ns" | "nz" | "nr" | "nrt")
+    });
+    let specific = specific || named_structure;
+    // An organization's body in front (江海区委 + 重大项目) is not part of a project's name.
+    let after_org = tokens[first..last].iter().any(|t| t.word.ends_with("区委") || t.word.ends_with("党委"));
+    (specific && !after_org).then_some(first)
+}
+
 /// Finds places, organizations and projects in one sentence.
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
@@ -282,26 +368,15 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 out.push(Candidate { start, end, kind: EntityKind::Organization, role: None, priority: NAMES });
             }
         }
-        // Projects: 天沙河大道 + 项目, 江中高速 + 改扩建.
+        // Projects: 芯联集成电路材料研发制造总部 + 项目, 江中高速 + 改扩建.
         if let Some(suffix) = suffix_of(token.word, PROJECT_SUFFIXES) {
-            let first = extend_left(tokens, i, EntityKind::Project, 32, text);
-            // Drop leading verbs and numbers: a project name starts with a noun.
-            let mut first = first;
-            while first < i && matches!(tokens[first].tag, "v" | "m" | "q" | "a" | "vn") {
-                first += 1;
-            }
-            let start = tokens[first].start;
-            let surface = &text[start..token.end];
-            let specific = tokens[first..=i].iter().any(|t| {
-                matches!(t.tag, "ns" | "nz" | "nrt" | "x" | "eng" | "j" | "nt") || !recogniser.is_common_word(t.word)
-            });
-            if first < i
-                && specific
-                && surface.chars().count() >= 4
-                && !lexicon.non_entities.contains(surface)
-                && !generic(surface, suffix.len())
-            {
-                out.push(Candidate { start, end: token.end, kind: EntityKind::Project, role: None, priority: NAMES });
+            if let Some(first) = project_start(recogniser, tokens, i, text) {
+                let start = tokens[first].start;
+                let surface = &text[start..token.end];
+                if surface.chars().count() >= 4 && !lexicon.non_entities.contains(surface) && !generic(surface, suffix.len())
+                {
+                    out.push(Candidate { start, end: token.end, kind: EntityKind::Project, role: None, priority: NAMES });
+                }
             }
         }
     }

@@ -127,12 +127,15 @@ pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &L
             .filter(|m| m.kind == EntityKind::Organization && m.surface.chars().count() >= 6)
             .map(|m| m.surface.clone())
             .collect();
+        let project_names: Vec<String> =
+            mentions.iter().flatten().filter(|m| m.kind == EntityKind::Project).map(|m| m.surface.clone()).collect();
         let page_places: BTreeSet<&str> =
             mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
 
         let mut resolved_here: Vec<(usize, &Mention)> = Vec::new();
         for mention in &article_mentions {
-            let Some(name) = canonical(mention, district.as_deref(), &aliases, &org_names, &page_places, lexicon)
+            let Some(name) =
+                canonical(mention, district.as_deref(), &aliases, &org_names, &project_names, &page_places, lexicon)
             else {
                 continue;
             };
@@ -422,6 +425,7 @@ fn canonical(
     district: Option<&str>,
     aliases: &HashMap<String, (String, EntityKind)>,
     org_names: &[String],
+    project_names: &[String],
     page_places: &BTreeSet<&str>,
     lexicon: &Lexicon,
 ) -> Option<String> {
@@ -456,7 +460,19 @@ fn canonical(
                 None => lexicon.place_short_forms.get(surface).cloned().unwrap_or_else(|| surface.to_string()),
             }
         }
-        EntityKind::Person | EntityKind::Project => surface.to_string(),
+        // 优巨新材项目 is the 江海区优巨新材特种工程改性塑料及总部建设项目 written in full on the page.
+        EntityKind::Project => ["项目", "基地", "产业园"]
+            .iter()
+            .find_map(|suffix| {
+                let stem = surface.strip_suffix(suffix).filter(|s| s.chars().count() >= 2)?;
+                project_names
+                    .iter()
+                    .filter(|n| n.len() > surface.len() && n.ends_with(suffix) && n.contains(stem))
+                    .max_by_key(|n| n.len())
+                    .cloned()
+            })
+            .unwrap_or_else(|| surface.to_string()),
+        EntityKind::Person => surface.to_string(),
     };
     (!lexicon.non_entities.contains(&name)).then_some(name)
 }
