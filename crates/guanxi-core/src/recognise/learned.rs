@@ -284,6 +284,7 @@ impl Model {
     }
 
     /// Tags a sentence and returns its person and place spans.
+    #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
         let n = features.buckets.len();
         let mut score = vec![[i32::MIN; LABELS]; n];
@@ -340,6 +341,7 @@ impl Model {
     }
 }
 
+#[allow(clippy::needless_range_loop)] // dynamic programming over label indices
 /// Best label sequence under `weight(bucket, label)` and `transitions`; non-name characters are O.
 fn viterbi<T: Copy + Into<f64>>(
     features: &SentenceFeatures,
@@ -438,6 +440,7 @@ pub fn gold_labels(n: usize, spans: &[(usize, usize, bool)]) -> Vec<usize> {
 }
 
 /// Averaged-perceptron training (used by the `train_recogniser` example).
+#[allow(clippy::needless_range_loop)]
 pub fn train(data: &[(SentenceFeatures, Vec<usize>)], epochs: usize) -> Model {
     let size = BUCKETS * LABELS;
     let mut w = vec![0f32; size];

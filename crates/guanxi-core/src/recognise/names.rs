@@ -185,15 +185,45 @@ fn extend_company(tokens: &[Token<'_>], last: usize, text: &str) -> usize {
 
 /// Verbs that occur inside project names (研发制造总部项目, 制冷有限公司…生产项目).
 const PROJECT_VERBS: &[&str] = &[
-    "制造", "制冷", "研发", "生产", "销售", "加工", "改造", "建设", "开发", "治理", "整治", "提升", "升级", "扩建", "新建",
-    "改建", "搬迁", "养殖", "种植", "孵化", "仓储", "配送", "检测", "传输", "储能", "发电", "供水", "改性",
+    "制造", "制冷", "研发", "生产", "销售", "加工", "改造", "建设", "开发", "治理", "整治", "提升", "升级", "扩建",
+    "新建", "改建", "搬迁", "养殖", "种植", "孵化", "仓储", "配送", "检测", "传输", "储能", "发电", "供水", "改性",
 ];
 
 /// Words that do not make a project specific (重点项目, 外联交通项目, 六大产业项目).
 const GENERIC_PROJECT_WORDS: &[&str] = &[
-    "重点", "重大", "产业", "基础设施", "交通", "外联", "特色", "文旅", "落地", "六大", "大", "好", "新", "民生", "工业",
-    "农业", "招商", "投资", "城市", "乡村", "道路", "配套", "示范", "试点", "公益", "社会", "政府", "民心", "亿元",
-    "汇报", "负责人", "区重点", "个区",
+    "重点",
+    "重大",
+    "产业",
+    "基础设施",
+    "交通",
+    "外联",
+    "特色",
+    "文旅",
+    "落地",
+    "六大",
+    "大",
+    "好",
+    "新",
+    "民生",
+    "工业",
+    "农业",
+    "招商",
+    "投资",
+    "城市",
+    "乡村",
+    "道路",
+    "配套",
+    "示范",
+    "试点",
+    "公益",
+    "社会",
+    "政府",
+    "民心",
+    "亿元",
+    "汇报",
+    "负责人",
+    "区重点",
+    "个区",
 ];
 
 /// Words jieba mis-tags as adverbs that are nouns in project names (江中高速改扩建).
@@ -228,7 +258,9 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
         let verb = previous.tag == "v" && !PROJECT_VERBS.contains(&previous.word);
         let function = matches!(previous.tag, "p" | "c" | "u" | "uj" | "ul" | "uz" | "ug" | "r" | "f" | "y" | "d")
             && !NOUNISH.contains(&previous.word)
-            && !(matches!(previous.word, "与" | "及" | "和") && first >= 2 && is_name_part(&tokens[first - 2], EntityKind::Project));
+            && !(matches!(previous.word, "与" | "及" | "和")
+                && first >= 2
+                && is_name_part(&tokens[first - 2], EntityKind::Project));
         if !wordlike || verb || function || char_count(text, previous.start, tokens[last].end) > 36 {
             break;
         }
@@ -239,7 +271,8 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
     while first < last {
         let t = &tokens[first];
         let count = matches!(t.tag, "m" | "q")
-            && (t.word.chars().count() > 1 || t.word.chars().all(|c| c.is_ascii_digit() || "个项批条座家名一二三四五六七八九十".contains(c)));
+            && (t.word.chars().count() > 1
+                || t.word.chars().all(|c| c.is_ascii_digit() || "个项批条座家名一二三四五六七八九十".contains(c)));
         if !(count || matches!(t.tag, "vn" | "a")) || t.word.chars().any(|c| c.is_ascii_alphabetic()) {
             break;
         }
@@ -373,9 +406,17 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             if let Some(first) = project_start(recogniser, tokens, i, text) {
                 let start = tokens[first].start;
                 let surface = &text[start..token.end];
-                if surface.chars().count() >= 4 && !lexicon.non_entities.contains(surface) && !generic(surface, suffix.len())
+                if surface.chars().count() >= 4
+                    && !lexicon.non_entities.contains(surface)
+                    && !generic(surface, suffix.len())
                 {
-                    out.push(Candidate { start, end: token.end, kind: EntityKind::Project, role: None, priority: NAMES });
+                    out.push(Candidate {
+                        start,
+                        end: token.end,
+                        kind: EntityKind::Project,
+                        role: None,
+                        priority: NAMES,
+                    });
                 }
             }
         }
