@@ -25,7 +25,7 @@ const I_LOC: usize = 4;
 const BITS: u32 = 16;
 const BUCKETS: usize = 1 << BITS;
 /// Features per character.
-const FEATURES: usize = 23;
+const FEATURES: usize = 15;
 const MAGIC: &[u8; 8] = b"GXNER001";
 
 /// A span the model found: byte offsets in the sentence, and whether it is a person (else a place).
@@ -175,7 +175,8 @@ pub(crate) fn features(
     let token_gazetteer: Vec<u64> = tokens
         .iter()
         .map(|t| {
-            if t.word.len() < 6 {
+            // Only words that could be names are looked up (a hash each).
+            if t.word.len() < 6 || !t.tag.starts_with('n') {
                 0
             } else if lexicon.places.contains(t.word) {
                 1
@@ -192,20 +193,22 @@ pub(crate) fn features(
     codes.extend(chars.iter().map(|&(_, ch)| u64::from(ch) + 3));
     codes.extend([2u64, 2]);
     let c = |i: isize| -> u64 { codes[(i + 2) as usize] };
+    let classes: Vec<u64> = chars.iter().map(|&(_, c)| char_class(c)).collect();
     let mut buckets = Vec::with_capacity(n);
     let mut nameable = Vec::with_capacity(n);
     for i in 0..n {
         let ii = i as isize;
         let ch = chars[i].1;
-        nameable.push(is_cjk(ch) || ch == '·' || ch == '•');
+        let can_name = is_cjk(ch) || ch == '·' || ch == '•';
+        nameable.push(can_name);
+        if !can_name {
+            // Punctuation, digits, Latin: always outside a name, no features needed.
+            buckets.push([0; FEATURES]);
+            continue;
+        }
         let t = token_of[i];
-        let (prev2_word, next2_word) = if t == usize::MAX {
-            (0, 0)
-        } else {
-            (t.checked_sub(2).map_or(1, |p| token_word[p]), token_word.get(t + 2).copied().unwrap_or(2))
-        };
-        let (word, tag, prev_word, prev_tag, next_word, next_tag, len) = if t == usize::MAX {
-            (0, 0, 0, 0, 0, 0, 0)
+        let (word, tag, prev_word, prev_tag, next_word, len) = if t == usize::MAX {
+            (0, 0, 0, 0, 0, 0)
         } else {
             (
                 token_word[t],
@@ -213,38 +216,28 @@ pub(crate) fn features(
                 t.checked_sub(1).map_or(1, |p| token_word[p]),
                 t.checked_sub(1).map_or(1, |p| token_tag[p]),
                 token_word.get(t + 1).copied().unwrap_or(2),
-                token_tag.get(t + 1).copied().unwrap_or(2),
                 tokens[t].word.chars().count().min(5) as u64,
             )
         };
         let pos = position[i];
         let surname = u64::from(surnames.contains(ch));
-        let class = char_class(ch) * 16
-            + (if i > 0 { char_class(chars[i - 1].1) } else { 0 }) * 4
-            + chars.get(i + 1).map_or(0, |&(_, x)| char_class(x));
+        let class =
+            classes[i] * 16 + (if i > 0 { classes[i - 1] } else { 0 }) * 4 + classes.get(i + 1).copied().unwrap_or(0);
         buckets.push([
             bucket(0, 0, 0, 0),
             bucket(1, c(ii), 0, 0),
             bucket(2, c(ii - 1), 0, 0),
             bucket(3, c(ii + 1), 0, 0),
-            bucket(4, c(ii - 2), 0, 0),
-            bucket(5, c(ii + 2), 0, 0),
             bucket(6, c(ii - 1), c(ii), 0),
             bucket(7, c(ii), c(ii + 1), 0),
-            bucket(8, c(ii - 2), c(ii - 1), 0),
-            bucket(9, c(ii + 1), c(ii + 2), 0),
             bucket(10, tag, pos, len),
             bucket(11, word, pos, 0),
             bucket(12, prev_tag, tag, pos),
-            bucket(13, next_tag, tag, pos),
             bucket(14, surname, pos, len),
             bucket(15, prev_word, pos, 0),
             bucket(16, next_word, pos, class),
             bucket(17, c(ii - 1), c(ii), c(ii + 1)),
-            bucket(18, prev_tag, word, next_tag),
             bucket(19, run[i].0, run[i].1, tag),
-            bucket(20, prev2_word, prev_word, pos),
-            bucket(21, next_word, next2_word, pos),
             bucket(22, if t == usize::MAX { 0 } else { token_gazetteer[t] }, pos, tag),
         ]);
     }

@@ -117,7 +117,7 @@ pub struct Recogniser {
     /// Single-character surnames, for the learned layer's features.
     surname_chars: lexicon::CharSet,
     /// Memo of [`Recogniser::dictionary_tag`] (a jieba re-tag per word otherwise).
-    common_cache: std::sync::RwLock<std::collections::HashMap<String, String>>,
+    common_cache: std::sync::RwLock<std::collections::HashMap<String, Option<String>>>,
 }
 
 /// Priority of a place from the learned layer (as suffix-built names: length decides).
@@ -220,20 +220,23 @@ impl Recogniser {
     /// The tag jieba gives `word` read alone, when its dictionary has the word (memoised: a
     /// jieba re-tag per word otherwise). A word that splits gets the tag `split`.
     pub(crate) fn dictionary_tag(&self, word: &str) -> Option<String> {
-        if !self.jieba.has_word(word) {
-            return None;
-        }
         if let Some(known) = self.common_cache.read().ok().as_ref().and_then(|c| c.get(word).cloned()) {
-            return Some(known);
+            return known;
         }
-        let tags = self.jieba.tag(word, false);
-        let tag = if tags.len() == 1 { tags[0].tag.to_string() } else { "split".to_string() };
+        let tag = self.jieba.has_word(word).then(|| {
+            let tags = self.jieba.tag(word, false);
+            if tags.len() == 1 {
+                tags[0].tag.to_string()
+            } else {
+                "split".to_string()
+            }
+        });
         if let Ok(mut cache) = self.common_cache.write() {
             if cache.len() < 200_000 {
                 cache.insert(word.to_string(), tag.clone());
             }
         }
-        Some(tag)
+        tag
     }
 
     fn tokens<'a>(&'a self, sentence: &'a str) -> Vec<Token<'a>> {

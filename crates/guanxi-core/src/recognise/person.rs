@@ -255,13 +255,30 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
     if names.is_empty() {
         return;
     }
+    // One pass over the text, looking names up by their first character.
+    let mut by_first: std::collections::HashMap<char, Vec<&String>> = std::collections::HashMap::new();
+    for name in names {
+        if let Some(c) = name.chars().next() {
+            by_first.entry(c).or_default().push(name);
+        }
+    }
+    let first_chars = super::lexicon::CharSet::new(by_first.keys().copied());
     for (index, sentence) in article.sentences.iter().enumerate() {
         if sentence.byline {
             continue;
         }
         let text = &article.text[sentence.start..sentence.end];
-        for name in names {
-            for (at, _) in text.match_indices(name.as_str()) {
+        let hits = text.char_indices().filter(|&(_, c)| first_chars.contains(c)).flat_map(|(at, c)| {
+            by_first
+                .get(&c)
+                .into_iter()
+                .flatten()
+                .filter(move |name| text[at..].starts_with(name.as_str()))
+                .map(move |name| (at, *name))
+        });
+        let hits: Vec<(usize, &String)> = hits.collect();
+        for (at, name) in hits {
+            {
                 let start = sentence.start + at;
                 let end = start + name.len();
                 let surname_end = recogniser.lexicon().surname_at(name).map_or(at + name.len(), |(s, _)| at + s.len());
