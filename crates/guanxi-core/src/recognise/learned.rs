@@ -25,7 +25,7 @@ const I_LOC: usize = 4;
 const BITS: u32 = 16;
 const BUCKETS: usize = 1 << BITS;
 /// Features per character.
-const FEATURES: usize = 15;
+const FEATURES: usize = 12;
 const MAGIC: &[u8; 8] = b"GXNER001";
 
 /// A span the model found: byte offsets in the sentence, and whether it is a person (else a place).
@@ -100,6 +100,47 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
+/// Hasher for keys that are hashes already.
+#[derive(Default)]
+pub(crate) struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Place names by the hash of their text (the same hash the features use for words): a lookup
+/// per token without hashing the text twice.
+#[derive(Debug, Default)]
+pub(crate) struct Gazetteer(std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<IdentityHasher>>);
+
+impl Gazetteer {
+    /// Full names (kind 1) and short forms (kind 2) of the lexicon's places.
+    pub(crate) fn new(lexicon: &super::Lexicon) -> Self {
+        let mut map = std::collections::HashMap::default();
+        for short in lexicon.place_short_forms.keys() {
+            map.insert(hash_str(short), 2);
+        }
+        for place in &lexicon.places {
+            map.insert(hash_str(place), 1);
+        }
+        Gazetteer(map)
+    }
+
+    fn kind(&self, word_hash: u64) -> u64 {
+        self.0.get(&word_hash).map_or(0, |&k| u64::from(k))
+    }
+}
+
 /// Characters common in transliterated foreign names (阿拉法特, 内塔尼亚胡, 斯卡尔法罗).
 const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬夫弗福盖冈戈格贡古瓜哈海汉豪赫亨洪胡华惠霍基吉加贾杰金卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷蕾里丽利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈内尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐契乔切琴丘萨塞赛桑瑟森沙莎善舍什施史斯松苏索塔泰坦汤唐特滕提汀图托瓦旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤于约扎泽詹兹佐";
 
@@ -119,7 +160,7 @@ pub(crate) fn features(
     text: &str,
     tokens: &[Token<'_>],
     surnames: &CharSet,
-    lexicon: &super::Lexicon,
+    gazetteer: &Gazetteer,
 ) -> SentenceFeatures {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
@@ -174,18 +215,8 @@ pub(crate) fn features(
     // Gazetteer: 1 a full division name (合肥市), 2 the short form of one (合肥).
     let token_gazetteer: Vec<u64> = tokens
         .iter()
-        .map(|t| {
-            // Only words that could be names are looked up (a hash each).
-            if t.word.len() < 6 || !t.tag.starts_with('n') {
-                0
-            } else if lexicon.places.contains(t.word) {
-                1
-            } else if lexicon.place_short_forms.contains_key(t.word) {
-                2
-            } else {
-                0
-            }
-        })
+        .zip(&token_word)
+        .map(|(t, &h)| if t.word.len() < 6 || !t.tag.starts_with('n') { 0 } else { gazetteer.kind(h) })
         .collect();
     // Character codes with two sentinels on each side: c(i) is codes[i + 2].
     let mut codes = Vec::with_capacity(n + 4);
@@ -207,14 +238,13 @@ pub(crate) fn features(
             continue;
         }
         let t = token_of[i];
-        let (word, tag, prev_word, prev_tag, next_word, len) = if t == usize::MAX {
-            (0, 0, 0, 0, 0, 0)
+        let (word, tag, prev_word, next_word, len) = if t == usize::MAX {
+            (0, 0, 0, 0, 0)
         } else {
             (
                 token_word[t],
                 token_tag[t],
                 t.checked_sub(1).map_or(1, |p| token_word[p]),
-                t.checked_sub(1).map_or(1, |p| token_tag[p]),
                 token_word.get(t + 1).copied().unwrap_or(2),
                 tokens[t].word.chars().count().min(5) as u64,
             )
@@ -224,7 +254,6 @@ pub(crate) fn features(
         let class =
             classes[i] * 16 + (if i > 0 { classes[i - 1] } else { 0 }) * 4 + classes.get(i + 1).copied().unwrap_or(0);
         buckets.push([
-            bucket(0, 0, 0, 0),
             bucket(1, c(ii), 0, 0),
             bucket(2, c(ii - 1), 0, 0),
             bucket(3, c(ii + 1), 0, 0),
@@ -232,11 +261,9 @@ pub(crate) fn features(
             bucket(7, c(ii), c(ii + 1), 0),
             bucket(10, tag, pos, len),
             bucket(11, word, pos, 0),
-            bucket(12, prev_tag, tag, pos),
             bucket(14, surname, pos, len),
             bucket(15, prev_word, pos, 0),
             bucket(16, next_word, pos, class),
-            bucket(17, c(ii - 1), c(ii), c(ii + 1)),
             bucket(19, run[i].0, run[i].1, tag),
             bucket(22, if t == usize::MAX { 0 } else { token_gazetteer[t] }, pos, tag),
         ]);
@@ -279,52 +306,57 @@ impl Model {
     /// Tags a sentence and returns its person and place spans.
     #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
+        /// Which previous labels may precede each label (see [`allowed`]).
+        const FROM: [&[usize]; LABELS] =
+            [&[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4], &[B_PER, I_PER], &[0, 1, 2, 3, 4], &[B_LOC, I_LOC]];
+        const NEG: i32 = i32::MIN / 4;
         let n = features.buckets.len();
-        let mut score = vec![[i32::MIN; LABELS]; n];
+        if n == 0 {
+            return Vec::new();
+        }
         let mut back = vec![[0u8; LABELS]; n];
+        let mut score = [NEG; LABELS];
         for i in 0..n {
             let mut emission = [0i32; LABELS];
             let nameable = features.nameable[i];
             if nameable {
                 for &b in &features.buckets[i] {
-                    let start = b as usize * LABELS;
-                    if let Some(row) = self.weights.get(start..start + LABELS) {
-                        for (e, w) in emission.iter_mut().zip(row) {
-                            *e += i32::from(*w);
+                    let row = b as usize * LABELS;
+                    if let Some(row) = self.weights.get(row..row + LABELS) {
+                        for l in 0..LABELS {
+                            emission[l] += i32::from(row[l]);
                         }
                     }
                 }
             }
+            let mut next_score = [NEG; LABELS];
             for next in 0..LABELS {
                 if !nameable && next != O {
                     continue;
                 }
                 if i == 0 {
                     if allowed(None, next) {
-                        score[0][next] = emission[next] + self.transitions[LABELS][next];
+                        next_score[next] = emission[next] + self.transitions[LABELS][next];
                     }
                     continue;
                 }
-                let mut best = i32::MIN;
+                let mut best = NEG;
                 let mut arg = O;
-                for previous in 0..LABELS {
-                    if score[i - 1][previous] == i32::MIN || !allowed(Some(previous), next) {
-                        continue;
-                    }
-                    let s = score[i - 1][previous].saturating_add(self.transitions[previous][next]);
+                for &previous in FROM[next] {
+                    let s = score[previous] + self.transitions[previous][next];
                     if s > best {
                         best = s;
                         arg = previous;
                     }
                 }
-                if best > i32::MIN {
-                    score[i][next] = best.saturating_add(emission[next]);
+                if best > NEG / 2 {
+                    next_score[next] = best + emission[next];
                     back[i][next] = arg as u8;
                 }
             }
+            score = next_score;
         }
-        let Some(last) = score.last() else { return Vec::new() };
-        let mut label = (0..LABELS).max_by_key(|&l| last[l]).unwrap_or(O);
+        let mut label = (0..LABELS).max_by_key(|&l| score[l]).unwrap_or(O);
         let mut labels = vec![O; n];
         for i in (0..n).rev() {
             labels[i] = label;

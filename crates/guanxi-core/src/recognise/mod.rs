@@ -116,6 +116,8 @@ pub struct Recogniser {
     model: Option<learned::Model>,
     /// Single-character surnames, for the learned layer's features.
     surname_chars: lexicon::CharSet,
+    /// Places by hash, for the learned layer's features.
+    gazetteer: learned::Gazetteer,
     /// Memo of [`Recogniser::dictionary_tag`] (a jieba re-tag per word otherwise).
     common_cache: std::sync::RwLock<std::collections::HashMap<String, Option<String>>>,
 }
@@ -170,12 +172,14 @@ impl Recogniser {
         let surname_chars = lexicon::CharSet::new(
             lexicon.surnames.keys().filter(|s| s.chars().count() == 1).filter_map(|s| s.chars().next()),
         );
+        let gazetteer = learned::Gazetteer::new(&lexicon);
         Recogniser {
             jieba,
             lexicon,
             user,
             model: learned::Model::from_bytes(MODEL),
             surname_chars,
+            gazetteer,
             common_cache: std::sync::RwLock::default(),
         }
     }
@@ -187,7 +191,7 @@ impl Recogniser {
 
     /// The learned layer's features for one sentence (used by the training example).
     pub fn learned_features(&self, sentence: &str) -> learned::SentenceFeatures {
-        learned::features(sentence, &self.tokens(sentence), &self.surname_chars, &self.lexicon)
+        learned::features(sentence, &self.tokens(sentence), &self.surname_chars, &self.gazetteer)
     }
 
     /// The embedded lexicon.
@@ -251,7 +255,7 @@ impl Recogniser {
     /// non-entities, common words).
     fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         let Some(model) = &self.model else { return };
-        let features = learned::features(text, tokens, &self.surname_chars, &self.lexicon);
+        let features = learned::features(text, tokens, &self.surname_chars, &self.gazetteer);
         for span in model.spans(&features) {
             let surface = &text[span.start..span.end];
             if self.lexicon.non_entities.contains(surface) {

@@ -312,9 +312,9 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // gazetteer words are taken here, the model proposes the rest.
         // Short forms count for cities, provinces and the seed gazetteer (江门, 河北, 江海); a
         // county's short form (新建, 商城) is too often a word: the learned layer decides those.
-        let known_place = lexicon.places.contains(token.word)
-            || (token.tag == "ns"
-                && lexicon.place_short_forms.get(token.word).is_some_and(|full| {
+        let known_place = token.tag == "ns"
+            && (lexicon.places.contains(token.word)
+                || lexicon.place_short_forms.get(token.word).is_some_and(|full| {
                     lexicon.seed_places.contains(full) || full.ends_with(['市', '省']) || full.ends_with("自治区")
                 }));
         if token.tag == "ns" && token.word.chars().count() >= 2 && (known_place || !recogniser.has_learned_layer()) {

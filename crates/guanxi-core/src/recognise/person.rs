@@ -38,9 +38,24 @@ fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> 
     if !title_last_chars().contains(last) {
         return None;
     }
-    let title = TITLES.iter().chain(["领导"].iter()).filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
+    let title = titles_by_last_char().get(&last)?.iter().filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
     let token = tokens.iter().find(|t| t.end == pos && t.word.ends_with(title) && t.word.chars().count() <= 8);
     Some(token.map_or_else(|| title.to_string(), |t| t.word.to_string()))
+}
+
+/// Titles grouped by their last character.
+fn titles_by_last_char() -> &'static std::collections::HashMap<char, Vec<&'static str>> {
+    static BY_LAST: std::sync::OnceLock<std::collections::HashMap<char, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    BY_LAST.get_or_init(|| {
+        let mut map: std::collections::HashMap<char, Vec<&'static str>> = std::collections::HashMap::new();
+        for title in TITLES.iter().chain(["领导"].iter()) {
+            if let Some(c) = title.chars().next_back() {
+                map.entry(c).or_default().push(title);
+            }
+        }
+        map
+    })
 }
 
 fn title_last_chars() -> &'static super::lexicon::CharSet {
