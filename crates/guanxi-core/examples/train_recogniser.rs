@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         let features = recogniser.learned_features(sentence);
-        let labels = learned::gold_labels(features.buckets.len(), &spans);
+        let labels = learned::gold_labels_masked(&features.nameable, &spans);
         data.push((features, labels));
     }
     eprintln!("training on {} sentences (lines 1..={train_lines} of {}), {epochs} epochs", data.len(), lines.len());

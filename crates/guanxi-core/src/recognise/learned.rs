@@ -100,6 +100,9 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
+/// jieba tags of words that never hold a name (when two characters or longer).
+const PLAIN_TAGS: &[&str] = &["v", "vd", "d", "c", "p", "r", "q", "f", "ad", "uj", "ul", "u", "y", "l", "i", "a", "vn"];
+
 /// Hasher for keys that are hashes already.
 #[derive(Default)]
 pub(crate) struct IdentityHasher(u64);
@@ -230,14 +233,17 @@ pub(crate) fn features(
     for i in 0..n {
         let ii = i as isize;
         let ch = chars[i].1;
-        let can_name = is_cjk(ch) || ch == '·' || ch == '•';
+        // Inside a word jieba is sure is a verb, adverb, function word… (two characters or more)
+        // no name starts or ends: those characters are outside without scoring them.
+        let t = token_of[i];
+        let plain_word = t != usize::MAX && tokens[t].word.len() > 3 && PLAIN_TAGS.contains(&tokens[t].tag);
+        let can_name = (is_cjk(ch) || ch == '·' || ch == '•') && !plain_word;
         nameable.push(can_name);
         if !can_name {
             // Punctuation, digits, Latin: always outside a name, no features needed.
             buckets.push([0; FEATURES]);
             continue;
         }
-        let t = token_of[i];
         let (word, tag, prev_word, next_word, len) = if t == usize::MAX {
             (0, 0, 0, 0, 0)
         } else {
@@ -450,6 +456,19 @@ fn spans_of(labels: &[usize], features: &SentenceFeatures) -> Vec<Span> {
 
 /// Gold labels for a sentence from person/place spans given in character offsets.
 pub fn gold_labels(n: usize, spans: &[(usize, usize, bool)]) -> Vec<usize> {
+    gold_labels_masked(&vec![true; n], spans)
+}
+
+/// Gold labels where characters the features mark as never in a name (see [`SentenceFeatures`])
+/// are outside, with any name crossing them dropped (the decoder could not produce it).
+pub fn gold_labels_masked(nameable: &[bool], spans: &[(usize, usize, bool)]) -> Vec<usize> {
+    let n = nameable.len();
+    let spans: Vec<(usize, usize, bool)> = spans
+        .iter()
+        .copied()
+        .filter(|&(start, end, _)| start < end && end <= n && nameable[start..end].iter().all(|&x| x))
+        .collect();
+    let spans = spans.as_slice();
     let mut labels = vec![O; n];
     for &(start, end, person) in spans {
         if start >= end || end > n {

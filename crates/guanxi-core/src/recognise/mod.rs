@@ -275,6 +275,19 @@ impl Recogniser {
             // A learned person beats a suffix-built name it overlaps; a learned place competes
             // with organizations by length (江海区委 keeps 江海 inside it).
             let priority = if span.person { LEARNED_PERSON } else { LEARNED };
+            // 礼乐街道新华村: a division of the gazetteer followed by a place within it is two places.
+            if !span.person {
+                let split = surface
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .filter(|&i| i >= 6 && surface.len() - i >= 6 && self.lexicon.places.contains(&surface[..i]))
+                    .max();
+                if let Some(at) = split {
+                    out.push(Candidate { start: span.start, end: span.start + at, kind, role: None, priority });
+                    out.push(Candidate { start: span.start + at, end: span.end, kind, role: None, priority });
+                    continue;
+                }
+            }
             out.push(Candidate { start: span.start, end: span.end, kind, role: None, priority });
         }
     }
@@ -291,6 +304,20 @@ impl Recogniser {
             .collect();
         confirmed.sort();
         confirmed.dedup();
+        // 邓群 where the page elsewhere has 邓群好 and the text goes on with 好: the longer name.
+        for (article, mentions) in articles.iter().zip(pages.iter_mut()) {
+            for mention in mentions.iter_mut().filter(|m| m.kind == EntityKind::Person) {
+                let longer = confirmed
+                    .iter()
+                    .filter(|c| c.len() > mention.surface.len() && c.starts_with(mention.surface.as_str()))
+                    .find(|c| article.text.get(mention.start..).is_some_and(|t| t.starts_with(c.as_str())));
+                if let Some(longer) = longer {
+                    mention.end = mention.start + longer.len();
+                    mention.surface = longer.clone();
+                }
+            }
+        }
+        confirmed.retain(|name| !confirmed_prefix_only(name, &pages, articles));
         for (article, mentions) in articles.iter().zip(pages.iter_mut()) {
             person::propagate(self, article, &confirmed, mentions);
             mentions.sort_by_key(|m| (m.start, m.end));
@@ -373,6 +400,12 @@ impl Recogniser {
         mentions.sort_by_key(|m| (m.start, m.end));
         mentions.into_iter().map(|m| (m.start, m.end, m.kind, m.surface)).collect()
     }
+}
+
+/// Whether every mention of `name` on the page has been extended to a longer name (so `name`
+/// itself is no longer confirmed anywhere).
+fn confirmed_prefix_only(name: &str, pages: &[Vec<Mention>], _articles: &[Article]) -> bool {
+    !pages.iter().flatten().any(|m| m.kind == EntityKind::Person && m.surface == name)
 }
 
 /// Settles overlapping candidates: longer spans first, then higher priority, then earlier.

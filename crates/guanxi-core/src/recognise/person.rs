@@ -199,8 +199,16 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
             return false;
         }
     }
-    // 小黄戴好口罩: a name right after 小/老/阿 is the nickname's tail.
-    if NICKNAME_PREFIXES.iter().any(|p| text[..start].ends_with(p)) {
+    // 小黄戴好口罩: a name right after 小/老/阿, or after a nickname 小黄, is the nickname's tail.
+    let mut before = text[..start].chars().rev();
+    let (last, second_last) = (before.next(), before.next());
+    let is_prefix = |c: Option<char>| c.is_some_and(|c| NICKNAME_PREFIXES.iter().any(|p| p.starts_with(c)));
+    if is_prefix(last) || is_prefix(second_last) {
+        return false;
+    }
+    // 一张张福字: a reduplicated classifier is not a surname.
+    let mut chars = name.chars();
+    if chars.next() == chars.next() && last.is_some_and(|c| "一两几每".contains(c)) {
         return false;
     }
     // An adjective, verb, adverb… in jieba's dictionary is not a name; nor a common word jieba
