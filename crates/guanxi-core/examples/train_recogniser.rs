@@ -11,7 +11,7 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: train_recogniser PD98_DEV_JSONL [EPOCHS]")?;
-    let epochs: usize = args.next().map(|e| e.parse()).transpose()?.unwrap_or(8);
+    let epochs: usize = args.next().map(|e| e.parse()).transpose()?.unwrap_or(16);
     let text = std::fs::read_to_string(&path)?;
     let lines: Vec<&str> = text.lines().collect();
     let train_lines = lines.len() * 6 / 10;

@@ -274,7 +274,15 @@ impl Recogniser {
             }
             // A learned person beats a suffix-built name it overlaps; a learned place competes
             // with organizations by length (江海区委 keeps 江海 inside it).
-            let priority = if span.person { LEARNED_PERSON } else { LEARNED };
+            // Inside a longer project or organization the rules built, a learned person competes by
+            // length (金多多 in 金多多食品集团, 阿特斯 in 阿特斯食品(江门)新型生产基地).
+            let inside_name = out.iter().any(|c| {
+                matches!(c.kind, EntityKind::Organization | EntityKind::Project)
+                    && c.start <= span.start
+                    && span.end <= c.end
+                    && c.end - c.start > span.end - span.start
+            });
+            let priority = if span.person && !inside_name { LEARNED_PERSON } else { LEARNED };
             // 礼乐街道新华村: a division of the gazetteer followed by a place within it is two places.
             if !span.person {
                 let split = surface
@@ -352,7 +360,20 @@ impl Recogniser {
                         candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();
                 }
             }
+            // Organizations written inside a project's name (江门宝士制冷有限公司 + 年产…项目) are
+            // mentions too.
+            let orgs: Vec<Candidate> =
+                candidates.iter().filter(|c| c.kind == EntityKind::Organization).cloned().collect();
             let accepted = settle(candidates);
+            let inner_orgs: Vec<Candidate> = settle(
+                orgs.into_iter()
+                    .filter(|o| {
+                        accepted.iter().any(|a| {
+                            a.kind == EntityKind::Project && a.start <= o.start && o.end <= a.end && o.end < a.end
+                        })
+                    })
+                    .collect(),
+            );
             let inside: Vec<Candidate> = learned_places
                 .into_iter()
                 .filter(|p| {
@@ -364,7 +385,7 @@ impl Recogniser {
                     })
                 })
                 .collect();
-            for candidate in accepted.into_iter().chain(inside) {
+            for candidate in accepted.into_iter().chain(inside).chain(inner_orgs) {
                 let surface = &text[candidate.start..candidate.end];
                 if self.user.is_banned(surface) {
                     continue;

@@ -36,7 +36,11 @@ fn is_name_part(token: &Token<'_>, kind: EntityKind) -> bool {
     );
     match kind {
         EntityKind::Project => base || matches!(tag, "v" | "m" | "q" | "a"),
-        EntityKind::Organization => base && !matches!(tag, "nr" | "nrfg"),
+        // 子绵村 (tagged a name) + 治保会: a village's body.
+        EntityKind::Organization => {
+            (base && !matches!(tag, "nr" | "nrfg"))
+                || (tag.starts_with("nr") && token.word.ends_with(['村', '镇', '乡']))
+        }
         _ => base,
     }
 }
