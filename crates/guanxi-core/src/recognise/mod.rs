@@ -15,7 +15,7 @@ mod names;
 mod person;
 mod user;
 
-pub use lexicon::Lexicon;
+pub use lexicon::{short_form, Lexicon};
 pub use user::{UserDictionary, USER_DICTIONARY_FILE};
 
 use crate::ingest::Article;
@@ -346,10 +346,10 @@ impl Recogniser {
             let text = &article.text[sentence.start..sentence.end];
             let mut candidates = Vec::new();
             let mut learned_places = Vec::new();
+            let tokens = if sentence.byline { Vec::new() } else { self.tokens(text) };
             if sentence.byline {
                 person::byline(self, text, &mut candidates);
             } else {
-                let tokens = self.tokens(text);
                 self.user.find(text, &mut candidates);
                 person::find(self, text, &tokens, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
@@ -364,6 +364,55 @@ impl Recogniser {
             // mentions too.
             let orgs: Vec<Candidate> =
                 candidates.iter().filter(|c| c.kind == EntityKind::Organization).cloned().collect();
+            // Places that are not: 联系村(社区) (the generic "village (community)"), a verb taken for
+            // a place (发给社区), a city swallowing 市场 (贵溪市|场); a station joins its city
+            // (广州 + 南站).
+            for c in candidates.iter_mut().filter(|c| c.kind == EntityKind::Place) {
+                let after = &text[c.end..];
+                if text[c.start..c.end].ends_with('市') && after.starts_with(['场', '民']) {
+                    c.end -= '市'.len_utf8();
+                }
+            }
+            candidates.retain(|c| {
+                c.kind != EntityKind::Place || {
+                    let surface = &text[c.start..c.end];
+                    let after = &text[c.end..];
+                    // …村(社区), and 村 that begins the next word (联系|村卫生站, 村委会, 村干部).
+                    let generic_village = surface.ends_with('村')
+                        && ["(社区)", "（社区）", "卫生站", "卫生室", "委会", "委", "干部", "民", "级", "组"]
+                            .iter()
+                            .any(|w| after.starts_with(w));
+                    let verb_start = tokens.binary_search_by_key(&c.start, |t| t.start).ok().is_some_and(|k| {
+                        tokens[k].end < c.end
+                                && (matches!(tokens[k].tag, "v" | "vd" | "vn" | "p" | "d" | "c" | "ad")
+                                    || self
+                                        .dictionary_tag(tokens[k].word)
+                                        .is_some_and(|t| matches!(t.as_str(), "v" | "vd" | "p" | "d" | "c" | "ad")))
+                                // 外海街道 + 前进村: after a place, a village's name may be a verb.
+                                && !(k > 0 && tokens[k - 1].tag == "ns")
+                    });
+                    c.end > c.start && !generic_village && !verb_start
+                }
+            });
+            let joined: Vec<Candidate> = candidates
+                .iter()
+                .filter(|c| c.kind == EntityKind::Place)
+                .filter_map(|c| {
+                    let next = tokens.binary_search_by_key(&c.end, |t| t.start).ok().map(|k| &tokens[k])?;
+                    matches!(
+                        next.word,
+                        "站" | "南站" | "北站" | "东站" | "西站" | "火车站" | "高铁站" | "客运站" | "港"
+                    )
+                    .then(|| Candidate {
+                        start: c.start,
+                        end: next.end,
+                        kind: EntityKind::Place,
+                        role: None,
+                        priority: c.priority,
+                    })
+                })
+                .collect();
+            candidates.extend(joined);
             let accepted = settle(candidates);
             let inner_orgs: Vec<Candidate> = settle(
                 orgs.into_iter()

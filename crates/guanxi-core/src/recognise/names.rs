@@ -78,7 +78,12 @@ fn char_count(text: &str, start: usize, end: usize) -> usize {
 
 fn generic(surface: &str, suffix_len: usize) -> bool {
     let stem = &surface[..surface.len() - suffix_len];
-    stem.is_empty() || GENERIC_PREFIXES.iter().any(|p| stem == *p || (stem.starts_with(p) && stem.chars().count() <= 2))
+    // A one-character prefix makes only itself generic (各区, 该村: not 新塘里, 新港路).
+    stem.is_empty()
+        || GENERIC_PREFIXES.iter().any(|p| {
+            stem == *p
+                || (p.chars().count() >= 2 && stem.starts_with(p) && stem.chars().count() <= p.chars().count() + 1)
+        })
 }
 
 /// Extends leftwards from token `last` over name-like tokens, up to `max_chars`.
@@ -395,6 +400,17 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             let end = if team && first < i { tokens[i - 1].end } else { token.end };
             let start = strip_preposition(text, tokens[first].start, end);
             let surface = &text[start..end];
+            // 中心, 办, 部, 委, 局, 专班 need a head that names something (外海街道 + 公共服务中心),
+            // not only common nouns (高端糖果生产中心).
+            let needs_head = matches!(suffix, "中心" | "办" | "部" | "委" | "局" | "办公室" | "专班");
+            let has_head = tokens[first..=i].iter().any(|t| {
+                matches!(t.tag, "ns" | "nz" | "nt" | "j" | "nr" | "nrt" | "eng")
+                    || (t.tag == "x" && t.word.chars().all(char::is_alphanumeric))
+                    || !recogniser.is_common_word(t.word)
+            });
+            if needs_head && !has_head && !(surface.starts_with('区') || surface.starts_with("团区")) {
+                continue;
+            }
             let qualifiable = surface.starts_with('区') || surface.starts_with("团区");
             let long_enough = surface.chars().count() >= 3 || qualifiable;
             if long_enough

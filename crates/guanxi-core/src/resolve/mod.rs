@@ -439,6 +439,14 @@ fn canonical(
                 format!("团{}{rest}", district?)
             } else if let Some(rest) = surface.strip_prefix(DISTRICT_PREFIX) {
                 format!("{}{rest}", district?)
+            } else if let Some(full) = page_places.iter().find_map(|place| {
+                // 蓬江防疫专班 on a page that has 蓬江区: 蓬江区防疫专班.
+                let short = crate::recognise::short_form(place)?;
+                let rest = surface.strip_prefix(short)?;
+                (!rest.is_empty() && !surface.starts_with(place) && place.ends_with(['区', '县', '市']))
+                    .then(|| format!("{place}{rest}"))
+            }) {
+                full
             } else if let Some(full) = org_names
                 .iter()
                 .filter(|n| n.len() > surface.len() && n.contains(surface))
