@@ -305,15 +305,49 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
         matches!(tokens[k].word, "大道" | "路" | "桥" | "高速" | "隧道" | "港" | "码头" | "机场" | "铁路" | "公路")
             && matches!(tokens[k - 1].tag, "ns" | "nz" | "nr" | "nrt")
     });
-    let specific = specific || named_structure;
+    // A park is named by its words even when they are common ones (安全应急 + 产业园).
+    let park = matches!(tokens[last].word, "产业园" | "工业园" | "科技园")
+        && last - first >= 2
+        && tokens[first..last].iter().all(|t| !GENERIC_PROJECT_WORDS.contains(&t.word) && t.tag != "m");
+    let specific = specific || named_structure || park;
     // An organization's body in front (江海区委 + 重大项目) is not part of a project's name.
     let after_org = tokens[first..last].iter().any(|t| t.word.ends_with("区委") || t.word.ends_with("党委"));
     (specific && !after_org).then_some(first)
 }
 
+/// `A、B、C等外联交通项目`: the items enumerated before 等 + a project noun are projects. The
+/// first item's start is unclear (a verb may precede it) so only items after a 、 are taken.
+fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
+    for (at, _) in text.match_indices('等') {
+        let after = &text[at + '等'.len_utf8()..];
+        let head: String = after.chars().take_while(|c| is_cjk_char(*c)).take(10).collect();
+        if !(head.ends_with("项目") || head.ends_with("工程")) {
+            continue;
+        }
+        let mut end = at;
+        loop {
+            let piece_start = text[..end].rfind(['、', '，', ',', '。', '；', ';']).map_or(0, |i| i + '、'.len_utf8());
+            let separator = text[..end].rfind(['、', '，', ',', '。', '；', ';']);
+            let Some(separator) = separator else { break };
+            if !text[separator..].starts_with('、') {
+                break;
+            }
+            let piece = &text[piece_start..end];
+            let count = piece.chars().count();
+            if (3..=14).contains(&count) && piece.chars().all(is_cjk_char) {
+                out.push(Candidate { start: piece_start, end, kind: EntityKind::Project, role: None, priority: NAMES });
+            }
+            end = separator;
+        }
+    }
+}
+
 /// Finds places, organizations and projects in one sentence.
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
+    if text.contains('等') {
+        enumerated_projects(text, out);
+    }
     for (i, token) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1);
         // Places from the gazetteer and jieba's place tag.
