@@ -165,6 +165,24 @@ pub(crate) fn features(
     surnames: &CharSet,
     gazetteer: &Gazetteer,
 ) -> SentenceFeatures {
+    let mut buckets = Vec::new();
+    let (offsets, nameable) = for_each_features(text, tokens, surnames, gazetteer, |i, b| {
+        buckets.resize(i, [0; FEATURES]);
+        buckets.push(*b);
+    });
+    buckets.resize(nameable.len(), [0; FEATURES]);
+    SentenceFeatures { offsets, buckets, nameable }
+}
+
+/// Calls `f(i, buckets)` for each character `i` that can be part of a name, in order; returns
+/// the characters' byte offsets (plus the end) and which can be part of a name.
+fn for_each_features(
+    text: &str,
+    tokens: &[Token<'_>],
+    surnames: &CharSet,
+    gazetteer: &Gazetteer,
+    mut f: impl FnMut(usize, &[u32; FEATURES]),
+) -> (Vec<usize>, Vec<bool>) {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -228,7 +246,6 @@ pub(crate) fn features(
     codes.extend([2u64, 2]);
     let c = |i: isize| -> u64 { codes[(i + 2) as usize] };
     let classes: Vec<u64> = chars.iter().map(|&(_, c)| char_class(c)).collect();
-    let mut buckets = Vec::with_capacity(n);
     let mut nameable = Vec::with_capacity(n);
     for i in 0..n {
         let ii = i as isize;
@@ -241,7 +258,6 @@ pub(crate) fn features(
         nameable.push(can_name);
         if !can_name {
             // Punctuation, digits, Latin: always outside a name, no features needed.
-            buckets.push([0; FEATURES]);
             continue;
         }
         let (word, tag, prev_word, next_word, len) = if t == usize::MAX {
@@ -259,22 +275,25 @@ pub(crate) fn features(
         let surname = u64::from(surnames.contains(ch));
         let class =
             classes[i] * 16 + (if i > 0 { classes[i - 1] } else { 0 }) * 4 + classes.get(i + 1).copied().unwrap_or(0);
-        buckets.push([
-            bucket(1, c(ii), 0, 0),
-            bucket(2, c(ii - 1), 0, 0),
-            bucket(3, c(ii + 1), 0, 0),
-            bucket(6, c(ii - 1), c(ii), 0),
-            bucket(7, c(ii), c(ii + 1), 0),
-            bucket(10, tag, pos, len),
-            bucket(11, word, pos, 0),
-            bucket(14, surname, pos, len),
-            bucket(15, prev_word, pos, 0),
-            bucket(16, next_word, pos, class),
-            bucket(19, run[i].0, run[i].1, tag),
-            bucket(22, if t == usize::MAX { 0 } else { token_gazetteer[t] }, pos, tag),
-        ]);
+        f(
+            i,
+            &[
+                bucket(1, c(ii), 0, 0),
+                bucket(2, c(ii - 1), 0, 0),
+                bucket(3, c(ii + 1), 0, 0),
+                bucket(6, c(ii - 1), c(ii), 0),
+                bucket(7, c(ii), c(ii + 1), 0),
+                bucket(10, tag, pos, len),
+                bucket(11, word, pos, 0),
+                bucket(14, surname, pos, len),
+                bucket(15, prev_word, pos, 0),
+                bucket(16, next_word, pos, class),
+                bucket(19, run[i].0, run[i].1, tag),
+                bucket(22, if t == usize::MAX { 0 } else { token_gazetteer[t] }, pos, tag),
+            ],
+        );
     }
-    SentenceFeatures { offsets, buckets, nameable }
+    (offsets, nameable)
 }
 
 impl Model {
@@ -310,31 +329,63 @@ impl Model {
     }
 
     /// Tags a sentence and returns its person and place spans.
-    #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
+        let emissions: Vec<[i32; LABELS]> = features
+            .buckets
+            .iter()
+            .zip(&features.nameable)
+            .map(|(buckets, &nameable)| if nameable { self.emission(buckets) } else { [0; LABELS] })
+            .collect();
+        self.decode(&emissions, &features.nameable, &features.offsets)
+    }
+
+    /// Tags a sentence straight from its tokens (the features are scored as they are made).
+    pub(crate) fn spans_of_text(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        surnames: &CharSet,
+        gazetteer: &Gazetteer,
+    ) -> Vec<Span> {
+        let mut emissions: Vec<[i32; LABELS]> = Vec::with_capacity(text.len() / 3 + 1);
+        let (offsets, nameable) = for_each_features(text, tokens, surnames, gazetteer, |i, buckets| {
+            emissions.resize(i, [0; LABELS]);
+            emissions.push(self.emission(buckets));
+        });
+        emissions.resize(nameable.len(), [0; LABELS]);
+        self.decode(&emissions, &nameable, &offsets)
+    }
+
+    #[inline]
+    fn emission(&self, buckets: &[u32; FEATURES]) -> [i32; LABELS] {
+        let mut emission = [0i32; LABELS];
+        for &b in buckets {
+            let row = b as usize * LABELS;
+            if let Some(row) = self.weights.get(row..row + LABELS) {
+                for (e, w) in emission.iter_mut().zip(row) {
+                    *e += i32::from(*w);
+                }
+            }
+        }
+        emission
+    }
+
+    /// Viterbi over per-character emissions; characters that cannot be in a name are outside.
+    #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
+    fn decode(&self, emissions: &[[i32; LABELS]], nameable: &[bool], offsets: &[usize]) -> Vec<Span> {
         /// Which previous labels may precede each label (see [`allowed`]).
         const FROM: [&[usize]; LABELS] =
             [&[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4], &[B_PER, I_PER], &[0, 1, 2, 3, 4], &[B_LOC, I_LOC]];
         const NEG: i32 = i32::MIN / 4;
-        let n = features.buckets.len();
+        let n = emissions.len();
         if n == 0 {
             return Vec::new();
         }
         let mut back = vec![[0u8; LABELS]; n];
         let mut score = [NEG; LABELS];
         for i in 0..n {
-            let mut emission = [0i32; LABELS];
-            let nameable = features.nameable[i];
-            if nameable {
-                for &b in &features.buckets[i] {
-                    let row = b as usize * LABELS;
-                    if let Some(row) = self.weights.get(row..row + LABELS) {
-                        for l in 0..LABELS {
-                            emission[l] += i32::from(row[l]);
-                        }
-                    }
-                }
-            }
+            let emission = emissions[i];
+            let nameable = nameable[i];
             let mut next_score = [NEG; LABELS];
             for next in 0..LABELS {
                 if !nameable && next != O {
@@ -368,7 +419,7 @@ impl Model {
             labels[i] = label;
             label = usize::from(back[i][label]);
         }
-        spans_of(&labels, features)
+        spans_of(&labels, offsets)
     }
 }
 
@@ -431,7 +482,7 @@ fn viterbi<T: Copy + Into<f64>>(
     labels
 }
 
-fn spans_of(labels: &[usize], features: &SentenceFeatures) -> Vec<Span> {
+fn spans_of(labels: &[usize], offsets: &[usize]) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < labels.len() {
@@ -448,7 +499,7 @@ fn spans_of(labels: &[usize], features: &SentenceFeatures) -> Vec<Span> {
         while j < labels.len() && labels[j] == inside {
             j += 1;
         }
-        spans.push(Span { start: features.offsets[i], end: features.offsets[j], person });
+        spans.push(Span { start: offsets[i], end: offsets[j], person });
         i = j;
     }
     spans
@@ -570,7 +621,7 @@ mod tests {
         };
         let labels = gold_labels(6, &[(0, 3, true), (4, 6, false)]);
         assert_eq!(labels, vec![B_PER, I_PER, I_PER, O, B_LOC, I_LOC]);
-        let spans = spans_of(&labels, &features);
+        let spans = spans_of(&labels, &features.offsets);
         assert_eq!(&text[spans[0].start..spans[0].end], "江泽民");
         assert!(spans[0].person && !spans[1].person);
         assert_eq!(&text[spans[1].start..spans[1].end], "北京");

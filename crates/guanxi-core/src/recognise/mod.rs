@@ -255,8 +255,7 @@ impl Recogniser {
     /// non-entities, common words).
     fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         let Some(model) = &self.model else { return };
-        let features = learned::features(text, tokens, &self.surname_chars, &self.gazetteer);
-        for span in model.spans(&features) {
+        for span in model.spans_of_text(text, tokens, &self.surname_chars, &self.gazetteer) {
             let surface = &text[span.start..span.end];
             if self.lexicon.non_entities.contains(surface) {
                 continue;
