@@ -476,3 +476,52 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::recognise::{EntityKind, Recogniser};
+    use std::sync::OnceLock;
+
+    fn found(text: &str) -> Vec<(String, EntityKind)> {
+        static RECOGNISER: OnceLock<Recogniser> = OnceLock::new();
+        let recogniser = RECOGNISER.get_or_init(Recogniser::new);
+        recogniser.recognise_text(text).into_iter().map(|(_, _, kind, surface)| (surface, kind)).collect()
+    }
+
+    fn has(found: &[(String, EntityKind)], surface: &str, kind: EntityKind) -> bool {
+        found.iter().any(|(s, k)| s == surface && *k == kind)
+    }
+
+    #[test]
+    fn company_names_take_their_place_and_brand() {
+        let f = found("深圳市芯联电股份有限公司董事长郑建国对江海区的营商环境颇为赞赏。");
+        assert!(has(&f, "深圳市芯联电股份有限公司", EntityKind::Organization), "{f:?}");
+        let f = found("近日,棠下大讲堂走进华电福新江门能源有限公司,举办专题学习班。");
+        assert!(has(&f, "华电福新江门能源有限公司", EntityKind::Organization), "{f:?}");
+        // A verb that merely ends like an organization (举办 ends with 办) is not one.
+        assert!(!f.iter().any(|(s, _)| s.ends_with("举办")), "{f:?}");
+    }
+
+    #[test]
+    fn projects_need_something_specific_and_are_not_counts() {
+        let f = found("近期开工建设的芯联集成电路材料研发制造总部项目主要从事集成电路高端制造设计。");
+        assert!(has(&f, "芯联集成电路材料研发制造总部项目", EntityKind::Project), "{f:?}");
+        let f = found("此次竞赛分消防安全知识竞赛和消防技能实操竞赛2个项目。");
+        assert!(f.iter().all(|(_, k)| *k != EntityKind::Project), "{f:?}");
+        let f = found("江海区加快建设江中高速改扩建、五邑路扩建、会港大道等外联交通项目。");
+        for project in ["五邑路扩建", "会港大道"] {
+            assert!(has(&f, project, EntityKind::Project), "{project} in {f:?}");
+        }
+        assert!(!f.iter().any(|(s, _)| s == "外联交通项目"), "{f:?}");
+    }
+
+    #[test]
+    fn generic_villages_and_verbs_are_not_places() {
+        let f = found("支持村(社区)做好疫情防控,我立即联系村卫生站的医生。");
+        assert!(f.iter().all(|(_, k)| *k != EntityKind::Place), "{f:?}");
+        let f = found("新春赠联活动走进外海街道前进村,原来是长庚里隔壁,新塘里96号。");
+        for place in ["外海街道", "前进村", "新塘里"] {
+            assert!(has(&f, place, EntityKind::Place), "{place} in {f:?}");
+        }
+    }
+}

@@ -340,3 +340,30 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::recognise::{EntityKind, Recogniser};
+
+    #[test]
+    fn learned_names_survive_and_address_forms_do_not() {
+        let recogniser = Recogniser::new();
+        let persons = |text: &str| -> Vec<String> {
+            recogniser.recognise_text(text).into_iter().filter(|m| m.2 == EntityKind::Person).map(|m| m.3).collect()
+        };
+        // 刘伯承 starts like 陈伯; 阿拉法特 like 阿明: both are names.
+        assert!(persons("好像又回到了当年在刘伯承院长领导下的日子。").contains(&"刘伯承".to_string()));
+        assert!(persons("巴勒斯坦自治政府主席阿拉法特和以色列总理举行会谈。").contains(&"阿拉法特".to_string()));
+        for text in [
+            "并通过手机告知小黄戴好口罩后再开门拿取。",
+            "一副副春联、一张张福字,饱含美好祝福。",
+            "独居老人陈伯发烧了。",
+        ] {
+            assert!(persons(text).is_empty(), "{text}: {:?}", persons(text));
+        }
+        // Bylines: names after multi-byte separators keep their offsets.
+        let page = crate::ingest::split_page("标题\n\n□文/图 胡晴晴 黄煊湛\n\n正文第一句。");
+        let found: Vec<String> = recogniser.recognise_page(&page).into_iter().flatten().map(|m| m.surface).collect();
+        assert!(found.contains(&"黄煊湛".to_string()), "{found:?}");
+    }
+}
