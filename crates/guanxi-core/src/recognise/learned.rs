@@ -71,27 +71,14 @@ fn bucket(template: u64, a: u64, b: u64, c: u64) -> u32 {
 }
 
 fn char_class(c: char) -> u64 {
+    static NUMERALS: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    if is_cjk(c) {
+        let numerals = NUMERALS.get_or_init(|| CharSet::new("〇零一二三四五六七八九十百千万亿".chars()));
+        return if numerals.contains(c) { 1 } else { 3 };
+    }
     match c {
-        '0'..='9'
-        | '０'..='９'
-        | '〇'
-        | '零'
-        | '一'
-        | '二'
-        | '三'
-        | '四'
-        | '五'
-        | '六'
-        | '七'
-        | '八'
-        | '九'
-        | '十'
-        | '百'
-        | '千'
-        | '万'
-        | '亿' => 1,
+        '0'..='9' | '０'..='９' | '〇' => 1,
         'a'..='z' | 'A'..='Z' | 'ａ'..='ｚ' | 'Ａ'..='Ｚ' => 2,
-        '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' => 3,
         _ => 4,
     }
 }
