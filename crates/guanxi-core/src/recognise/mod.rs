@@ -262,7 +262,8 @@ impl Recogniser {
             }
             // A gazetteer place is a place whatever the model thinks.
             // So is a "name" ending in a place suffix (龙溪路, 子绵村): given names do not end so.
-            let place_like = surface.ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷']);
+            let place_like =
+                surface.ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛']);
             let person = span.person
                 && !place_like
                 && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface));
