@@ -220,6 +220,9 @@ fn for_each_features(
     }
     let token_word: Vec<u64> = tokens.iter().map(|t| hash_str(t.word)).collect();
     let token_tag: Vec<u64> = tokens.iter().map(|t| hash_str(t.tag)).collect();
+    // Per token, once: its length in characters (capped) and whether it is a plain word.
+    let token_len: Vec<u64> = tokens.iter().map(|t| t.word.chars().count().min(5) as u64).collect();
+    let token_plain: Vec<bool> = tokens.iter().map(|t| t.word.len() > 3 && PLAIN_TAGS.contains(&t.tag)).collect();
     // Gazetteer: 1 a full division name (合肥市), 2 the short form of one (合肥).
     let token_gazetteer: Vec<u64> = tokens
         .iter()
@@ -240,7 +243,7 @@ fn for_each_features(
         // Inside a word jieba is sure is a verb, adverb, function word… (two characters or more)
         // no name starts or ends: those characters are outside without scoring them.
         let t = token_of[i];
-        let plain_word = t != usize::MAX && tokens[t].word.len() > 3 && PLAIN_TAGS.contains(&tokens[t].tag);
+        let plain_word = t != usize::MAX && token_plain[t];
         let can_name = (is_cjk(ch) || ch == '·' || ch == '•') && !plain_word;
         nameable.push(can_name);
         if !can_name {
@@ -255,7 +258,7 @@ fn for_each_features(
                 token_tag[t],
                 t.checked_sub(1).map_or(1, |p| token_word[p]),
                 token_word.get(t + 1).copied().unwrap_or(2),
-                tokens[t].word.chars().count().min(5) as u64,
+                token_len[t],
             )
         };
         let pos = position[i];

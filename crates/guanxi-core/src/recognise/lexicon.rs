@@ -2,6 +2,39 @@
 //! Embedded at compile time; the user dictionary (see [`super::UserDictionary`]) adds to them.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast non-cryptographic hasher (the Fx hash of rustc) for the lexicon's word tables, which the
+/// recogniser consults per token; the keys are embedded words, not attacker-chosen.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Hash builder for [`FxHasher`].
+pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// Surname list (resources/surnames.txt), compound surnames first, most common first.
 const SURNAMES: &str = include_str!("../../resources/surnames.txt");
@@ -543,27 +576,27 @@ impl CharSet {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     /// Surname → rank (0 = most common); compound surnames are included.
-    pub surnames: HashMap<String, usize>,
+    pub surnames: HashMap<String, usize, FxBuild>,
     /// Known place names (full forms).
-    pub places: HashSet<String>,
+    pub places: HashSet<String, FxBuild>,
     /// Short form (江门) → full form (江门市) for gazetteer places whose short form is 2+ chars.
-    pub place_short_forms: HashMap<String, String>,
+    pub place_short_forms: HashMap<String, String, FxBuild>,
     /// The hand-written seed gazetteer (resources/places.txt), a subset of `places`.
-    pub seed_places: HashSet<String>,
+    pub seed_places: HashSet<String, FxBuild>,
     /// Non-entities, as a set.
-    pub non_entities: HashSet<String>,
+    pub non_entities: HashSet<String, FxBuild>,
 }
 
 impl Lexicon {
     /// Parses the embedded word lists.
     pub fn embedded() -> Self {
-        let mut surnames = HashMap::new();
+        let mut surnames: HashMap<String, usize, FxBuild> = HashMap::default();
         for word in SURNAMES.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace) {
             let rank = surnames.len();
             surnames.entry(word.to_string()).or_insert(rank);
         }
-        let mut places = HashSet::new();
-        let mut place_short_forms = HashMap::new();
+        let mut places: HashSet<String, FxBuild> = HashSet::default();
+        let mut place_short_forms: HashMap<String, String, FxBuild> = HashMap::default();
         for line in PLACES.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
