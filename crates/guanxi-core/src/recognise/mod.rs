@@ -3,10 +3,10 @@
 //! Layers (DESIGN.md §4), each in its own module:
 //! 1. segmentation and POS tags from jieba-rs, with the gazetteer (China's divisions to township
 //!    level, countries) added to its dictionary;
-//! 2. [`person`]: surname + given name confirmed by context (a title before, an enumeration, a
+//! 2. `person`: surname + given name confirmed by context (a title before, an enumeration, a
 //!    speech verb after a word jieba reads as a name, a byline), nicknames and address forms
 //!    rejected, names confirmed on a page found again wherever else they appear on it;
-//! 3. [`names`]: places, organizations and projects by gazetteer and suffix rules (company names
+//! 3. `names`: places, organizations and projects by gazetteer and suffix rules (company names
 //!    back to punctuation or a predicate verb, projects that hold something specific), longest
 //!    first;
 //! 4. [`learned`]: an averaged perceptron over characters (jieba words and tags, surname,
@@ -15,7 +15,7 @@
 //!    knows as verbs or adjectives, generic phrases) apply to what it proposes;
 //! 5. the user dictionary: names the user added and words the user banned.
 //!
-//! Overlaps are settled by [`settle`]: a name confirmed by context or proposed by the learned
+//! Overlaps are settled by `settle`: a name confirmed by context or proposed by the learned
 //! layer first, else the longer span. Measured by `scripts/score.py` (seeds gold in tests/gold,
 //! held-out pd98-dev) and `cargo bench -p guanxi-core --bench recognise` (throughput).
 //!
