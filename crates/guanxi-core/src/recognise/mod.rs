@@ -276,7 +276,14 @@ impl Recogniser {
             // So is a "name" ending in a place suffix (龙溪路, 子绵村): given names do not end so.
             let place_like =
                 surface.ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛']);
-            let person = span.person
+            // A long transliterated name jieba itself reads as a person (内塔尼亚胡 `nrt`) is one.
+            let transliterated_person = !span.person
+                && surface.chars().count() >= 4
+                && tokens
+                    .binary_search_by_key(&span.start, |t| t.start)
+                    .ok()
+                    .is_some_and(|k| tokens[k].end == span.end && tokens[k].tag == "nrt");
+            let person = (span.person || transliterated_person)
                 && !place_like
                 && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface));
             let kind = if person { EntityKind::Person } else { EntityKind::Place };
