@@ -15,7 +15,6 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 /// Guanxi (关系): Chinese news pages in, a searchable knowledge graph out.
 #[derive(Debug, Parser)]
@@ -271,7 +270,7 @@ fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool
         }
     }
     let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
-    let ingestor = Ingestor::new(Arc::new(Recogniser::with_user_dictionary(user)));
+    let ingestor = Ingestor::lazy(user);
     let terminal = std::io::stderr().is_terminal();
     let bar = terminal.then(|| {
         let bar = ProgressBar::new(0);

@@ -5,14 +5,14 @@
 
 use crate::error::Result;
 use crate::ingest::{self, SkipReason, SourceText};
-use crate::recognise::Recogniser;
+use crate::recognise::{Recogniser, UserDictionary};
 use crate::resolve::{resolve_page, ResolvedPage};
 use crate::store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Files processed per batch (bounds memory: at most this many pages are held at once).
 const BATCH: usize = 64;
@@ -105,10 +105,12 @@ pub struct SkippedFile {
     pub reason: String,
 }
 
-/// Runs ingests with a shared recogniser.
+/// Runs ingests with a shared recogniser, built on first use when the ingestor is lazy (so that
+/// re-ingesting an unchanged folder never pays for loading dictionaries and weights).
 #[derive(Debug, Clone)]
 pub struct Ingestor {
-    recogniser: Arc<Recogniser>,
+    recogniser: OnceLock<Arc<Recogniser>>,
+    dictionary: UserDictionary,
 }
 
 enum Prepared {
@@ -120,12 +122,17 @@ enum Prepared {
 impl Ingestor {
     /// An ingestor over a recogniser (build the recogniser once; it is costly).
     pub fn new(recogniser: Arc<Recogniser>) -> Self {
-        Ingestor { recogniser }
+        Ingestor { recogniser: OnceLock::from(recogniser), dictionary: UserDictionary::default() }
     }
 
-    /// The recogniser in use.
+    /// An ingestor that builds its recogniser (with this user dictionary) only when a file needs it.
+    pub fn lazy(dictionary: UserDictionary) -> Self {
+        Ingestor { recogniser: OnceLock::new(), dictionary }
+    }
+
+    /// The recogniser in use (built now if the ingestor is lazy and it was not needed yet).
     pub fn recogniser(&self) -> &Recogniser {
-        &self.recogniser
+        self.recogniser.get_or_init(|| Arc::new(Recogniser::with_user_dictionary(self.dictionary.clone())))
     }
 
     /// Decodes, splits, recognises and resolves one file's bytes (no store involved).
@@ -135,8 +142,9 @@ impl Ingestor {
         is_html: bool,
     ) -> std::result::Result<(SourceText, ResolvedPage), SkipReason> {
         let source = ingest::parse(bytes, is_html)?;
-        let mentions = self.recogniser.recognise_page(&source.articles);
-        let page = resolve_page(&source.articles, &mentions, self.recogniser.lexicon());
+        let recogniser = self.recogniser();
+        let mentions = recogniser.recognise_page(&source.articles);
+        let page = resolve_page(&source.articles, &mentions, recogniser.lexicon());
         Ok((source, page))
     }
 
@@ -190,10 +198,15 @@ impl Ingestor {
             for prepared in receiver.iter() {
                 let batch_keys = batches.next().unwrap_or_default();
                 let mut events = Vec::with_capacity(prepared.len());
-                store.begin_batch()?;
+                // A batch of unchanged files writes nothing: no transaction, no integrity check.
+                let writes = prepared.iter().any(|p| !matches!(p, Prepared::Unchanged));
+                if writes {
+                    store.begin_batch()?;
+                }
                 let mut progress = Progress { report: &mut report, done: &mut done, total, events: &mut events };
                 let written = self.write_batch(store, batch_keys, prepared, cancel, &mut progress);
-                if let Err(error) = written.and_then(|()| store.commit_batch()) {
+                let committed = if writes { written.and_then(|()| store.commit_batch()) } else { written };
+                if let Err(error) = committed {
                     store.rollback_batch();
                     return Err(error);
                 }

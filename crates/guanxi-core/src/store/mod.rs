@@ -35,6 +35,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Whether the file passed `PRAGMA quick_check` (done before the first write, not at open:
+    /// a re-ingest that writes nothing never pays for reading the whole file).
+    checked: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -44,13 +47,10 @@ impl Store {
         let exists = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         if exists {
             inspect(path)?;
-            // Before writing into an existing file, make sure it is sound: writing into damaged
-            // pages would spread the damage.
-            quick_check(path)?;
         }
         let conn = Connection::open(path)
             .map_err(|source| Error::ForeignDatabase { path: path.to_path_buf(), reason: source.to_string() })?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(!exists) };
         store.configure(true)?;
         store.migrate()?;
         Ok(store)
@@ -76,7 +76,7 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(Error::sql(format!("opening {}", path.display())))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(true) };
         store.configure(false)?;
         Ok(store)
     }
@@ -84,7 +84,7 @@ impl Store {
     /// A fresh in-memory database (tests).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(Error::sql("opening an in-memory database"))?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        let mut store = Store { conn, path: PathBuf::from(":memory:"), checked: std::cell::Cell::new(true) };
         store.configure(true)?;
         store.migrate()?;
         Ok(store)
@@ -120,6 +120,7 @@ impl Store {
         if version == SCHEMA_VERSION {
             return Ok(());
         }
+        self.check_before_writing()?;
         let tx = self.conn.transaction().map_err(Error::sql("starting a migration"))?;
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(migration).map_err(Error::sql(format!("migrating to schema version {}", index + 1)))?;
@@ -127,6 +128,18 @@ impl Store {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(Error::sql("writing the schema version"))?;
         tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(Error::sql("writing the application id"))?;
         tx.commit().map_err(Error::sql("committing a migration"))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Before the first write into an existing file, makes sure it is sound: writing into damaged
+    /// pages would spread the damage. The file is left untouched when it is not.
+    pub(crate) fn check_before_writing(&self) -> Result<()> {
+        if !self.checked.get() {
+            quick_check(&self.path)?;
+            self.checked.set(true);
+        }
         Ok(())
     }
 }
@@ -234,7 +247,10 @@ mod tests {
         let middle = bytes.len() / 2;
         bytes[middle..middle + 2048].fill(0xA5);
         std::fs::write(&damaged, &bytes).unwrap();
-        let error = Store::open(&damaged).unwrap_err();
+        let error = match Store::open(&damaged) {
+            Err(error) => error,
+            Ok(mut store) => store.record_skip("/x/new", 1, "test").unwrap_err(),
+        };
         assert!(matches!(error, Error::CorruptDatabase { .. }), "{error}");
         assert!(error.to_string().contains("damaged"), "{error}");
         assert_eq!(std::fs::read(&damaged).unwrap(), bytes);

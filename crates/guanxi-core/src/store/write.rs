@@ -46,6 +46,7 @@ impl Store {
     /// Records that a file was skipped, unless good rows for that path are already stored (a file
     /// that went bad never costs the user what was stored from it before).
     pub fn record_skip(&mut self, path: &str, size: u64, reason: &str) -> Result<()> {
+        self.check_before_writing()?;
         self.conn
             .execute(
                 "INSERT INTO sources (path, size, status, error) VALUES (?1, ?2, 'skipped', ?3)
@@ -62,6 +63,7 @@ impl Store {
     /// A crash loses at most the files of the open batch, never part of a file; an error while
     /// writing aborts the batch ([`Store::rollback_batch`]).
     pub fn begin_batch(&self) -> Result<()> {
+        self.check_before_writing()?;
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(Error::sql("starting a batch"))
     }
 
@@ -83,6 +85,7 @@ impl Store {
     /// savepoint, which made small segments and merges a quarter of ingest time; the batch is
     /// still all-or-nothing, and an error aborts the whole batch (see `Ingestor::ingest`).
     pub fn store_page(&mut self, path: &str, source: &SourceText, page: &ResolvedPage) -> Result<StoredFile> {
+        self.check_before_writing()?;
         if self.conn.is_autocommit() {
             let tx = self.conn.transaction().map_err(Error::sql(format!("starting a transaction for {path}")))?;
             let stored = store_page_in(&tx, path, source, page)?;
