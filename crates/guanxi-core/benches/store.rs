@@ -1,0 +1,66 @@
+//! Store throughput: the writer alone, on pages recognised beforehand, so that changes to the
+//! schema, the indexes or the write path can be measured without recognition in the way.
+//!
+//! `cargo bench -p guanxi-core --bench store [-- DIR]` (default `../shared/corpus/bench-pd98`, or
+//! `corpus/demo` when that is missing) prepares every `.txt` file, then writes them all into a fresh
+//! database file in batches of 64 (as ingest does) and prints files, characters and rows per second.
+
+use guanxi_core::{Ingestor, Recogniser, Store};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::args().skip(1).find(|a| !a.starts_with('-')).map(PathBuf::from).unwrap_or_else(|| {
+        let shared = root.join("../../../shared/corpus/bench-pd98");
+        if shared.is_dir() {
+            shared
+        } else {
+            root.join("../../corpus/demo")
+        }
+    });
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect(),
+        Err(e) => {
+            eprintln!("{}: {e}", dir.display());
+            return;
+        }
+    };
+    files.sort();
+    let ingestor = Ingestor::new(Arc::new(Recogniser::new()));
+    let prepared: Vec<_> = files
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|bytes| ingestor.prepare_bytes(&bytes, false).ok())
+        .collect();
+    let chars: usize = prepared.iter().flat_map(|(s, _)| &s.articles).map(|a| a.text.chars().count()).sum();
+    let mentions: usize = prepared.iter().map(|(_, p)| p.mentions.len()).sum();
+    let dir = std::env::temp_dir().join(format!("guanxi-store-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let path = dir.join("bench.db");
+    let mut store = Store::open(&path).expect("database");
+    let start = Instant::now();
+    for (batch_number, batch) in prepared.chunks(64).enumerate() {
+        store.begin_batch().expect("begin");
+        for (i, (source, page)) in batch.iter().enumerate() {
+            store.store_page(&format!("/bench/{batch_number}/{i}"), source, page).expect("store");
+        }
+        store.commit_batch().expect("commit");
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "store: {} files, {chars} chars, {mentions} mentions in {seconds:.2} s: {:.0} files/s, {:.0} chars/s, {:.0} mentions/s; database {:.1} MB",
+        prepared.len(),
+        prepared.len() as f64 / seconds,
+        chars as f64 / seconds,
+        mentions as f64 / seconds,
+        bytes as f64 / 1e6
+    );
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
