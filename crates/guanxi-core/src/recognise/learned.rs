@@ -134,6 +134,12 @@ impl Gazetteer {
 /// Characters common in transliterated foreign names (阿拉法特, 内塔尼亚胡, 斯卡尔法罗).
 const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬夫弗福盖冈戈格贡古瓜哈海汉豪赫亨洪胡华惠霍基吉加贾杰金卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷蕾里丽利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈内尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐契乔切琴丘萨塞赛桑瑟森沙莎善舍什施史斯松苏索塔泰坦汤唐特滕提汀图托瓦旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤于约扎泽詹兹佐";
 
+/// Whether `c` is common in transliterated foreign names.
+pub(crate) fn is_transliteration(c: char) -> bool {
+    static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars())).contains(c)
+}
+
 /// The characters of a sentence with their byte offsets, and each character's feature buckets.
 #[derive(Debug, Default)]
 pub struct SentenceFeatures {

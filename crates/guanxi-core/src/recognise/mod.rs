@@ -267,7 +267,10 @@ impl Recogniser {
     /// non-entities, common words).
     fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         let Some(model) = &self.model else { return };
-        for span in model.spans_of_text(text, tokens, &self.surname_chars, &self.gazetteer) {
+        for mut span in model.spans_of_text(text, tokens, &self.surname_chars, &self.gazetteer) {
+            if span.person {
+                (span.start, span.end) = person_bounds(text, span.start, span.end);
+            }
             let surface = &text[span.start..span.end];
             if self.lexicon.non_entities.contains(surface) {
                 continue;
@@ -324,6 +327,9 @@ impl Recogniser {
             if !token.tag.starts_with("nr") || !(2..=3).contains(&count) || self.jieba.has_word(token.word) {
                 continue;
             }
+            let (start, end) = person_bounds(text, token.start, token.end);
+            let token = Token { word: &text[start..end], start, end, ..*token };
+            let token = &token;
             let Some((surname, rank)) = self.lexicon.surname_at(token.word) else { continue };
             if rank >= 100
                 || surname.chars().count() != 1
@@ -398,6 +404,7 @@ impl Recogniser {
             } else {
                 self.user.find(text, &mut candidates);
                 person::find(self, text, &tokens, &mut candidates);
+                person::surname_with_title(self, &tokens, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
                 let before = candidates.len();
                 self.learned(text, &tokens, &mut candidates);
@@ -516,6 +523,37 @@ impl Recogniser {
         mentions.sort_by_key(|m| (m.start, m.end));
         mentions.into_iter().map(|m| (m.start, m.end, m.kind, m.surface)).collect()
     }
+}
+
+/// Characters that after a name begin the rest of the sentence (倪煜|等, 阎森|为, 萨维|对).
+const AFTER_NAME: &str = "等是为以对则在将已被把向从也都就均亦曾见失";
+
+/// A proposed person span with its edges corrected: a function character swallowed at the end
+/// of a three-character or longer name is dropped (倪煜等 → 倪煜); a foreign name cut at its middle
+/// dot goes on through the next transliterated part (钱德里卡· → 钱德里卡·库马拉通加).
+fn person_bounds(text: &str, start: usize, mut end: usize) -> (usize, usize) {
+    let name = &text[start..end];
+    if let Some(last) = name.chars().next_back() {
+        if name.chars().count() >= 3 && AFTER_NAME.contains(last) {
+            end -= last.len_utf8();
+        }
+    }
+    let rest = &text[end..];
+    let dot = if text[start..end].ends_with('·') {
+        Some(end)
+    } else if rest.starts_with('·') {
+        Some(end + '·'.len_utf8())
+    } else {
+        None
+    };
+    if let Some(after_dot) = dot {
+        let run: usize =
+            text[after_dot..].chars().take_while(|&c| learned::is_transliteration(c)).map(char::len_utf8).sum();
+        if run > 0 {
+            end = after_dot + run;
+        }
+    }
+    (start, end)
 }
 
 /// Whether every mention of `name` on the page has been extended to a longer name (so `name`

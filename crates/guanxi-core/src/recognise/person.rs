@@ -185,6 +185,98 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
     }
 }
 
+/// Titles and address forms that, after a lone surname, make the surname a person (江主席,
+/// 周总理, 王局长, 孙先生, 沙奶奶): pd98 marks the surname alone. Not 女士, 伯, 某: anonymised
+/// people (DESIGN.md §2).
+const SURNAME_TITLES: &[&str] = &[
+    "主席",
+    "总理",
+    "总书记",
+    "委员长",
+    "副主席",
+    "书记",
+    "局长",
+    "所长",
+    "厂长",
+    "先生",
+    "大夫",
+    "校长",
+    "奶奶",
+    "大姐",
+    "大娘",
+    "大爷",
+    "大妈",
+    "老师",
+    "县长",
+    "市长",
+    "省长",
+    "部长",
+    "院长",
+    "主任",
+    "经理",
+    "副经理",
+    "师傅",
+    "教授",
+    "队长",
+    "总经理",
+    "处长",
+    "科长",
+    "司令员",
+    "大使",
+    "军长",
+    "师长",
+    "团长",
+    "厅长",
+    "行长",
+    "站长",
+    "镇长",
+    "乡长",
+    "村长",
+    "司令",
+    "政委",
+    "参谋长",
+    "将军",
+    "总统",
+    "首相",
+];
+
+/// A lone surname, its own jieba token, followed by a title (江|主席), or a token that is a surname
+/// and a title (周总理): the surname is a person.
+pub(super) fn surname_with_title(recogniser: &Recogniser, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    let lexicon = recogniser.lexicon();
+    for (k, token) in tokens.iter().enumerate() {
+        let Some(first) = token.word.chars().next() else { continue };
+        if !recogniser.surname_chars.contains(first) {
+            continue;
+        }
+        let surname_end = token.start + first.len_utf8();
+        let rest = &token.word[first.len_utf8()..];
+        let titled = if rest.is_empty() {
+            tokens.get(k + 1).is_some_and(|next| is_surname_title(next.word))
+        } else {
+            is_surname_title(rest)
+        };
+        if !titled
+            || (FUNCTION_SURNAMES.contains(first) && first != '高')
+            || lexicon.surname_at(&token.word[..first.len_utf8()]).is_none_or(|(_, rank)| rank >= 300)
+        {
+            continue;
+        }
+        out.push(Candidate {
+            start: token.start,
+            end: surname_end,
+            kind: EntityKind::Person,
+            role: None,
+            priority: CONFIRMED,
+        });
+    }
+}
+
+/// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
+pub(super) fn is_surname_title(rest: &str) -> bool {
+    SURNAME_TITLES.contains(&rest.strip_prefix('副').unwrap_or(rest))
+}
+
 /// Whether a person name the learned layer proposes survives the rules' vetoes: no nickname or
 /// address form (小钟, 陈伯, 李女士), not a common word.
 pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usize, end: usize) -> bool {
@@ -201,7 +293,9 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
     if let Some((surname, _)) = recogniser.lexicon().surname_at(name) {
         let rest = &name[surname.len()..];
         let after = &text[end..];
-        if NICKNAME_SUFFIXES.iter().any(|s| rest == *s || (rest.is_empty() && after.starts_with(s))) {
+        if NICKNAME_SUFFIXES.iter().any(|s| rest == *s || (rest.is_empty() && after.starts_with(s)))
+            || is_surname_title(rest)
+        {
             return false;
         }
     }
