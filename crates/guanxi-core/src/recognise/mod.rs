@@ -286,6 +286,13 @@ impl Recogniser {
                     .binary_search_by_key(&span.start, |t| t.start)
                     .ok()
                     .is_some_and(|k| tokens[k].end == span.end && tokens[k].tag == "nrt");
+            // A foreign name (all transliteration characters, not in the gazetteer) is a person
+            // or a place by its context: a title or 选手 before, a speech verb or 一行 after make
+            // it a person (乌叶海亚, 德桑蒂斯); unless 在, 首都, a dateline… say place (杜尚别).
+            // (Demoting the model's persons by that place context lost more than it gained.)
+            let foreign = surface.chars().count() >= 3 && surface.chars().all(learned::is_transliteration);
+            let context = if foreign { foreign_context(text, tokens, span.start, span.end) } else { None };
+            let transliterated_person = transliterated_person || context == Some(true);
             let person = (span.person || transliterated_person)
                 && !place_like
                 && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface));
@@ -523,6 +530,31 @@ impl Recogniser {
         mentions.sort_by_key(|m| (m.start, m.end));
         mentions.into_iter().map(|m| (m.start, m.end, m.kind, m.surface)).collect()
     }
+}
+
+/// Whether the context of a foreign name says person (`Some(true)`) or place (`Some(false)`).
+fn foreign_context(text: &str, tokens: &[Token<'_>], start: usize, end: usize) -> Option<bool> {
+    const BEFORE_PERSON: &[&str] = &["总理", "首相", "总统", "选手", "好手", "名将", "特使", "部长", "主席", "国王"];
+    const AFTER_PERSON: &[&str] =
+        &["表示", "一行", "说", "也", "立即", "则", "指出", "认为", "强调", "对记者", "只字", "非常", "举行会谈"];
+    const BEFORE_PLACE: &[&str] =
+        &["在", "首都", "首府", "城市", "新华社", "本报", "前往", "迁往", "来到", "抵达", "飞往", "位于", "于"];
+    const AFTER_PLACE: &[&str] = &["街道", "大街", "海岸", "举行", "进行", "附近", "地区", "冬季", "人", "港", "市"];
+    let k = tokens.partition_point(|t| t.end <= start);
+    let before = k.checked_sub(1).map(|p| tokens[p].word).filter(|_| k < tokens.len() && tokens[k].start == start);
+    let after = &text[end..];
+    if after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        || before.is_some_and(|w| BEFORE_PLACE.contains(&w))
+        || AFTER_PLACE.iter().any(|w| after.starts_with(w))
+    {
+        return Some(false);
+    }
+    if before.is_some_and(|w| BEFORE_PERSON.contains(&w) || lexicon::TITLES.contains(&w))
+        || AFTER_PERSON.iter().any(|w| after.starts_with(w))
+    {
+        return Some(true);
+    }
+    None
 }
 
 /// Characters that after a name begin the rest of the sentence (倪煜|等, 阎森|为, 萨维|对).
