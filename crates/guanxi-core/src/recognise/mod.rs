@@ -412,6 +412,7 @@ impl Recogniser {
                 self.user.find(text, &mut candidates);
                 person::find(self, text, &tokens, &mut candidates);
                 person::surname_with_title(self, &tokens, &mut candidates);
+                person::photo_credit(self, text, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
                 let before = candidates.len();
                 self.learned(text, &tokens, &mut candidates);

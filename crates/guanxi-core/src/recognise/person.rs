@@ -272,6 +272,27 @@ pub(super) fn surname_with_title(recogniser: &Recogniser, tokens: &[Token<'_>], 
     }
 }
 
+/// A photo credit, （王呈选摄） or （新华社记者孙参摄）: a two- or three-character name with a known
+/// surname between the bracket (or 记者) and 摄 is a person.
+pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    for (at, _) in text.match_indices("摄") {
+        if !text[at + "摄".len()..].starts_with(['）', ')']) {
+            continue;
+        }
+        let before = &text[..at];
+        let Some(open) = before.rfind(['（', '(']) else { continue };
+        let inner_start = open + if before[open..].starts_with('（') { '（'.len_utf8() } else { 1 };
+        let inner = &before[inner_start..];
+        let start = inner.rfind("记者").map_or(inner_start, |k| inner_start + k + "记者".len());
+        let name = &text[start..at];
+        let count = name.chars().count();
+        if !(2..=3).contains(&count) || !name.chars().all(is_cjk) || recogniser.lexicon().surname_at(name).is_none() {
+            continue;
+        }
+        out.push(Candidate { start, end: at, kind: EntityKind::Person, role: None, priority: CONFIRMED + 1 });
+    }
+}
+
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
     SURNAME_TITLES.contains(&rest.strip_prefix('副').unwrap_or(rest))
