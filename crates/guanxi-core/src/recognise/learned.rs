@@ -158,30 +158,57 @@ pub(crate) fn features(
     surnames: &CharSet,
     gazetteer: &Gazetteer,
 ) -> SentenceFeatures {
+    let mut scratch = Scratch::default();
     let mut buckets = Vec::new();
-    let (offsets, nameable) = for_each_features(text, tokens, surnames, gazetteer, |i, b| {
+    for_each_features(text, tokens, surnames, gazetteer, &mut scratch, |i, b| {
         buckets.resize(i, [0; FEATURES]);
         buckets.push(*b);
     });
-    buckets.resize(nameable.len(), [0; FEATURES]);
-    SentenceFeatures { offsets, buckets, nameable }
+    buckets.resize(scratch.nameable.len(), [0; FEATURES]);
+    SentenceFeatures { offsets: scratch.offsets, buckets, nameable: scratch.nameable }
 }
 
-/// Calls `f(i, buckets)` for each character `i` that can be part of a name, in order; returns
-/// the characters' byte offsets (plus the end) and which can be part of a name.
+/// Per-sentence buffers, kept between sentences so tagging allocates nothing in the common case.
+#[derive(Debug, Default)]
+struct Scratch {
+    chars: Vec<(usize, char)>,
+    run: Vec<(u64, u64)>,
+    offsets: Vec<usize>,
+    token_of: Vec<usize>,
+    position: Vec<u64>,
+    /// Per token: word hash, tag hash, length in characters (capped), plain word, gazetteer kind.
+    token_facts: Vec<(u64, u64, u64, bool, u64)>,
+    codes: Vec<u64>,
+    classes: Vec<u64>,
+    nameable: Vec<bool>,
+    emissions: Vec<[i32; LABELS]>,
+    back: Vec<[u8; LABELS]>,
+    labels: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Calls `f(i, buckets)` for each character `i` that can be part of a name, in order; leaves
+/// the characters' byte offsets (plus the end) and which can be part of a name in `scratch`.
 fn for_each_features(
     text: &str,
     tokens: &[Token<'_>],
     surnames: &CharSet,
     gazetteer: &Gazetteer,
+    scratch: &mut Scratch,
     mut f: impl FnMut(usize, &[u32; FEATURES]),
-) -> (Vec<usize>, Vec<bool>) {
+) {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let Scratch { chars, run, offsets, token_of, position, token_facts, codes, classes, nameable, .. } = scratch;
+    chars.clear();
+    chars.extend(text.char_indices());
     let n = chars.len();
     // Runs of transliteration characters: each character's run length and offset in it.
-    let mut run = vec![(0u64, 0u64); n];
+    run.clear();
+    run.resize(n, (0, 0));
     let mut i = 0;
     while i < n {
         if !translit.contains(chars[i].1) {
@@ -197,11 +224,15 @@ fn for_each_features(
         }
         i = j;
     }
-    let mut offsets: Vec<usize> = chars.iter().map(|&(i, _)| i).collect();
+    offsets.clear();
+    offsets.extend(chars.iter().map(|&(i, _)| i));
     offsets.push(text.len());
     // Per character: token index and position in the token (0 single, 1 begin, 2 middle, 3 end).
-    let mut token_of = vec![usize::MAX; n];
-    let mut position = vec![0u64; n];
+    token_of.clear();
+    token_of.resize(n, usize::MAX);
+    position.clear();
+    position.resize(n, 0);
+    token_facts.clear();
     let mut k = 0;
     for (t, token) in tokens.iter().enumerate() {
         let first = k;
@@ -223,48 +254,47 @@ fn for_each_features(
                 2
             };
         }
+        // Per token, once: its hashes, length in characters (capped), whether it is a plain word,
+        // and its gazetteer kind (1 a full division name 合肥市, 2 the short form of one 合肥).
+        let word = hash_str(token.word);
+        let plain = token.word.len() > 3 && PLAIN_TAGS.contains(&token.tag);
+        let gazetteer_kind = if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
+        token_facts.push((word, hash_str(token.tag), token.word.chars().count().min(5) as u64, plain, gazetteer_kind));
     }
-    let token_word: Vec<u64> = tokens.iter().map(|t| hash_str(t.word)).collect();
-    let token_tag: Vec<u64> = tokens.iter().map(|t| hash_str(t.tag)).collect();
-    // Per token, once: its length in characters (capped) and whether it is a plain word.
-    let token_len: Vec<u64> = tokens.iter().map(|t| t.word.chars().count().min(5) as u64).collect();
-    let token_plain: Vec<bool> = tokens.iter().map(|t| t.word.len() > 3 && PLAIN_TAGS.contains(&t.tag)).collect();
-    // Gazetteer: 1 a full division name (合肥市), 2 the short form of one (合肥).
-    let token_gazetteer: Vec<u64> = tokens
-        .iter()
-        .zip(&token_word)
-        .map(|(t, &h)| if t.word.len() < 6 || !t.tag.starts_with('n') { 0 } else { gazetteer.kind(h) })
-        .collect();
     // Character codes with two sentinels on each side: c(i) is codes[i + 2].
-    let mut codes = Vec::with_capacity(n + 4);
+    codes.clear();
     codes.extend([1u64, 1]);
     codes.extend(chars.iter().map(|&(_, ch)| u64::from(ch) + 3));
     codes.extend([2u64, 2]);
+    let codes = &*codes;
     let c = |i: isize| -> u64 { codes[(i + 2) as usize] };
-    let classes: Vec<u64> = chars.iter().map(|&(_, c)| char_class(c)).collect();
-    let mut nameable = Vec::with_capacity(n);
+    classes.clear();
+    classes.extend(chars.iter().map(|&(_, c)| char_class(c)));
+    nameable.clear();
     for i in 0..n {
         let ii = i as isize;
         let ch = chars[i].1;
         // Inside a word jieba is sure is a verb, adverb, function word… (two characters or more)
         // no name starts or ends: those characters are outside without scoring them.
         let t = token_of[i];
-        let plain_word = t != usize::MAX && token_plain[t];
+        let plain_word = t != usize::MAX && token_facts[t].3;
         let can_name = (is_cjk(ch) || ch == '·' || ch == '•') && !plain_word;
         nameable.push(can_name);
         if !can_name {
             // Punctuation, digits, Latin: always outside a name, no features needed.
             continue;
         }
-        let (word, tag, prev_word, next_word, len) = if t == usize::MAX {
-            (0, 0, 0, 0, 0)
+        let (word, tag, prev_word, next_word, len, gazetteer_kind) = if t == usize::MAX {
+            (0, 0, 0, 0, 0, 0)
         } else {
+            let (word, tag, len, _, gazetteer_kind) = token_facts[t];
             (
-                token_word[t],
-                token_tag[t],
-                t.checked_sub(1).map_or(1, |p| token_word[p]),
-                token_word.get(t + 1).copied().unwrap_or(2),
-                token_len[t],
+                word,
+                tag,
+                t.checked_sub(1).map_or(1, |p| token_facts[p].0),
+                token_facts.get(t + 1).map_or(2, |f| f.0),
+                len,
+                gazetteer_kind,
             )
         };
         let pos = position[i];
@@ -285,11 +315,10 @@ fn for_each_features(
                 bucket(15, prev_word, pos, 0),
                 bucket(16, next_word, pos, class),
                 bucket(19, run[i].0, run[i].1, tag),
-                bucket(22, if t == usize::MAX { 0 } else { token_gazetteer[t] }, pos, tag),
+                bucket(22, gazetteer_kind, pos, tag),
             ],
         );
     }
-    (offsets, nameable)
 }
 
 impl Model {
@@ -332,10 +361,11 @@ impl Model {
             .zip(&features.nameable)
             .map(|(buckets, &nameable)| if nameable { self.emission(buckets) } else { [0; LABELS] })
             .collect();
-        self.decode(&emissions, &features.nameable, &features.offsets)
+        self.decode(&emissions, &features.nameable, &features.offsets, &mut Vec::new(), &mut Vec::new())
     }
 
-    /// Tags a sentence straight from its tokens (the features are scored as they are made).
+    /// Tags a sentence straight from its tokens (the features are scored as they are made, in
+    /// per-thread buffers reused from sentence to sentence).
     pub(crate) fn spans_of_text(
         &self,
         text: &str,
@@ -343,13 +373,20 @@ impl Model {
         surnames: &CharSet,
         gazetteer: &Gazetteer,
     ) -> Vec<Span> {
-        let mut emissions: Vec<[i32; LABELS]> = Vec::with_capacity(text.len() / 3 + 1);
-        let (offsets, nameable) = for_each_features(text, tokens, surnames, gazetteer, |i, buckets| {
-            emissions.resize(i, [0; LABELS]);
-            emissions.push(self.emission(buckets));
-        });
-        emissions.resize(nameable.len(), [0; LABELS]);
-        self.decode(&emissions, &nameable, &offsets)
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let mut emissions = std::mem::take(&mut scratch.emissions);
+            emissions.clear();
+            for_each_features(text, tokens, surnames, gazetteer, &mut scratch, |i, buckets| {
+                emissions.resize(i, [0; LABELS]);
+                emissions.push(self.emission(buckets));
+            });
+            emissions.resize(scratch.nameable.len(), [0; LABELS]);
+            let Scratch { nameable, offsets, back, labels, .. } = &mut *scratch;
+            let spans = self.decode(&emissions, nameable, offsets, back, labels);
+            scratch.emissions = emissions;
+            spans
+        })
     }
 
     #[inline]
@@ -368,7 +405,14 @@ impl Model {
 
     /// Viterbi over per-character emissions; characters that cannot be in a name are outside.
     #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
-    fn decode(&self, emissions: &[[i32; LABELS]], nameable: &[bool], offsets: &[usize]) -> Vec<Span> {
+    fn decode(
+        &self,
+        emissions: &[[i32; LABELS]],
+        nameable: &[bool],
+        offsets: &[usize],
+        back: &mut Vec<[u8; LABELS]>,
+        labels: &mut Vec<usize>,
+    ) -> Vec<Span> {
         /// Which previous labels may precede each label (see [`allowed`]).
         const FROM: [&[usize]; LABELS] =
             [&[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4], &[B_PER, I_PER], &[0, 1, 2, 3, 4], &[B_LOC, I_LOC]];
@@ -377,7 +421,8 @@ impl Model {
         if n == 0 {
             return Vec::new();
         }
-        let mut back = vec![[0u8; LABELS]; n];
+        back.clear();
+        back.resize(n, [0u8; LABELS]);
         let mut score = [NEG; LABELS];
         for i in 0..n {
             let emission = emissions[i];
@@ -410,12 +455,13 @@ impl Model {
             score = next_score;
         }
         let mut label = (0..LABELS).max_by_key(|&l| score[l]).unwrap_or(O);
-        let mut labels = vec![O; n];
+        labels.clear();
+        labels.resize(n, O);
         for i in (0..n).rev() {
             labels[i] = label;
             label = usize::from(back[i][label]);
         }
-        spans_of(&labels, offsets)
+        spans_of(labels, offsets)
     }
 }
 

@@ -149,7 +149,7 @@ const NOT_ORGANIZATIONS: &[&str] = &[
 
 /// Whether jieba reads `word` as a verb, preposition, adverb or conjunction.
 fn is_verb_like(recogniser: &Recogniser, word: &str) -> bool {
-    recogniser.dictionary_tag(word).is_some_and(|t| matches!(t.as_str(), "v" | "vd" | "p" | "d" | "c" | "ad"))
+    recogniser.dictionary_tag(word).is_some_and(|t| matches!(t, "v" | "vd" | "p" | "d" | "c" | "ad"))
 }
 
 fn is_cjk_char(c: char) -> bool {
@@ -361,7 +361,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             && lexicon.place_short_forms.get(token.word).is_some_and(|full| full.ends_with(['市', '省']))
             && !recogniser
                 .dictionary_tag(token.word)
-                .is_some_and(|t| matches!(t.as_str(), "v" | "vn" | "vd" | "n" | "a" | "an" | "ad" | "nz" | "l" | "i"));
+                .is_some_and(|t| matches!(t, "v" | "vn" | "vd" | "n" | "a" | "an" | "ad" | "nz" | "l" | "i"));
         let known_place = (token.tag == "ns" || city_short)
             && (lexicon.places.contains(token.word)
                 || lexicon.place_short_forms.get(token.word).is_some_and(|full| {
