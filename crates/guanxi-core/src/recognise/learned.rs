@@ -259,7 +259,7 @@ fn for_each_features(
         let word = hash_str(token.word);
         let plain = token.word.len() > 3 && PLAIN_TAGS.contains(&token.tag);
         let gazetteer_kind = if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
-        token_facts.push((word, hash_str(token.tag), token.word.chars().count().min(5) as u64, plain, gazetteer_kind));
+        token_facts.push((word, hash_str(token.tag), len.min(5) as u64, plain, gazetteer_kind));
     }
     // Character codes with two sentinels on each side: c(i) is codes[i + 2].
     codes.clear();

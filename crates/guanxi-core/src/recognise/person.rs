@@ -86,8 +86,13 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
     let lexicon = recogniser.lexicon();
     let mut last_person_end: Option<usize> = None;
     let mut pos = 0;
+    // The first token not starting before `pos` (pos only moves forward).
+    let mut cursor = 0;
     while pos < text.len() {
         let Some(c) = text[pos..].chars().next() else { break };
+        while cursor < tokens.len() && tokens[cursor].start < pos {
+            cursor += 1;
+        }
         let step = c.len_utf8();
         // Cheap gate before any lookup: a name here needs a title right before, an enumeration
         // after a confirmed name, or (without the learned layer, or for a speech verb) a token
@@ -96,7 +101,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         let gate = previous.is_some_and(|p| title_last_chars().contains(p))
             || (previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8()))
             || !recogniser.has_learned_layer()
-            || tokens.binary_search_by_key(&pos, |t| t.start).ok().is_some_and(|i| tokens[i].tag.starts_with("nr"));
+            || tokens.get(cursor).is_some_and(|t| t.start == pos && t.tag.starts_with("nr"));
         if !gate {
             pos += step;
             continue;
@@ -295,7 +300,10 @@ pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Ca
 
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
-    SURNAME_TITLES.contains(&rest.strip_prefix('副').unwrap_or(rest))
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, super::lexicon::FxBuild>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| SURNAME_TITLES.iter().copied().collect());
+    (2..=12).contains(&rest.len()) && set.contains(rest.strip_prefix('副').unwrap_or(rest))
 }
 
 /// Whether a person name the learned layer proposes survives the rules' vetoes: no nickname or
