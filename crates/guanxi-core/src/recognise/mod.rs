@@ -419,6 +419,7 @@ impl Recogniser {
                 names::find(self, text, &tokens, &mut candidates);
                 let before = candidates.len();
                 self.learned(text, &tokens, &mut candidates);
+                person::enumerated(self, text, &mut candidates);
                 if nested {
                     learned_places =
                         candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();

@@ -298,6 +298,90 @@ pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Ca
     }
 }
 
+/// Characters that end an item of an enumeration of names.
+const ITEM_END: &str = "、，,。；;：:（(）)“”等和及与\n ";
+
+/// Names listed with a person (蔡竹林、纪鸿尚、孙天义 where one of them is known, 乃登（蒙古族）、
+/// 奇英成): each item of two to four characters beginning with a surname, not an ordinary word
+/// or a gazetteer place, next to a person across 、 (an annotation in brackets between), is a
+/// person too; repeated until the list is covered.
+pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    if !text.contains('、') {
+        return;
+    }
+    let lexicon = recogniser.lexicon();
+    let is_item = |start: usize, end: usize| -> bool {
+        let name = &text[start..end];
+        let count = name.chars().count();
+        (2..=4).contains(&count)
+            && name.chars().all(is_cjk)
+            && lexicon.surname_at(name).is_some_and(|(surname, _)| count - surname.chars().count() <= 2)
+            && !recogniser.is_common_word(name)
+            && !lexicon.places.contains(name)
+            && !lexicon.place_short_forms.contains_key(name)
+            && !NOT_NAMES.contains(&name)
+            && plausible_learned(recogniser, text, start, end)
+    };
+    // Skips a bracketed annotation (（蒙古族）, （女）) forwards from `at`.
+    let skip_note_forward = |at: usize| -> usize {
+        let rest = &text[at..];
+        if let Some(inner) = rest.strip_prefix('（') {
+            if let Some(close) = inner.find('）').filter(|&c| c <= 12) {
+                return at + '（'.len_utf8() + close + '）'.len_utf8();
+            }
+        }
+        at
+    };
+    let skip_note_backward = |at: usize| -> usize {
+        let before = &text[..at];
+        if let Some(inner) = before.strip_suffix('）') {
+            if let Some(open) = inner.rfind('（').filter(|&o| inner.len() - o <= 15) {
+                return open;
+            }
+        }
+        at
+    };
+    let mut frontier: Vec<(usize, usize)> =
+        out.iter().filter(|c| c.kind == EntityKind::Person).map(|c| (c.start, c.end)).collect();
+    let mut seen: Vec<(usize, usize)> = frontier.clone();
+    while let Some((start, end)) = frontier.pop() {
+        // The item after: 、 then characters up to the next item end.
+        let after = skip_note_forward(end);
+        if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
+            let item_end =
+                item_start + text[item_start..].find(|c: char| ITEM_END.contains(c)).unwrap_or(text.len() - item_start);
+            if is_item(item_start, item_end) && !seen.contains(&(item_start, item_end)) {
+                seen.push((item_start, item_end));
+                frontier.push((item_start, item_end));
+                out.push(Candidate {
+                    start: item_start,
+                    end: item_end,
+                    kind: EntityKind::Person,
+                    role: None,
+                    priority: CONFIRMED,
+                });
+            }
+        }
+        // The item before: characters back to the previous item end, then 、.
+        if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(b.len())) {
+            let item_start = text[..item_end]
+                .rfind(|c: char| ITEM_END.contains(c))
+                .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
+            if is_item(item_start, item_end) && !seen.contains(&(item_start, item_end)) {
+                seen.push((item_start, item_end));
+                frontier.push((item_start, item_end));
+                out.push(Candidate {
+                    start: item_start,
+                    end: item_end,
+                    kind: EntityKind::Person,
+                    role: None,
+                    priority: CONFIRMED,
+                });
+            }
+        }
+    }
+}
+
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
     static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, super::lexicon::FxBuild>> =
