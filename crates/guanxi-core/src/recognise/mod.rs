@@ -274,8 +274,12 @@ impl Recogniser {
             }
             // A gazetteer place is a place whatever the model thinks.
             // So is a "name" ending in a place suffix (龙溪路, 子绵村): given names do not end so.
-            let place_like =
-                surface.ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛']);
+            // Three characters or more ending in a landform or landmark (黄河, 王家坝,
+            // 赵州桥, 莫高窟) are places too.
+            let place_like = surface
+                .ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛'])
+                || (surface.chars().count() >= 3
+                    && surface.ends_with(['河', '窟', '桥', '坝', '沟', '寨', '观', '滩', '湾', '洞', '屯', '堡']));
             // A long transliterated name jieba itself reads as a person (内塔尼亚胡 `nrt`) is one.
             let transliterated_person = !span.person
                 && surface.chars().count() >= 4
