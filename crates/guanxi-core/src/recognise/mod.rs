@@ -274,7 +274,7 @@ impl Recogniser {
             }
             // A gazetteer place is a place whatever the model thinks.
             // So is a "name" ending in a place suffix (龙溪路, 子绵村): given names do not end so.
-            // Three characters or more ending in a landform or landmark (黄河, 王家坝,
+            // Three characters or more ending in a landform or landmark (王家坝,
             // 赵州桥, 莫高窟) are places too.
             let place_like = surface
                 .ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛'])
