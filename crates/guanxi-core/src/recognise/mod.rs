@@ -417,7 +417,12 @@ impl Recogniser {
                 person::byline(self, text, &mut candidates);
             } else {
                 self.user.find(text, &mut candidates);
+                let user_end = candidates.len();
                 person::find(self, text, &tokens, &mut candidates);
+                // The rules' names get the learned layer's edge corrections too (倪煜等 → 倪煜).
+                for c in candidates[user_end..].iter_mut() {
+                    (c.start, c.end) = person_bounds(text, c.start, c.end);
+                }
                 person::surname_with_title(self, &tokens, &mut candidates);
                 person::photo_credit(self, text, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
