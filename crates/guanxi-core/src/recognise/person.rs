@@ -382,6 +382,26 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
     }
 }
 
+/// A reporter named after 记者 and before 报道, 摄 or a closing bracket (记者江山报道, （记者严明）):
+/// a person even when the name is also a word.
+pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    for (at, _) in text.match_indices("记者") {
+        let start = at + "记者".len();
+        for count in [2, 3] {
+            let Some(end) = advance_cjk(text, start, count) else { continue };
+            let rest = &text[end..];
+            if !(rest.starts_with("报道") || rest.starts_with('摄') || rest.starts_with(['）', ')', '、'])) {
+                continue;
+            }
+            let name = &text[start..end];
+            if recogniser.lexicon().surname_at(name).is_some_and(|(_, rank)| rank < 300) && !NOT_NAMES.contains(&name) {
+                out.push(Candidate { start, end, kind: EntityKind::Person, role: None, priority: CONFIRMED + 1 });
+            }
+            break;
+        }
+    }
+}
+
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
     static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, super::lexicon::FxBuild>> =
