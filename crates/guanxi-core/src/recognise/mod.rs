@@ -426,6 +426,7 @@ impl Recogniser {
                 person::surname_with_title(self, &tokens, &mut candidates);
                 person::photo_credit(self, text, &mut candidates);
                 person::reporter(self, text, &mut candidates);
+                person::appointed(self, text, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
                 let before = candidates.len();
                 self.learned(text, &tokens, &mut candidates);

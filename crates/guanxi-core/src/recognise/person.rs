@@ -402,6 +402,38 @@ pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candid
     }
 }
 
+/// A name elected or appointed (选举张明远为…, 任命徐衍东为…, 选举千奋勇（蒙古族）…), and a
+/// surname alone after 姓 (一位姓黄的农民).
+pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    let lexicon = recogniser.lexicon();
+    for cue in ["选举", "任命", "推选", "推举"] {
+        for (at, _) in text.match_indices(cue) {
+            let start = at + cue.len();
+            for count in [3, 2, 4] {
+                let Some(end) = advance_cjk(text, start, count) else { continue };
+                if !text[end..].starts_with(['为', '（', '、']) {
+                    continue;
+                }
+                let name = &text[start..end];
+                let fits = lexicon
+                    .surname_at(name)
+                    .is_some_and(|(surname, rank)| rank < 300 && count - surname.chars().count() <= 2);
+                if fits && !recogniser.is_common_word(name) && !NOT_NAMES.contains(&name) {
+                    out.push(Candidate { start, end, kind: EntityKind::Person, role: None, priority: CONFIRMED });
+                }
+                break;
+            }
+        }
+    }
+    for (at, _) in text.match_indices('姓') {
+        let start = at + '姓'.len_utf8();
+        let Some(end) = advance_cjk(text, start, 1) else { continue };
+        if text[end..].starts_with('的') && lexicon.surname_at(&text[start..end]).is_some_and(|(_, rank)| rank < 300) {
+            out.push(Candidate { start, end, kind: EntityKind::Person, role: None, priority: CONFIRMED });
+        }
+    }
+}
+
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
     static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, super::lexicon::FxBuild>> =
