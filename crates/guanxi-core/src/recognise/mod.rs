@@ -427,6 +427,7 @@ impl Recogniser {
                 person::photo_credit(self, text, &mut candidates);
                 person::reporter(self, text, &mut candidates);
                 person::appointed(self, text, &mut candidates);
+                person::annotated(self, text, &tokens, &mut candidates);
                 names::find(self, text, &tokens, &mut candidates);
                 let before = candidates.len();
                 self.learned(text, &tokens, &mut candidates);

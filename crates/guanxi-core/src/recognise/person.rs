@@ -434,6 +434,46 @@ pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candi
     }
 }
 
+/// A name followed by its ethnicity in brackets (、格日勒图（蒙古族）、), whatever its first
+/// character (names of minorities seldom begin with a Han surname); a name jieba tags as one
+/// before 同志 (小平同志).
+pub(super) fn annotated(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    for (at, _) in text.match_indices('（') {
+        let inner = &text[at + '（'.len_utf8()..];
+        let Some(close) = inner.find('）') else { continue };
+        let note = &inner[..close];
+        if !(note.ends_with('族') && (2..=5).contains(&note.chars().count())) {
+            continue;
+        }
+        let start = text[..at]
+            .rfind(|c: char| ITEM_END.contains(c))
+            .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
+        let name = &text[start..at];
+        if (2..=5).contains(&name.chars().count())
+            && name.chars().all(|c| is_cjk(c) || c == '·')
+            && !recogniser.is_common_word(name)
+        {
+            out.push(Candidate { start, end: at, kind: EntityKind::Person, role: None, priority: CONFIRMED });
+        }
+    }
+    for (k, token) in tokens.iter().enumerate().skip(1) {
+        if token.word != "同志" {
+            continue;
+        }
+        let name = &tokens[k - 1];
+        if name.tag.starts_with("nr") && (2..=3).contains(&name.word.chars().count()) && !NOT_NAMES.contains(&name.word)
+        {
+            out.push(Candidate {
+                start: name.start,
+                end: name.end,
+                kind: EntityKind::Person,
+                role: None,
+                priority: CONFIRMED,
+            });
+        }
+    }
+}
+
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
     static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, super::lexicon::FxBuild>> =
