@@ -299,7 +299,12 @@ impl Recogniser {
                 && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface));
             let kind = if person { EntityKind::Person } else { EntityKind::Place };
             let span = learned::Span { person, ..span };
-            if span.person && !person::plausible_learned(self, text, span.start, span.end) {
+            // A title in book or quotation brackets on its own (《周易》, 『吉尼斯』) is a work or a
+            // brand, not a person.
+            let whole_title = [('《', '》'), ('『', '』')]
+                .iter()
+                .any(|&(open, close)| text[..span.start].ends_with(open) && text[span.end..].starts_with(close));
+            if span.person && (whole_title || !person::plausible_learned(self, text, span.start, span.end)) {
                 continue;
             }
             // A learned person beats a suffix-built name it overlaps; a learned place competes
