@@ -7,28 +7,14 @@
 //! each between two rounds of `tag`: the best rate of each, and the median of the rounds' ratios
 //! (recognition against the faster of the `tag` rounds around it).
 
+mod common;
+
 use guanxi_core::ingest::split_page;
 use guanxi_core::Recogniser;
-use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/bench-pd98"));
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect(),
-        Err(e) => {
-            eprintln!("{}: {e}; pass the benchmark corpus folder as an argument", dir.display());
-            return;
-        }
-    };
-    files.sort();
+    let Some((dir, files)) = common::corpus_files("../../../shared/corpus/bench-pd98") else { return };
     let pages: Vec<_> = files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|t| split_page(&t)).collect();
     let sentences: Vec<&str> =
         pages.iter().flatten().flat_map(|a| a.sentences.iter().map(move |s| &a.text[s.start..s.end])).collect();

@@ -5,32 +5,17 @@
 //! `corpus/demo` when that is missing) prepares every `.txt` file, then writes them all into a fresh
 //! database file in batches of 64 (as ingest does) and prints files, characters and rows per second.
 
+mod common;
+
 use guanxi_core::{Ingestor, Recogniser, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::args().skip(1).find(|a| !a.starts_with('-')).map(PathBuf::from).unwrap_or_else(|| {
-        let shared = root.join("../../../shared/corpus/bench-pd98");
-        if shared.is_dir() {
-            shared
-        } else {
-            root.join("../../corpus/demo")
-        }
-    });
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect(),
-        Err(e) => {
-            eprintln!("{}: {e}", dir.display());
-            return;
-        }
-    };
-    files.sort();
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/bench-pd98");
+    let default = if shared.is_dir() { "../../../shared/corpus/bench-pd98" } else { "../../corpus/demo" };
+    let Some((corpus, files)) = common::corpus_files(default) else { return };
     let ingestor = Ingestor::new(Arc::new(Recogniser::new()));
     let prepared: Vec<_> = files
         .iter()
@@ -54,7 +39,8 @@ fn main() {
     let seconds = start.elapsed().as_secs_f64();
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
-        "store: {} files, {chars} chars, {mentions} mentions in {seconds:.2} s: {:.0} files/s, {:.0} chars/s, {:.0} mentions/s; database {:.1} MB",
+        "store ({}): {} files, {chars} chars, {mentions} mentions in {seconds:.2} s: {:.0} files/s, {:.0} chars/s, {:.0} mentions/s; database {:.1} MB",
+        corpus.display(),
         prepared.len(),
         prepared.len() as f64 / seconds,
         chars as f64 / seconds,
