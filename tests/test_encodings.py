@@ -114,8 +114,12 @@ def test_unreadable_file_is_reported(guanxi_bin):
     os.chmod(folder / "good.txt", 0o644)
     os.chmod(secret, 0o600)
     db = tmp_path / "p.db"
+    # A copy of the binary where `nobody` can reach it (the checkout may sit under /root).
+    binary = tmp_path / "guanxi"
+    shutil.copy(guanxi_bin, binary)
+    os.chmod(binary, 0o755)
     result = subprocess.run(
-        ["runuser", "-u", "nobody", "--", guanxi_bin, "ingest", str(folder), "--db", str(db)],
+        ["runuser", "-u", "nobody", "--", str(binary), "ingest", str(folder), "--db", str(db)],
         capture_output=True,
         text=True,
     )
