@@ -345,11 +345,8 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
         out.iter().filter(|c| c.kind == EntityKind::Person).map(|c| (c.start, c.end)).collect();
     let mut seen: Vec<(usize, usize)> = frontier.clone();
     while let Some((start, end)) = frontier.pop() {
-        // The item after: 、 then characters up to the next item end.
-        let after = skip_note_forward(end);
-        if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
-            let item_end =
-                item_start + text[item_start..].find(|c: char| ITEM_END.contains(c)).unwrap_or(text.len() - item_start);
+        // A listed item not seen yet is a person, and its own neighbours are looked at in turn.
+        let mut add = |item_start: usize, item_end: usize| {
             if is_item(item_start, item_end) && !seen.contains(&(item_start, item_end)) {
                 seen.push((item_start, item_end));
                 frontier.push((item_start, item_end));
@@ -361,23 +358,20 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
                     priority: CONFIRMED,
                 });
             }
+        };
+        // The item after: 、 then characters up to the next item end.
+        let after = skip_note_forward(end);
+        if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
+            let item_end =
+                item_start + text[item_start..].find(|c: char| ITEM_END.contains(c)).unwrap_or(text.len() - item_start);
+            add(item_start, item_end);
         }
         // The item before: characters back to the previous item end, then 、.
         if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(b.len())) {
             let item_start = text[..item_end]
                 .rfind(|c: char| ITEM_END.contains(c))
                 .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
-            if is_item(item_start, item_end) && !seen.contains(&(item_start, item_end)) {
-                seen.push((item_start, item_end));
-                frontier.push((item_start, item_end));
-                out.push(Candidate {
-                    start: item_start,
-                    end: item_end,
-                    kind: EntityKind::Person,
-                    role: None,
-                    priority: CONFIRMED,
-                });
-            }
+            add(item_start, item_end);
         }
     }
 }
