@@ -4,7 +4,7 @@
 //! indexes every combination of readings (up to a cap) so that no reading is unreachable.
 
 use crate::recognise::EntityKind;
-use pinyin::{ToPinyin, ToPinyinMulti};
+use pinyin::ToPinyinMulti;
 
 /// Surname readings that differ from the character's first reading.
 const SURNAME_READINGS: &[(&str, &[&str])] = &[
@@ -113,11 +113,6 @@ pub fn normalise_query(query: &str) -> Option<String> {
         return None;
     }
     Some(trimmed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect())
-}
-
-/// First reading of each character, for display of text that is not an entity name.
-pub fn plain(text: &str) -> String {
-    text.to_pinyin().flatten().map(|p| p.plain()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

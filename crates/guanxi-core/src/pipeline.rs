@@ -153,8 +153,7 @@ impl Ingestor {
     /// Files go in batches: a producer thread reads, hashes, recognises and resolves the next
     /// batch (in parallel, on rayon's pool) while this thread writes the current one in a single
     /// transaction (a crash loses at most the open batch, never part of a file). Events for a batch
-    /// are sent once it is committed,
-    /// so what a client sees as done is on disk.
+    /// are sent once it is committed, so what a client sees as done is on disk.
     pub fn ingest(
         &self,
         store: &mut Store,
@@ -234,7 +233,8 @@ impl Ingestor {
             Ok(bytes) => bytes,
             Err(reason) => return Prepared::Skip(0, reason),
         };
-        if stored_sha == Some(ingest::sha256_hex(&bytes).as_str()) {
+        // Hashed here only to compare with a stored version; a new path is hashed once, by parse.
+        if stored_sha.is_some_and(|stored| stored == ingest::sha256_hex(&bytes)) {
             return Prepared::Unchanged;
         }
         match self.prepare_bytes(&bytes, ingest::is_html(path)) {

@@ -432,11 +432,4 @@ impl Store {
         }
         Ok(stats)
     }
-
-    /// Runs `PRAGMA integrity_check`; `Ok(())` when the file is sound.
-    pub fn integrity_check(&self) -> Result<Vec<String>> {
-        let mut statement = self.conn.prepare("PRAGMA integrity_check").map_err(Error::sql("checking integrity"))?;
-        let rows = statement.query_map([], |r| r.get::<_, String>(0)).map_err(Error::sql("checking integrity"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql("checking integrity"))
-    }
 }

@@ -7,7 +7,6 @@ use crate::pinyin::name_pinyin;
 use crate::resolve::{RelationKind, ResolvedPage};
 use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::Deref;
 
 /// What one stored file added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,14 +22,6 @@ pub struct StoredFile {
 }
 
 impl Store {
-    /// The stored state of a path: `(sha256, status)`.
-    pub fn source_state(&self, path: &str) -> Result<Option<(Option<String>, String)>> {
-        self.conn
-            .query_row("SELECT sha256, status FROM sources WHERE path = ?1", [path], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .map_err(Error::sql(format!("looking up {path}")))
-    }
-
     /// Another stored file with these bytes, if any.
     pub fn path_with_sha(&self, sha256: &str, except: &str) -> Result<Option<String>> {
         self.conn
@@ -122,17 +113,17 @@ fn store_page_in(
         .map_err(Error::sql(context("looking up the old version")))?;
     let replaced = match old {
         Some(id) => {
-            remove_source(&tx, id).map_err(Error::sql(context("removing the old version")))?;
+            remove_source(tx, id).map_err(Error::sql(context("removing the old version")))?;
             true
         }
         None => false,
     };
-    let stored = write_page(&tx, path, source, page).map_err(Error::sql(context("writing")))?;
+    let stored = write_page(tx, path, source, page).map_err(Error::sql(context("writing")))?;
     Ok(StoredFile { replaced, ..stored })
 }
 
 /// Deletes a source and everything that came from it, keeping counts and weights exact.
-pub(super) fn remove_source(tx: &impl Deref<Target = rusqlite::Connection>, source_id: i64) -> rusqlite::Result<()> {
+pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE entities SET mentions = entities.mentions - x.n, articles = entities.articles - x.a
          FROM (SELECT m.entity_id AS entity_id, count(*) AS n, count(DISTINCT s.article_id) AS a
@@ -168,7 +159,7 @@ pub(super) fn remove_source(tx: &impl Deref<Target = rusqlite::Connection>, sour
 }
 
 fn write_page(
-    tx: &impl Deref<Target = rusqlite::Connection>,
+    tx: &rusqlite::Connection,
     path: &str,
     source: &SourceText,
     page: &ResolvedPage,
@@ -288,15 +279,12 @@ fn write_page(
         }
     }
 
-    // Edges and their evidence.
+    // Typed relations and their evidence (co_occurs edges are added below, from the mentions).
     let mut evidence: BTreeMap<(i64, i64, &str), BTreeSet<i64>> = BTreeMap::new();
-    for relation in &page.relations {
-        let (Some(mut from), Some(mut to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
+    for relation in page.relations.iter().filter(|r| r.kind != RelationKind::CoOccurs) {
+        let (Some(from), Some(to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
             continue;
         };
-        if !relation.kind.is_directed() && from > to {
-            std::mem::swap(&mut from, &mut to);
-        }
         let sentence = sentence_ids[relation.article][relation.sentence];
         evidence.entry((from, to, relation.kind.as_str())).or_default().insert(sentence);
     }
@@ -309,14 +297,9 @@ fn write_page(
         let mut insert_evidence =
             tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
         for ((from, to, kind), sentences) in &evidence {
-            // co_occurs edges are added below, from the mentions, in one statement.
-            if *kind == RelationKind::CoOccurs.as_str() {
-                continue;
-            } else {
-                let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
-                for sentence in sentences {
-                    insert_evidence.execute(params![edge_id, sentence])?;
-                }
+            let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
+            for sentence in sentences {
+                insert_evidence.execute(params![edge_id, sentence])?;
             }
         }
     }
