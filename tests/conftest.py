@@ -2,12 +2,29 @@
 
 import os
 import pathlib
+import struct
 import subprocess
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpus" / "demo"
+
+
+def stored_edges(conn):
+    """Every edge of a database as sorted (source "kind:name", target "kind:name", kind, weight):
+    typed relations from `edges`, co_occurs pairs decoded from the `cooccurrences` adjacency lists
+    (little-endian u32 neighbour id, u32 weight; each pair stored in both lists, read once here)."""
+    names = {i: f"{kind}:{name}" for i, kind, name in conn.execute("SELECT id, kind, name FROM entities")}
+    edges = [
+        (names[s], names[t], kind, weight)
+        for s, t, kind, weight in conn.execute("SELECT source, target, kind, weight FROM edges")
+    ]
+    for entity, blob in conn.execute("SELECT entity_id, neighbours FROM cooccurrences"):
+        for other, weight in struct.iter_unpack("<II", blob):
+            if other > entity:
+                edges.append((names[entity], names[other], "co_occurs", weight))
+    return sorted(edges)
 
 
 @pytest.fixture(scope="session")

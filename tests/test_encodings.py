@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from conftest import DEMO
+from conftest import DEMO, stored_edges
 
 PAGES = sorted(DEMO.glob("*.txt"))
 
@@ -19,12 +19,7 @@ PAGES = sorted(DEMO.glob("*.txt"))
 def graph_of(db):
     conn = sqlite3.connect(db)
     entities = sorted(conn.execute("SELECT kind, name, mentions FROM entities"))
-    edges = sorted(
-        conn.execute(
-            "SELECT a.name, b.name, e.kind, e.weight FROM edges e "
-            "JOIN entities a ON a.id = e.source JOIN entities b ON b.id = e.target"
-        )
-    )
+    edges = stored_edges(conn)
     conn.close()
     return entities, edges
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import DEMO
+from conftest import DEMO, stored_edges
 
 KILL_RUNS = 20
 
@@ -44,12 +44,7 @@ def snapshot(db):
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     entities = sorted(conn.execute("SELECT kind, name, mentions, articles FROM entities"))
-    edges = sorted(
-        conn.execute(
-            "SELECT a.kind || ':' || a.name, b.kind || ':' || b.name, e.kind, e.weight FROM edges e "
-            "JOIN entities a ON a.id = e.source JOIN entities b ON b.id = e.target"
-        )
-    )
+    edges = stored_edges(conn)
     per_file = dict(
         (path.rsplit("/", 1)[-1], (articles, mentions))
         for path, articles, mentions in conn.execute(

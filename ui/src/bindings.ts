@@ -203,8 +203,8 @@ reason: string };
 
 /**  An edge of a subgraph. */
 export type GraphEdge = {
-	/**  Edge id. */
-	id: number,
+	/**  A key unique in the database and stable across queries: `kind:source:target`. */
+	id: string,
 	/**  Source entity id (the smaller id for co_occurs). */
 	source: number,
 	/**  Target entity id. */

@@ -264,9 +264,9 @@ export class GraphView {
   }
 
   /** Marks entities as selected (highlighted, label always shown) and the edges of a path. */
-  highlight(ids: Iterable<number>, chainEdgeIds: Iterable<number> = []): void {
+  highlight(ids: Iterable<number>, chainEdgeIds: Iterable<string> = []): void {
     this.selected = new Set([...ids].map(String));
-    this.chainEdges = new Set([...chainEdgeIds].map(String));
+    this.chainEdges = new Set(chainEdgeIds);
     this.sigma.refresh({ skipIndexation: true });
   }
 

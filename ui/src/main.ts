@@ -468,7 +468,7 @@ function syntheticSubgraph(nodes: number, edges: number): Subgraph {
     // preferential-ish: half the edges go to the first tenth of the nodes
     const b = rand() < 0.5 ? Math.floor(rand() * (nodes / 10)) : Math.floor(rand() * nodes);
     if (a === b) continue;
-    es.push({ id: 2_000_000 + i, source: 1_000_000 + a, target: 1_000_000 + b, kind: "co_occurs" as const, weight: 1 + (i % 3) });
+    es.push({ id: `synthetic:${i}`, source: 1_000_000 + a, target: 1_000_000 + b, kind: "co_occurs" as const, weight: 1 + (i % 3) });
   }
   for (const e of es) {
     ns[e.source - 1_000_000].degree++;

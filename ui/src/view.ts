@@ -5,7 +5,7 @@ import type { EntityKind, GraphEdge, GraphNode, Subgraph } from "./bindings";
 
 export interface View {
   readonly nodes: ReadonlyMap<number, GraphNode>;
-  readonly edges: ReadonlyMap<number, GraphEdge>;
+  readonly edges: ReadonlyMap<string, GraphEdge>;
   /** For each expanded entity, the entities its expansion added. */
   readonly expanded: ReadonlyMap<number, readonly number[]>;
   /** For each expanded entity, the neighbours left out by the cap. */
@@ -36,7 +36,7 @@ export function merge(view: View, sub: Subgraph): View {
   const nodes = new Map(view.nodes);
   for (const n of sub.nodes) nodes.set(n.id, n);
   const inSub = new Set(sub.nodes.map((n) => n.id));
-  const edges = new Map<number, GraphEdge>();
+  const edges = new Map<string, GraphEdge>();
   for (const [id, e] of view.edges) if (!(inSub.has(e.source) && inSub.has(e.target))) edges.set(id, e);
   for (const e of sub.edges) edges.set(e.id, e);
   return { ...view, nodes, edges };
@@ -86,7 +86,7 @@ export function visibleIds(view: View, filters: Filters): number[] {
 }
 
 /** The edges between consecutive entities of a chain, whichever way they point. */
-export function chainEdges(view: View, chain: readonly number[]): number[] {
+export function chainEdges(view: View, chain: readonly number[]): string[] {
   const pairs = new Set<string>();
   for (let i = 0; i + 1 < chain.length; i++) {
     const [a, b] = [chain[i], chain[i + 1]].sort((x, y) => x - y);

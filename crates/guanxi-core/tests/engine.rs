@@ -140,10 +140,31 @@ fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
     assert_eq!(after, query::stats(&fresh).unwrap());
     assert!(query::find_entities(&store, "丑继明").is_err(), "a name only in the removed sentence is gone");
 
-    // Edge weights equal their evidence counts after the replacement.
+    // Every edge and weight equals a fresh ingest's after the replacement (entities by name: ids differ).
+    assert_eq!(edges_by_name(&store), edges_by_name(&fresh));
     let graph = KnowledgeGraph::load(&store).unwrap();
     let fresh_graph = KnowledgeGraph::load(&fresh).unwrap();
     assert_eq!(graph.node_count(), fresh_graph.node_count());
+}
+
+/// Every stored edge as (source name, target name, kind, weight), sorted.
+fn edges_by_name(store: &Store) -> Vec<(String, String, String, i64)> {
+    let names: std::collections::HashMap<i64, String> =
+        store.all_entities().unwrap().into_iter().map(|e| (e.id, format!("{}:{}", e.kind.as_str(), e.name))).collect();
+    let mut edges: Vec<_> = store
+        .all_edges()
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let (mut a, mut b) = (names[&e.source].clone(), names[&e.target].clone());
+            if !e.kind.is_directed() && a > b {
+                std::mem::swap(&mut a, &mut b);
+            }
+            (a, b, e.kind.as_str().to_string(), e.weight)
+        })
+        .collect();
+    edges.sort();
+    edges
 }
 
 #[test]

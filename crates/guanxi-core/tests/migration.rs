@@ -3,6 +3,7 @@
 
 use guanxi_core::query;
 use guanxi_core::store::SCHEMA_VERSION;
+use guanxi_core::resolve::RelationKind;
 use guanxi_core::Store;
 use rusqlite::Connection;
 use std::path::Path;
@@ -40,13 +41,9 @@ fn a_version_1_database_migrates_on_open() {
     let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, SCHEMA_VERSION);
     let after: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM edge_evidence JOIN edges ON edges.id = edge_id WHERE edges.kind = 'co_occurs'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM edges WHERE kind = 'co_occurs'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(after, 0, "co_occurs evidence now comes from mentions");
+    assert_eq!(after, 0, "co_occurs pairs now live in the adjacency lists");
     let index: String =
         conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'mentions_entity'", [], |r| r.get(0)).unwrap();
     assert!(index.contains("entity_id, sentence_id"), "{index}");
@@ -56,17 +53,30 @@ fn a_version_1_database_migrates_on_open() {
     let store = Store::open_read_only(&path).unwrap();
     let evidence = query::evidence(&store, "袁加伟", "区信访局", 10).unwrap();
     assert!(evidence.iter().any(|e| e.text == "1月4日,区委书记袁加伟前往区信访局调研信访维稳工作并召开座谈会。"));
-    // Every co_occurs weight still equals the sentences that mention both entities.
-    let mismatched: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM edges e WHERE e.kind = 'co_occurs' AND e.weight <>
-               (SELECT count(*) FROM (SELECT sentence_id FROM mentions WHERE entity_id = e.source
-                                      INTERSECT SELECT sentence_id FROM mentions WHERE entity_id = e.target))",
-            [],
-            |r| r.get(0),
+    // Every co_occurs weight still equals the sentences that mention both entities, and every
+    // pair of entities sharing a sentence has one.
+    let mut shared: Vec<(i64, i64, i64)> = conn
+        .prepare(
+            "SELECT a.entity_id, b.entity_id, count(DISTINCT a.sentence_id) FROM mentions a
+             JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
+             GROUP BY a.entity_id, b.entity_id",
         )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
         .unwrap();
-    assert_eq!(mismatched, 0);
+    shared.sort();
+    let mut stored: Vec<(i64, i64, i64)> = store
+        .all_edges()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == RelationKind::CoOccurs)
+        .map(|e| (e.source, e.target, e.weight))
+        .collect();
+    stored.sort();
+    assert!(!stored.is_empty());
+    assert_eq!(stored, shared);
 }
 
 #[test]

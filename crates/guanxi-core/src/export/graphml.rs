@@ -37,7 +37,7 @@ fn data<W: Write>(writer: &mut Writer<W>, key: &str, value: &str) -> io::Result<
     Ok(())
 }
 
-/// Writes a subgraph as GraphML, nodes and edges in id order.
+/// Writes a subgraph as GraphML, nodes in id order, edges by (source, target, kind) numbered `e0`, `e1`….
 pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
     let mut writer = Writer::new_with_indent(out, b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -73,9 +73,9 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
         })?;
     }
     let mut edges: Vec<_> = graph.edges.iter().collect();
-    edges.sort_by_key(|e| e.id);
-    for edge in edges {
-        let (id, source, target) = (format!("e{}", edge.id), format!("n{}", edge.source), format!("n{}", edge.target));
+    edges.sort_by_key(|e| (e.source, e.target, e.kind));
+    for (number, edge) in edges.into_iter().enumerate() {
+        let (id, source, target) = (format!("e{number}"), format!("n{}", edge.source), format!("n{}", edge.target));
         writer
             .create_element("edge")
             .with_attributes([("id", id.as_str()), ("source", source.as_str()), ("target", target.as_str())])
@@ -111,7 +111,7 @@ mod tests {
         };
         Subgraph {
             nodes: vec![node(2, "区信访局"), node(1, label)],
-            edges: vec![GraphEdge { id: 5, source: 1, target: 2, kind: RelationKind::CoOccurs, weight: 3 }],
+            edges: vec![GraphEdge { id: "co_occurs:1:2".into(), source: 1, target: 2, kind: RelationKind::CoOccurs, weight: 3 }],
             truncated: false,
         }
     }

@@ -11,8 +11,6 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 /// What an edge of the in-memory graph carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EdgeData {
-    /// The stored edge id.
-    pub id: i64,
     /// Kind of relation.
     pub kind: RelationKind,
     /// Number of evidence sentences.
@@ -33,7 +31,7 @@ impl KnowledgeGraph {
         for edge in edges {
             let a = graph.node(edge.source);
             let b = graph.node(edge.target);
-            graph.graph.add_edge(a, b, EdgeData { id: edge.id, kind: edge.kind, weight: edge.weight });
+            graph.graph.add_edge(a, b, EdgeData { kind: edge.kind, weight: edge.weight });
         }
         graph
     }
@@ -117,18 +115,18 @@ impl KnowledgeGraph {
 mod tests {
     use super::*;
 
-    fn edge(id: i64, source: i64, target: i64, weight: i64) -> EdgeRow {
-        EdgeRow { id, source, target, kind: RelationKind::CoOccurs, weight }
+    fn edge(source: i64, target: i64, weight: i64) -> EdgeRow {
+        EdgeRow { source, target, kind: RelationKind::CoOccurs, weight }
     }
 
     #[test]
     fn paths_prefer_fewer_hops_then_heavier_edges() {
         let graph = KnowledgeGraph::from_edges(&[
-            edge(1, 1, 2, 1),
-            edge(2, 2, 3, 1),
-            edge(3, 1, 4, 5),
-            edge(4, 4, 3, 5),
-            edge(5, 3, 5, 1),
+            edge(1, 2, 1),
+            edge(2, 3, 1),
+            edge(1, 4, 5),
+            edge(4, 3, 5),
+            edge(3, 5, 1),
         ]);
         assert_eq!(graph.shortest_path(1, 3), Some(vec![1, 4, 3]));
         assert_eq!(graph.shortest_path(1, 5).map(|p| p.len()), Some(4));

@@ -337,7 +337,7 @@ pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest
         .into_iter()
         .filter(|e| e.weight >= min_weight)
         .map(|e| GraphEdge {
-            id: id32(e.id),
+            id: format!("{}:{}:{}", e.kind.as_str(), e.source, e.target),
             source: id32(e.source),
             target: id32(e.target),
             kind: e.kind,

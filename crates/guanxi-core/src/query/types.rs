@@ -166,8 +166,8 @@ pub struct GraphNode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GraphEdge {
-    /// Edge id.
-    pub id: u32,
+    /// A key unique in the database and stable across queries: `kind:source:target`.
+    pub id: String,
     /// Source entity id (the smaller id for co_occurs).
     pub source: u32,
     /// Target entity id.

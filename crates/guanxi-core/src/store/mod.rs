@@ -6,6 +6,7 @@
 //! Entity mention counts and edge weights are maintained incrementally (a file's rows are all new,
 //! so its contribution is exact) and subtracted when a changed file replaces its old rows.
 
+mod cooccurrence;
 mod read;
 mod write;
 
@@ -20,9 +21,21 @@ use std::time::Duration;
 /// `PRAGMA application_id` of a Guanxi database ("GxI1").
 pub const APPLICATION_ID: i32 = 0x4778_4931;
 
+/// One schema step: SQL, then an optional Rust step for what SQL cannot say.
+struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
+
 /// Ordered schema migrations; index + 1 is the schema version they produce.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_cooccurrence_from_mentions.sql")];
+const MIGRATIONS: &[Migration] = &[
+    Migration { sql: include_str!("migrations/001_initial.sql"), then: None },
+    Migration { sql: include_str!("migrations/002_cooccurrence_from_mentions.sql"), then: None },
+    Migration {
+        sql: include_str!("migrations/003_cooccurrence_lists.sql"),
+        then: Some(cooccurrence::convert_pair_rows),
+    },
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -38,6 +51,8 @@ pub struct Store {
     /// Whether the file passed `PRAGMA quick_check` (done before the first write, not at open:
     /// a re-ingest that writes nothing never pays for reading the whole file).
     checked: std::cell::Cell<bool>,
+    /// co_occurs weights of the open batch, merged into the adjacency lists at commit.
+    pending: cooccurrence::PairDeltas,
 }
 
 impl Store {
@@ -50,7 +65,7 @@ impl Store {
         }
         let conn = Connection::open(path)
             .map_err(|source| Error::ForeignDatabase { path: path.to_path_buf(), reason: source.to_string() })?;
-        let mut store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(!exists) };
+        let mut store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(!exists), pending: Default::default() };
         store.configure(true)?;
         store.migrate()?;
         Ok(store)
@@ -76,7 +91,7 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(Error::sql(format!("opening {}", path.display())))?;
-        let store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(true) };
+        let store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(true), pending: Default::default() };
         store.configure(false)?;
         Ok(store)
     }
@@ -84,7 +99,7 @@ impl Store {
     /// A fresh in-memory database (tests).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(Error::sql("opening an in-memory database"))?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:"), checked: std::cell::Cell::new(true) };
+        let mut store = Store { conn, path: PathBuf::from(":memory:"), checked: std::cell::Cell::new(true), pending: Default::default() };
         store.configure(true)?;
         store.migrate()?;
         Ok(store)
@@ -123,7 +138,11 @@ impl Store {
         self.check_before_writing()?;
         let tx = self.conn.transaction().map_err(Error::sql("starting a migration"))?;
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(migration).map_err(Error::sql(format!("migrating to schema version {}", index + 1)))?;
+            let context = format!("migrating to schema version {}", index + 1);
+            tx.execute_batch(migration.sql).map_err(Error::sql(context.clone()))?;
+            if let Some(step) = migration.then {
+                step(&tx).map_err(Error::sql(context))?;
+            }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(Error::sql("writing the schema version"))?;
         tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(Error::sql("writing the application id"))?;

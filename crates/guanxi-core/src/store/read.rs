@@ -1,6 +1,6 @@
 //! Reading: the rows the query layer assembles into answers.
 
-use super::Store;
+use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
 use crate::recognise::EntityKind;
 use crate::resolve::RelationKind;
@@ -25,11 +25,9 @@ pub struct EntityRow {
     pub articles: i64,
 }
 
-/// An edge as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An edge: a typed relation row, or a co_occurs pair from the adjacency lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EdgeRow {
-    /// Row id.
-    pub id: i64,
     /// Source entity (the smaller id for co_occurs).
     pub source: i64,
     /// Target entity.
@@ -134,15 +132,20 @@ fn entity_row(row: &Row<'_>) -> rusqlite::Result<EntityRow> {
     })
 }
 
+/// Reads a typed relation from `SELECT source, target, kind, weight FROM edges`.
 fn edge_row(row: &Row<'_>) -> rusqlite::Result<EdgeRow> {
-    let kind: String = row.get(3)?;
+    let kind: String = row.get(2)?;
     Ok(EdgeRow {
-        id: row.get(0)?,
-        source: row.get(1)?,
-        target: row.get(2)?,
-        kind: RelationKind::parse(&kind).unwrap_or(RelationKind::CoOccurs),
-        weight: row.get(4)?,
+        source: row.get(0)?,
+        target: row.get(1)?,
+        kind: RelationKind::parse(&kind).unwrap_or(RelationKind::HoldsRoleIn),
+        weight: row.get(3)?,
     })
+}
+
+/// The co_occurs edge between `entity` and `neighbour`, the smaller id as source.
+fn co_occurs(entity: i64, neighbour: i64, weight: i64) -> EdgeRow {
+    EdgeRow { source: entity.min(neighbour), target: entity.max(neighbour), kind: RelationKind::CoOccurs, weight }
 }
 
 impl Store {
@@ -215,31 +218,59 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
-    /// Edges touching an entity, heaviest first.
+    /// Edges touching an entity, heaviest first (then by the other end and kind).
     pub fn edges_of(&self, entity_id: i64, limit: usize) -> Result<Vec<EdgeRow>> {
         let context = "reading neighbours";
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, source, target, kind, weight FROM edges WHERE source = ?1
+                "SELECT source, target, kind, weight FROM edges WHERE source = ?1
                  UNION ALL
-                 SELECT id, source, target, kind, weight FROM edges WHERE target = ?1
-                 ORDER BY weight DESC, id LIMIT ?2",
+                 SELECT source, target, kind, weight FROM edges WHERE target = ?1",
             )
             .map_err(Error::sql(context))?;
-        let rows = statement.query_map(params![entity_id, limit as i64], edge_row).map_err(Error::sql(context))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+        let rows = statement.query_map([entity_id], edge_row).map_err(Error::sql(context))?;
+        let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
+        if let Some(list) = self.neighbour_list(entity_id)? {
+            edges.extend(cooccurrence::decode(&list).map(|(other, weight)| co_occurs(entity_id, other, weight)));
+        }
+        let other = |e: &EdgeRow| if e.source == entity_id { e.target } else { e.source };
+        edges.sort_by(|a, b| b.weight.cmp(&a.weight).then(other(a).cmp(&other(b))).then(a.kind.cmp(&b.kind)));
+        edges.truncate(limit);
+        Ok(edges)
     }
 
-    /// Every edge (to build the graph in memory).
+    /// An entity's stored co_occurs list, if it has neighbours.
+    fn neighbour_list(&self, entity_id: i64) -> Result<Option<Vec<u8>>> {
+        self.conn
+            .prepare_cached("SELECT neighbours FROM cooccurrences WHERE entity_id = ?1")
+            .and_then(|mut s| s.query_row([entity_id], |r| r.get(0)).optional())
+            .map_err(Error::sql("reading co-occurrences"))
+    }
+
+    /// Every edge (to build the graph in memory), sorted.
     pub fn all_edges(&self) -> Result<Vec<EdgeRow>> {
         let context = "reading edges";
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id, source, target, kind, weight FROM edges ORDER BY id")
-            .map_err(Error::sql(context))?;
+        let mut statement =
+            self.conn.prepare_cached("SELECT source, target, kind, weight FROM edges").map_err(Error::sql(context))?;
         let rows = statement.query_map([], edge_row).map_err(Error::sql(context))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+        let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
+        let mut lists = self
+            .conn
+            .prepare_cached("SELECT entity_id, neighbours FROM cooccurrences")
+            .map_err(Error::sql(context))?;
+        let mut rows = lists.query([]).map_err(Error::sql(context))?;
+        while let Some(row) = rows.next().map_err(Error::sql(context))? {
+            let entity: i64 = row.get(0).map_err(Error::sql(context))?;
+            let list = row.get_ref(1).and_then(|v| v.as_blob().map_err(Into::into)).map_err(Error::sql(context))?;
+            edges.extend(
+                cooccurrence::decode(list)
+                    .filter(|&(other, _)| other > entity)
+                    .map(|(other, weight)| co_occurs(entity, other, weight)),
+            );
+        }
+        edges.sort();
+        Ok(edges)
     }
 
     /// Every entity, by id.
@@ -258,13 +289,13 @@ impl Store {
         Ok(out)
     }
 
-    /// Edges among a set of entities.
+    /// Edges among a set of entities, sorted.
     pub fn edges_among(&self, ids: &[i64]) -> Result<Vec<EdgeRow>> {
         let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
             let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            let sql = format!("SELECT id, source, target, kind, weight FROM edges WHERE source IN ({list})");
+            let sql = format!("SELECT source, target, kind, weight FROM edges WHERE source IN ({list})");
             let mut statement = self.conn.prepare(&sql).map_err(Error::sql("reading edges"))?;
             let rows = statement.query_map([], edge_row).map_err(Error::sql("reading edges"))?;
             for row in rows {
@@ -274,7 +305,16 @@ impl Store {
                 }
             }
         }
-        out.sort_by_key(|e| e.id);
+        for &entity in &set {
+            if let Some(list) = self.neighbour_list(entity)? {
+                out.extend(
+                    cooccurrence::decode(&list)
+                        .filter(|&(other, _)| other > entity && set.contains(&other))
+                        .map(|(other, weight)| co_occurs(entity, other, weight)),
+                );
+            }
+        }
+        out.sort();
         Ok(out)
     }
 
@@ -424,10 +464,13 @@ impl Store {
             stats.entities.push((kind, n));
         }
         for kind in RelationKind::ALL {
-            let n = self
-                .conn
-                .query_row("SELECT count(*) FROM edges WHERE kind = ?1", [kind.as_str()], |r| r.get(0))
-                .map_err(Error::sql("counting edges"))?;
+            let n = if kind == RelationKind::CoOccurs {
+                count("SELECT coalesce(sum(degree), 0) / 2 FROM cooccurrences")?
+            } else {
+                self.conn
+                    .query_row("SELECT count(*) FROM edges WHERE kind = ?1", [kind.as_str()], |r| r.get(0))
+                    .map_err(Error::sql("counting edges"))?
+            };
             stats.edges.push((kind, n));
         }
         Ok(stats)

@@ -1,5 +1,6 @@
 //! Writing: one transaction per source file.
 
+use super::cooccurrence::{self, PairDeltas};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::ingest::SourceText;
@@ -58,13 +59,16 @@ impl Store {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(Error::sql("starting a batch"))
     }
 
-    /// Commits the open batch.
-    pub fn commit_batch(&self) -> Result<()> {
+    /// Commits the open batch, with its co_occurs weights merged into the adjacency lists.
+    pub fn commit_batch(&mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        cooccurrence::apply(&self.conn, &pending).map_err(Error::sql("writing co-occurrence weights"))?;
         self.conn.execute_batch("COMMIT").map_err(Error::sql("committing a batch"))
     }
 
     /// Abandons the open batch (after an error), keeping everything committed before it.
-    pub fn rollback_batch(&self) {
+    pub fn rollback_batch(&mut self) {
+        self.pending.clear();
         if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
@@ -79,11 +83,13 @@ impl Store {
         self.check_before_writing()?;
         if self.conn.is_autocommit() {
             let tx = self.conn.transaction().map_err(Error::sql(format!("starting a transaction for {path}")))?;
-            let stored = store_page_in(&tx, path, source, page)?;
+            let mut pending = PairDeltas::new();
+            let stored = store_page_in(&tx, path, source, page, &mut pending)?;
+            cooccurrence::apply(&tx, &pending).map_err(Error::sql(format!("writing co-occurrences of {path}")))?;
             tx.commit().map_err(Error::sql(format!("committing {path}")))?;
             Ok(stored)
         } else {
-            store_page_in(&self.conn, path, source, page)
+            store_page_in(&self.conn, path, source, page, &mut self.pending)
         }
     }
 
@@ -105,6 +111,7 @@ fn store_page_in(
     path: &str,
     source: &SourceText,
     page: &ResolvedPage,
+    pending: &mut PairDeltas,
 ) -> Result<StoredFile> {
     let context = |what: &str| format!("{what} for {path}");
     let old: Option<i64> = tx
@@ -118,7 +125,7 @@ fn store_page_in(
         }
         None => false,
     };
-    let stored = write_page(tx, path, source, page).map_err(Error::sql(context("writing")))?;
+    let stored = write_page(tx, path, source, page, pending).map_err(Error::sql(context("writing")))?;
     Ok(StoredFile { replaced, ..stored })
 }
 
@@ -133,16 +140,17 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
          WHERE entities.id = x.entity_id",
         [source_id],
     )?;
-    tx.execute(
-        "UPDATE edges SET weight = edges.weight - x.n
-         FROM (SELECT a.entity_id AS s, b.entity_id AS t, count(DISTINCT a.sentence_id) AS n
-               FROM mentions a JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
-               JOIN sentences s ON s.id = a.sentence_id
-               JOIN articles ar ON ar.id = s.article_id
-               WHERE ar.source_id = ?1 GROUP BY a.entity_id, b.entity_id) AS x
-         WHERE edges.source = x.s AND edges.target = x.t AND edges.kind = 'co_occurs'",
-        [source_id],
-    )?;
+    let removed: PairDeltas = tx
+        .prepare(
+            "SELECT a.entity_id, b.entity_id, -count(DISTINCT a.sentence_id)
+             FROM mentions a JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
+             JOIN sentences s ON s.id = a.sentence_id
+             JOIN articles ar ON ar.id = s.article_id
+             WHERE ar.source_id = ?1 GROUP BY a.entity_id, b.entity_id",
+        )?
+        .query_map([source_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    cooccurrence::apply(tx, &removed)?;
     tx.execute(
         "UPDATE edges SET weight = edges.weight - x.n
          FROM (SELECT e.edge_id AS edge_id, count(*) AS n
@@ -163,6 +171,7 @@ fn write_page(
     path: &str,
     source: &SourceText,
     page: &ResolvedPage,
+    pending: &mut PairDeltas,
 ) -> rusqlite::Result<StoredFile> {
     tx.execute(
         "INSERT INTO sources (path, sha256, encoding, size, status) VALUES (?1, ?2, ?3, ?4, 'stored')",
@@ -303,21 +312,19 @@ fn write_page(
             }
         }
     }
-    // co_occurs: every pair of entities mentioned in one of this file's sentences, weighted by
-    // the number of such sentences; computed inside SQLite, sorted, in one pass (the same
-    // definition `remove_source` subtracts and evidence queries read).
-    let first = sentence_ids.iter().flatten().min();
-    let last = sentence_ids.iter().flatten().max();
-    if let (Some(first), Some(last)) = (first, last) {
-        tx.prepare_cached(
-            "INSERT INTO edges (source, target, kind, weight)
-             SELECT a.entity_id, b.entity_id, 'co_occurs', count(DISTINCT a.sentence_id)
-             FROM mentions a JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
-             WHERE a.sentence_id BETWEEN ?1 AND ?2
-             GROUP BY a.entity_id, b.entity_id
-             ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight",
-        )?
-        .execute(params![first, last])?;
+    // co_occurs: every pair of entities mentioned in one of this file's sentences gains one
+    // sentence (the definition `remove_source` subtracts and evidence queries read); summed over
+    // the batch and merged into the adjacency lists when it commits.
+    let mut by_sentence: BTreeMap<(usize, usize), Vec<i64>> = BTreeMap::new();
+    for mention in &page.mentions {
+        if let Some(entity_id) = entity_ids[mention.entity] {
+            by_sentence.entry((mention.article, mention.sentence)).or_default().push(entity_id);
+        }
+    }
+    for entities in by_sentence.values_mut() {
+        entities.sort_unstable();
+        entities.dedup();
+        cooccurrence::add_sentence(pending, entities);
     }
     Ok(StoredFile {
         articles: source.articles.len(),
