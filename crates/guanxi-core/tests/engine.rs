@@ -113,6 +113,26 @@ fn show_path_subgraph_and_article() {
 }
 
 #[test]
+fn full_text_search_finds_articles_by_any_substring() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let found = store.search_articles("区信访局调研", 10).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let article = store.article(found[0]).unwrap().unwrap();
+    assert!(article.body.contains("区委书记袁加伟前往区信访局调研"));
+    // Every article whose text contains 江海 and no other: the index agrees with a scan.
+    let mut scanned: Vec<i64> = (1..=20)
+        .filter_map(|id| store.article(id).unwrap())
+        .filter(|a| a.title.contains("江海区") || a.body.contains("江海区"))
+        .map(|a| a.id)
+        .collect();
+    scanned.sort();
+    assert!(!scanned.is_empty());
+    assert_eq!(store.search_articles("江海区", 100).unwrap(), scanned);
+    assert!(store.search_articles("江海%", 10).unwrap().is_empty(), "% is a character, not a wildcard");
+}
+
+#[test]
 fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let pages = dir.path().join("pages");

@@ -65,7 +65,12 @@ impl Store {
         }
         let conn = Connection::open(path)
             .map_err(|source| Error::ForeignDatabase { path: path.to_path_buf(), reason: source.to_string() })?;
-        let mut store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(!exists), pending: Default::default() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            checked: std::cell::Cell::new(!exists),
+            pending: Default::default(),
+        };
         store.configure(true)?;
         store.migrate()?;
         Ok(store)
@@ -91,7 +96,8 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(Error::sql(format!("opening {}", path.display())))?;
-        let store = Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(true), pending: Default::default() };
+        let store =
+            Store { conn, path: path.to_path_buf(), checked: std::cell::Cell::new(true), pending: Default::default() };
         store.configure(false)?;
         Ok(store)
     }
@@ -99,7 +105,12 @@ impl Store {
     /// A fresh in-memory database (tests).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().map_err(Error::sql("opening an in-memory database"))?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:"), checked: std::cell::Cell::new(true), pending: Default::default() };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            checked: std::cell::Cell::new(true),
+            pending: Default::default(),
+        };
         store.configure(true)?;
         store.migrate()?;
         Ok(store)

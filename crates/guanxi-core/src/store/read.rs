@@ -255,10 +255,8 @@ impl Store {
             self.conn.prepare_cached("SELECT source, target, kind, weight FROM edges").map_err(Error::sql(context))?;
         let rows = statement.query_map([], edge_row).map_err(Error::sql(context))?;
         let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
-        let mut lists = self
-            .conn
-            .prepare_cached("SELECT entity_id, neighbours FROM cooccurrences")
-            .map_err(Error::sql(context))?;
+        let mut lists =
+            self.conn.prepare_cached("SELECT entity_id, neighbours FROM cooccurrences").map_err(Error::sql(context))?;
         let mut rows = lists.query([]).map_err(Error::sql(context))?;
         while let Some(row) = rows.next().map_err(Error::sql(context))? {
             let entity: i64 = row.get(0).map_err(Error::sql(context))?;
@@ -432,15 +430,23 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
-    /// Article ids whose title or body contains `text` (FTS5 trigram; 3 characters or more).
+    /// Article ids whose title or body contains `text` exactly, in id order. The FTS5 trigram
+    /// index answers `LIKE '%text%'` (no ESCAPE clause: FTS5 would not use its index), and `instr`
+    /// then drops what `%`/`_` in the text or case-folding let through; texts under 3 characters
+    /// are checked against every article.
     pub fn search_articles(&self, text: &str, limit: usize) -> Result<Vec<i64>> {
         let context = "searching articles";
-        let quoted = format!("\"{}\"", text.replace('"', "\"\""));
         let mut statement = self
             .conn
-            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2")
+            .prepare_cached(
+                "SELECT rowid FROM articles_fts WHERE title LIKE ?1 AND instr(title, ?3) > 0
+                 UNION SELECT rowid FROM articles_fts WHERE body LIKE ?1 AND instr(body, ?3) > 0
+                 ORDER BY 1 LIMIT ?2",
+            )
             .map_err(Error::sql(context))?;
-        let rows = statement.query_map(params![quoted, limit as i64], |r| r.get(0)).map_err(Error::sql(context))?;
+        let pattern = format!("%{text}%");
+        let rows =
+            statement.query_map(params![pattern, limit as i64, text], |r| r.get(0)).map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
