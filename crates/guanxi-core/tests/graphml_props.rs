@@ -25,7 +25,13 @@ fn graph(labels: &[String]) -> Subgraph {
         })
         .collect::<Vec<_>>();
     let edges = (1..nodes.len() as u32)
-        .map(|i| GraphEdge { id: format!("co_occurs:{i}:{}", i + 1), source: i, target: i + 1, kind: RelationKind::CoOccurs, weight: 1 })
+        .map(|i| GraphEdge {
+            id: format!("co_occurs:{i}:{}", i + 1),
+            source: i,
+            target: i + 1,
+            kind: RelationKind::CoOccurs,
+            weight: 1,
+        })
         .collect();
     Subgraph { nodes, edges, truncated: false }
 }

@@ -2,8 +2,8 @@
 //! in tests/fixtures) opens with the current code, is migrated in place, and answers queries.
 
 use guanxi_core::query;
-use guanxi_core::store::SCHEMA_VERSION;
 use guanxi_core::resolve::RelationKind;
+use guanxi_core::store::SCHEMA_VERSION;
 use guanxi_core::Store;
 use rusqlite::Connection;
 use std::path::Path;
@@ -40,9 +40,7 @@ fn a_version_1_database_migrates_on_open() {
     let conn = Connection::open(&path).unwrap();
     let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    let after: i64 = conn
-        .query_row("SELECT count(*) FROM edges WHERE kind = 'co_occurs'", [], |r| r.get(0))
-        .unwrap();
+    let after: i64 = conn.query_row("SELECT count(*) FROM edges WHERE kind = 'co_occurs'", [], |r| r.get(0)).unwrap();
     assert_eq!(after, 0, "co_occurs pairs now live in the adjacency lists");
     let index: String =
         conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'mentions_entity'", [], |r| r.get(0)).unwrap();

@@ -111,7 +111,13 @@ mod tests {
         };
         Subgraph {
             nodes: vec![node(2, "区信访局"), node(1, label)],
-            edges: vec![GraphEdge { id: "co_occurs:1:2".into(), source: 1, target: 2, kind: RelationKind::CoOccurs, weight: 3 }],
+            edges: vec![GraphEdge {
+                id: "co_occurs:1:2".into(),
+                source: 1,
+                target: 2,
+                kind: RelationKind::CoOccurs,
+                weight: 3,
+            }],
             truncated: false,
         }
     }

@@ -121,13 +121,8 @@ mod tests {
 
     #[test]
     fn paths_prefer_fewer_hops_then_heavier_edges() {
-        let graph = KnowledgeGraph::from_edges(&[
-            edge(1, 2, 1),
-            edge(2, 3, 1),
-            edge(1, 4, 5),
-            edge(4, 3, 5),
-            edge(3, 5, 1),
-        ]);
+        let graph =
+            KnowledgeGraph::from_edges(&[edge(1, 2, 1), edge(2, 3, 1), edge(1, 4, 5), edge(4, 3, 5), edge(3, 5, 1)]);
         assert_eq!(graph.shortest_path(1, 3), Some(vec![1, 4, 3]));
         assert_eq!(graph.shortest_path(1, 5).map(|p| p.len()), Some(4));
         assert_eq!(graph.shortest_path(1, 99), None);

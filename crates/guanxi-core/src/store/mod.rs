@@ -51,8 +51,8 @@ pub struct Store {
     /// Whether the file passed `PRAGMA quick_check` (done before the first write, not at open:
     /// a re-ingest that writes nothing never pays for reading the whole file).
     checked: std::cell::Cell<bool>,
-    /// co_occurs weights of the open batch, merged into the adjacency lists at commit.
-    pending: cooccurrence::PairDeltas,
+    /// What the open batch still owes the derived tables (adjacency lists, full-text index).
+    pending: write::Pending,
 }
 
 impl Store {

@@ -59,10 +59,10 @@ impl Store {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(Error::sql("starting a batch"))
     }
 
-    /// Commits the open batch, with its co_occurs weights merged into the adjacency lists.
+    /// Commits the open batch, after merging its co_occurs weights into the adjacency lists and
+    /// indexing its articles.
     pub fn commit_batch(&mut self) -> Result<()> {
-        let pending = std::mem::take(&mut self.pending);
-        cooccurrence::apply(&self.conn, &pending).map_err(Error::sql("writing co-occurrence weights"))?;
+        self.pending.flush(&self.conn).map_err(Error::sql("indexing a batch"))?;
         self.conn.execute_batch("COMMIT").map_err(Error::sql("committing a batch"))
     }
 
@@ -83,9 +83,9 @@ impl Store {
         self.check_before_writing()?;
         if self.conn.is_autocommit() {
             let tx = self.conn.transaction().map_err(Error::sql(format!("starting a transaction for {path}")))?;
-            let mut pending = PairDeltas::new();
+            let mut pending = Pending::default();
             let stored = store_page_in(&tx, path, source, page, &mut pending)?;
-            cooccurrence::apply(&tx, &pending).map_err(Error::sql(format!("writing co-occurrences of {path}")))?;
+            pending.flush(&tx).map_err(Error::sql(format!("indexing {path}")))?;
             tx.commit().map_err(Error::sql(format!("committing {path}")))?;
             Ok(stored)
         } else {
@@ -105,13 +105,46 @@ impl Store {
     }
 }
 
+/// What a transaction's writes still owe the derived tables, paid once just before it commits:
+/// co_occurs weights for the adjacency lists, and new articles for the full-text index. (FTS5
+/// flushes its pending index data at every statement savepoint, so an article indexed by a
+/// trigger was flushed by the next write statement: many tiny segments and merges.)
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    pairs: PairDeltas,
+    articles: Vec<i64>,
+}
+
+impl Pending {
+    /// Writes what is owed, on the open transaction, and forgets it.
+    pub(super) fn flush(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+        cooccurrence::apply(conn, &self.pairs)?;
+        if !self.articles.is_empty() {
+            let ids = serde_json::to_string(&self.articles).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+            conn.prepare_cached(
+                "INSERT INTO articles_fts (rowid, title, body)
+                 SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
+            )?
+            .execute([ids])?;
+        }
+        self.clear();
+        Ok(())
+    }
+
+    /// Forgets what is owed (the transaction was rolled back).
+    pub(super) fn clear(&mut self) {
+        self.pairs.clear();
+        self.articles.clear();
+    }
+}
+
 /// Replaces any earlier version of `path` and writes the new rows, on an open transaction.
 fn store_page_in(
     tx: &rusqlite::Connection,
     path: &str,
     source: &SourceText,
     page: &ResolvedPage,
-    pending: &mut PairDeltas,
+    pending: &mut Pending,
 ) -> Result<StoredFile> {
     let context = |what: &str| format!("{what} for {path}");
     let old: Option<i64> = tx
@@ -171,7 +204,7 @@ fn write_page(
     path: &str,
     source: &SourceText,
     page: &ResolvedPage,
-    pending: &mut PairDeltas,
+    pending: &mut Pending,
 ) -> rusqlite::Result<StoredFile> {
     tx.execute(
         "INSERT INTO sources (path, sha256, encoding, size, status) VALUES (?1, ?2, ?3, ?4, 'stored')",
@@ -245,6 +278,7 @@ fn write_page(
         for (ordinal, article) in source.articles.iter().enumerate() {
             article_insert.execute(params![source_id, ordinal as i64, article.title, article.byline, article.text])?;
             let article_id = tx.last_insert_rowid();
+            pending.articles.push(article_id);
             let mut ids = Vec::with_capacity(article.sentences.len());
             for (n, sentence) in article.sentences.iter().enumerate() {
                 sentence_insert.execute(params![
@@ -324,7 +358,7 @@ fn write_page(
     for entities in by_sentence.values_mut() {
         entities.sort_unstable();
         entities.dedup();
-        cooccurrence::add_sentence(pending, entities);
+        cooccurrence::add_sentence(&mut pending.pairs, entities);
     }
     Ok(StoredFile {
         articles: source.articles.len(),
