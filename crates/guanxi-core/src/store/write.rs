@@ -106,21 +106,30 @@ impl Store {
 }
 
 /// What a transaction's writes still owe the derived tables, paid once just before it commits:
-/// co_occurs weights for the adjacency lists, and new articles for the full-text index. (FTS5
-/// flushes its pending index data at every statement savepoint, so an article indexed by a
-/// trigger was flushed by the next write statement: many tiny segments and merges.)
+/// co_occurs weights for the adjacency lists, new articles for the full-text index, and pinyin
+/// search keys. (FTS5 flushes its pending index data at every statement savepoint, so an article
+/// indexed by a trigger was flushed by the next write statement: many tiny segments and merges;
+/// search keys inserted in key order touch each index page once.)
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     pairs: PairDeltas,
     articles: Vec<i64>,
+    keys: Vec<(String, i64)>,
 }
 
 impl Pending {
     /// Writes what is owed, on the open transaction, and forgets it.
     pub(super) fn flush(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
         cooccurrence::apply(conn, &self.pairs)?;
+        self.keys.sort_unstable();
+        self.keys.dedup();
+        let mut key = conn.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
+        for (k, id) in &self.keys {
+            key.execute(params![k, id])?;
+        }
         if !self.articles.is_empty() {
-            let ids = serde_json::to_string(&self.articles).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+            let ids =
+                serde_json::to_string(&self.articles).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
             conn.prepare_cached(
                 "INSERT INTO articles_fts (rowid, title, body)
                  SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
@@ -135,6 +144,7 @@ impl Pending {
     pub(super) fn clear(&mut self) {
         self.pairs.clear();
         self.articles.clear();
+        self.keys.clear();
     }
 }
 
@@ -223,7 +233,6 @@ fn write_page(
         )?;
         let mut has_alias = tx.prepare_cached("SELECT 1 FROM aliases WHERE alias = ?1 AND entity_id = ?2")?;
         let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
-        let mut key = tx.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
         let mut alias =
             tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
         let mut role =
@@ -242,9 +251,7 @@ fn write_page(
                     let pinyin = name_pinyin(&entity.name, entity.kind);
                     insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
                     let id = tx.last_insert_rowid();
-                    for k in &pinyin.keys {
-                        key.execute(params![k, id])?;
-                    }
+                    pending.keys.extend(pinyin.keys.into_iter().map(|k| (k, id)));
                     id
                 }
             };
@@ -253,9 +260,7 @@ fn write_page(
                 alias.execute(params![a, id, source_id])?;
                 if !known {
                     // Aliases are searchable by pinyin too.
-                    for k in name_pinyin(a, entity.kind).keys {
-                        key.execute(params![k, id])?;
-                    }
+                    pending.keys.extend(name_pinyin(a, entity.kind).keys.into_iter().map(|k| (k, id)));
                 }
             }
             for r in &entity.roles {
