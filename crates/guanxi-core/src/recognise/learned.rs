@@ -42,7 +42,8 @@ pub struct Span {
 /// The perceptron: feature weights and label transitions.
 #[derive(Debug, Clone)]
 pub struct Model {
-    weights: Vec<i16>,
+    /// Per bucket, one weight per label (a bucket's weights share a cache line or two).
+    weights: Box<[Row; BUCKETS]>,
     /// transitions[previous][next]; row LABELS is the start of the sentence.
     transitions: [[i32; LABELS]; LABELS + 1],
 }
@@ -60,12 +61,37 @@ fn hash_str(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
+// A feature's bucket is `finish(template(t) ^ first(a) ^ second(b) ^ third(c))` for a template
+// number `t` and up to three values `a`, `b`, `c` (0 when unused). The parts are separate so that a
+// character's or a token's part is computed once and shared by the templates that use it.
+
+/// The template's part of a bucket hash.
 #[inline]
-fn bucket(template: u64, a: u64, b: u64, c: u64) -> u32 {
-    let h = template.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        ^ a.wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
-        ^ b.rotate_left(21).wrapping_mul(0x1656_67b1_9e37_79f9)
-        ^ c.rotate_left(42).wrapping_mul(0x85eb_ca77_c2b2_ae63);
+const fn template(t: u64) -> u64 {
+    t.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The first value's part of a bucket hash.
+#[inline]
+fn first(a: u64) -> u64 {
+    a.wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+}
+
+/// The second value's part of a bucket hash.
+#[inline]
+fn second(b: u64) -> u64 {
+    b.rotate_left(21).wrapping_mul(0x1656_67b1_9e37_79f9)
+}
+
+/// The third value's part of a bucket hash.
+#[inline]
+fn third(c: u64) -> u64 {
+    c.rotate_left(42).wrapping_mul(0x85eb_ca77_c2b2_ae63)
+}
+
+/// The bucket of a combined hash (always below [`BUCKETS`]).
+#[inline]
+fn finish(h: u64) -> u32 {
     let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     (h >> (64 - BITS)) as u32
 }
@@ -159,13 +185,8 @@ pub(crate) fn features(
     gazetteer: &Gazetteer,
 ) -> SentenceFeatures {
     let mut scratch = Scratch::default();
-    let mut buckets = Vec::new();
-    for_each_features(text, tokens, surnames, gazetteer, &mut scratch, |i, b| {
-        buckets.resize(i, [0; FEATURES]);
-        buckets.push(*b);
-    });
-    buckets.resize(scratch.nameable.len(), [0; FEATURES]);
-    SentenceFeatures { offsets: scratch.offsets, buckets, nameable: scratch.nameable }
+    fill_features(text, tokens, surnames, gazetteer, &mut scratch);
+    SentenceFeatures { offsets: scratch.offsets, buckets: scratch.buckets, nameable: scratch.nameable }
 }
 
 /// Per-sentence buffers, kept between sentences so tagging allocates nothing in the common case.
@@ -176,33 +197,48 @@ struct Scratch {
     offsets: Vec<usize>,
     token_of: Vec<usize>,
     position: Vec<u64>,
-    /// Per token: word hash, tag hash, length in characters (capped), plain word, gazetteer kind.
-    token_facts: Vec<(u64, u64, u64, bool, u64)>,
-    codes: Vec<u64>,
+    /// Per token: its word's and tag's hash parts, length part, plain word, gazetteer kind.
+    token_facts: Vec<TokenFacts>,
+    /// Per character, with two sentinels on each side (c(i) is at i + 2): the code's first and
+    /// second hash parts.
+    code_parts: Vec<(u64, u64)>,
     classes: Vec<u64>,
     nameable: Vec<bool>,
+    buckets: Vec<[u32; FEATURES]>,
     emissions: Vec<[i32; LABELS]>,
     back: Vec<[u8; LABELS]>,
     labels: Vec<usize>,
+}
+
+/// What the features of a token's characters need from it, hashed once per token.
+#[derive(Debug, Clone, Copy)]
+struct TokenFacts {
+    /// The word's hash as a first value.
+    word: u64,
+    /// The tag's hash as a first value.
+    tag_first: u64,
+    /// The tag's hash as a third value.
+    tag_third: u64,
+    /// The length in characters (capped at 5) as a third value.
+    len_third: u64,
+    /// A word that never holds a name.
+    plain: bool,
+    /// Gazetteer kind (1 a full division name 合肥市, 2 the short form of one 合肥) as a first value.
+    gazetteer_first: u64,
 }
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Calls `f(i, buckets)` for each character `i` that can be part of a name, in order; leaves
-/// the characters' byte offsets (plus the end) and which can be part of a name in `scratch`.
-fn for_each_features(
-    text: &str,
-    tokens: &[Token<'_>],
-    surnames: &CharSet,
-    gazetteer: &Gazetteer,
-    scratch: &mut Scratch,
-    mut f: impl FnMut(usize, &[u32; FEATURES]),
-) {
+/// Fills `scratch` with the characters' byte offsets (plus the end), which characters can be part
+/// of a name, and the feature buckets of each of those (zeros for the others).
+fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer: &Gazetteer, scratch: &mut Scratch) {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
-    let Scratch { chars, run, offsets, token_of, position, token_facts, codes, classes, nameable, .. } = scratch;
+    let Scratch {
+        chars, run, offsets, token_of, position, token_facts, code_parts, classes, nameable, buckets, ..
+    } = scratch;
     chars.clear();
     chars.extend(text.char_indices());
     let n = chars.len();
@@ -235,15 +271,15 @@ fn for_each_features(
     token_facts.clear();
     let mut k = 0;
     for (t, token) in tokens.iter().enumerate() {
-        let first = k;
+        let first_char = k;
         while k < n && chars[k].0 < token.end {
             if chars[k].0 >= token.start {
                 token_of[k] = t;
             }
             k += 1;
         }
-        let len = k - first;
-        for (j, p) in position[first..k].iter_mut().enumerate() {
+        let len = k - first_char;
+        for (j, p) in position[first_char..k].iter_mut().enumerate() {
             *p = if len == 1 {
                 0
             } else if j == 0 {
@@ -255,70 +291,106 @@ fn for_each_features(
             };
         }
         // Per token, once: its hashes, length in characters (capped), whether it is a plain word,
-        // and its gazetteer kind (1 a full division name 合肥市, 2 the short form of one 合肥).
+        // and its gazetteer kind.
         let word = hash_str(token.word);
-        let plain = token.word.len() > 3 && PLAIN_TAGS.contains(&token.tag);
+        let tag = hash_str(token.tag);
         let gazetteer_kind = if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
-        token_facts.push((word, hash_str(token.tag), len.min(5) as u64, plain, gazetteer_kind));
+        token_facts.push(TokenFacts {
+            word: first(word),
+            tag_first: first(tag),
+            tag_third: third(tag),
+            len_third: third(len.min(5) as u64),
+            plain: token.word.len() > 3 && PLAIN_TAGS.contains(&token.tag),
+            gazetteer_first: first(gazetteer_kind),
+        });
     }
-    // Character codes with two sentinels on each side: c(i) is codes[i + 2].
-    codes.clear();
-    codes.extend([1u64, 1]);
-    codes.extend(chars.iter().map(|&(_, ch)| u64::from(ch) + 3));
-    codes.extend([2u64, 2]);
-    let codes = &*codes;
-    let c = |i: isize| -> u64 { codes[(i + 2) as usize] };
+    // Character codes (the character plus 3) with two sentinels on each side (1 before, 2 after).
+    code_parts.clear();
+    let part = |code: u64| (first(code), second(code));
+    code_parts.extend([part(1), part(1)]);
+    code_parts.extend(chars.iter().map(|&(_, ch)| part(u64::from(ch) + 3)));
+    code_parts.extend([part(2), part(2)]);
     classes.clear();
     classes.extend(chars.iter().map(|&(_, c)| char_class(c)));
     nameable.clear();
+    buckets.clear();
+    buckets.resize(n, [0; FEATURES]);
+    const T: [u64; 12] = [
+        template(1),
+        template(2),
+        template(3),
+        template(6),
+        template(7),
+        template(10),
+        template(11),
+        template(14),
+        template(15),
+        template(16),
+        template(19),
+        template(22),
+    ];
+    let position_second = [second(0), second(1), second(2), second(3)];
     for i in 0..n {
-        let ii = i as isize;
         let ch = chars[i].1;
         // Inside a word jieba is sure is a verb, adverb, function word… (two characters or more)
         // no name starts or ends: those characters are outside without scoring them.
         let t = token_of[i];
-        let plain_word = t != usize::MAX && token_facts[t].3;
-        let can_name = (is_cjk(ch) || ch == '·' || ch == '•') && !plain_word;
+        let facts = token_facts.get(t);
+        let can_name = (is_cjk(ch) || ch == '·' || ch == '•') && !facts.is_some_and(|f| f.plain);
         nameable.push(can_name);
         if !can_name {
             // Punctuation, digits, Latin: always outside a name, no features needed.
             continue;
         }
-        let (word, tag, prev_word, next_word, len, gazetteer_kind) = if t == usize::MAX {
-            (0, 0, 0, 0, 0, 0)
-        } else {
-            let (word, tag, len, _, gazetteer_kind) = token_facts[t];
-            (
-                word,
-                tag,
-                t.checked_sub(1).map_or(1, |p| token_facts[p].0),
-                token_facts.get(t + 1).map_or(2, |f| f.0),
-                len,
-                gazetteer_kind,
-            )
+        // A character outside every token has zeros for the token's values.
+        let (word, tag_first, tag_third, len_third, gazetteer_first, prev_word, next_word) = match facts {
+            None => (0, 0, 0, 0, 0, 0, 0),
+            Some(f) => (
+                f.word,
+                f.tag_first,
+                f.tag_third,
+                f.len_third,
+                f.gazetteer_first,
+                t.checked_sub(1).map_or(first(1), |p| token_facts[p].word),
+                token_facts.get(t + 1).map_or(first(2), |f| f.word),
+            ),
         };
-        let pos = position[i];
-        let surname = u64::from(surnames.contains(ch));
+        let pos = position_second[position[i] as usize & 3];
+        let surname = first(u64::from(surnames.contains(ch)));
         let class =
             classes[i] * 16 + (if i > 0 { classes[i - 1] } else { 0 }) * 4 + classes.get(i + 1).copied().unwrap_or(0);
-        f(
-            i,
-            &[
-                bucket(1, c(ii), 0, 0),
-                bucket(2, c(ii - 1), 0, 0),
-                bucket(3, c(ii + 1), 0, 0),
-                bucket(6, c(ii - 1), c(ii), 0),
-                bucket(7, c(ii), c(ii + 1), 0),
-                bucket(10, tag, pos, len),
-                bucket(11, word, pos, 0),
-                bucket(14, surname, pos, len),
-                bucket(15, prev_word, pos, 0),
-                bucket(16, next_word, pos, class),
-                bucket(19, run[i].0, run[i].1, tag),
-                bucket(22, gazetteer_kind, pos, tag),
-            ],
-        );
+        let (before, here, after) = (code_parts[i + 1], code_parts[i + 2], code_parts[i + 3]);
+        let (run_length, run_offset) = run[i];
+        buckets[i] = [
+            finish(T[0] ^ here.0),
+            finish(T[1] ^ before.0),
+            finish(T[2] ^ after.0),
+            finish(T[3] ^ before.0 ^ here.1),
+            finish(T[4] ^ here.0 ^ after.1),
+            finish(T[5] ^ tag_first ^ pos ^ len_third),
+            finish(T[6] ^ word ^ pos),
+            finish(T[7] ^ surname ^ pos ^ len_third),
+            finish(T[8] ^ prev_word ^ pos),
+            finish(T[9] ^ next_word ^ pos ^ third(class)),
+            finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
+            finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
+        ];
     }
+}
+
+/// The weights of one bucket, one per label.
+type Row = [i16; LABELS];
+
+/// `BUCKETS` rows from a flat bucket-major array, `None` when it has another length.
+fn rows(flat: impl ExactSizeIterator<Item = i16>) -> Option<Box<[Row; BUCKETS]>> {
+    if flat.len() != BUCKETS * LABELS {
+        return None;
+    }
+    let mut rows = vec![[0i16; LABELS]; BUCKETS];
+    for (k, weight) in flat.enumerate() {
+        rows[k / LABELS][k % LABELS] = weight;
+    }
+    rows.into_boxed_slice().try_into().ok()
 }
 
 impl Model {
@@ -335,7 +407,7 @@ impl Model {
             transitions[k / LABELS][k % LABELS] = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
         }
         let weights =
-            rest[transition_bytes..].chunks_exact(2).map(|chunk| i16::from_le_bytes([chunk[0], chunk[1]])).collect();
+            rows(rest[transition_bytes..].chunks_exact(2).map(|chunk| i16::from_le_bytes([chunk[0], chunk[1]])))?;
         Some(Model { weights, transitions })
     }
 
@@ -347,7 +419,7 @@ impl Model {
                 out.extend_from_slice(&value.to_le_bytes());
             }
         }
-        for weight in &self.weights {
+        for weight in self.weights.iter().flatten() {
             out.extend_from_slice(&weight.to_le_bytes());
         }
         out
@@ -355,17 +427,13 @@ impl Model {
 
     /// Tags a sentence and returns its person and place spans.
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
-        let emissions: Vec<[i32; LABELS]> = features
-            .buckets
-            .iter()
-            .zip(&features.nameable)
-            .map(|(buckets, &nameable)| if nameable { self.emission(buckets) } else { [0; LABELS] })
-            .collect();
+        let mut emissions = Vec::new();
+        self.emissions(&features.buckets, &features.nameable, &mut emissions);
         self.decode(&emissions, &features.nameable, &features.offsets, &mut Vec::new(), &mut Vec::new())
     }
 
-    /// Tags a sentence straight from its tokens (the features are scored as they are made, in
-    /// per-thread buffers reused from sentence to sentence).
+    /// Tags a sentence straight from its tokens (in per-thread buffers reused from sentence to
+    /// sentence).
     pub(crate) fn spans_of_text(
         &self,
         text: &str,
@@ -375,36 +443,34 @@ impl Model {
     ) -> Vec<Span> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let mut emissions = std::mem::take(&mut scratch.emissions);
-            emissions.clear();
-            for_each_features(text, tokens, surnames, gazetteer, &mut scratch, |i, buckets| {
-                emissions.resize(i, [0; LABELS]);
-                emissions.push(self.emission(buckets));
-            });
-            emissions.resize(scratch.nameable.len(), [0; LABELS]);
-            let Scratch { nameable, offsets, back, labels, .. } = &mut *scratch;
-            let spans = self.decode(&emissions, nameable, offsets, back, labels);
-            scratch.emissions = emissions;
-            spans
+            fill_features(text, tokens, surnames, gazetteer, &mut scratch);
+            let Scratch { nameable, offsets, buckets, emissions, back, labels, .. } = &mut *scratch;
+            self.emissions(buckets, nameable, emissions);
+            self.decode(emissions, nameable, offsets, back, labels)
         })
     }
 
-    #[inline]
-    fn emission(&self, buckets: &[u32; FEATURES]) -> [i32; LABELS] {
-        let mut emission = [0i32; LABELS];
-        for &b in buckets {
-            let row = b as usize * LABELS;
-            if let Some(row) = self.weights.get(row..row + LABELS) {
-                for (e, w) in emission.iter_mut().zip(row) {
-                    *e += i32::from(*w);
+    /// Each character's label scores: the sum of its features' weights (zeros for a character
+    /// that cannot be in a name).
+    fn emissions(&self, buckets: &[[u32; FEATURES]], nameable: &[bool], out: &mut Vec<[i32; LABELS]>) {
+        out.clear();
+        out.extend(buckets.iter().zip(nameable).map(|(buckets, &nameable)| {
+            let mut emission = [0i32; LABELS];
+            if nameable {
+                for &b in buckets {
+                    let row = &self.weights[b as usize % BUCKETS];
+                    for (e, &w) in emission.iter_mut().zip(row) {
+                        *e += i32::from(w);
+                    }
                 }
             }
-        }
-        emission
+            emission
+        }));
     }
 
     /// Viterbi over per-character emissions; characters that cannot be in a name are outside.
-    #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
+    /// (An inside label follows its own begin or inside label only, see [`allowed`]; of equal
+    /// scores the earlier previous label wins, and the last of equal final scores.)
     fn decode(
         &self,
         emissions: &[[i32; LABELS]],
@@ -413,46 +479,59 @@ impl Model {
         back: &mut Vec<[u8; LABELS]>,
         labels: &mut Vec<usize>,
     ) -> Vec<Span> {
-        /// Which previous labels may precede each label (see [`allowed`]).
-        const FROM: [&[usize]; LABELS] =
-            [&[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4], &[B_PER, I_PER], &[0, 1, 2, 3, 4], &[B_LOC, I_LOC]];
         const NEG: i32 = i32::MIN / 4;
         let n = emissions.len();
         if n == 0 {
             return Vec::new();
         }
+        let tr = &self.transitions;
+        // Per next label, the transitions into it from each previous label.
+        let mut into = [[0; LABELS]; LABELS];
+        for (next, column) in into.iter_mut().enumerate() {
+            for (previous, t) in column.iter_mut().enumerate() {
+                *t = tr[previous][next];
+            }
+        }
+        // The best previous label in `from..from + K` (the first of equal scores) for a next
+        // label, `None` when none scores at all. Inside labels follow their own kind only (see
+        // [`allowed`]).
+        #[inline(always)]
+        fn best<const K: usize>(score: &[i32; LABELS], into: &[i32; LABELS], from: usize) -> Option<(i32, u8)> {
+            let mut best = score[from] + into[from];
+            let mut arg = from;
+            for previous in from + 1..from + K {
+                let s = score[previous] + into[previous];
+                if s > best {
+                    best = s;
+                    arg = previous;
+                }
+            }
+            (best > NEG / 2).then_some((best, arg as u8))
+        }
         back.clear();
         back.resize(n, [0u8; LABELS]);
         let mut score = [NEG; LABELS];
-        for i in 0..n {
-            let emission = emissions[i];
-            let nameable = nameable[i];
-            let mut next_score = [NEG; LABELS];
-            for next in 0..LABELS {
-                if !nameable && next != O {
-                    continue;
+        score[O] = emissions[0][O] + tr[LABELS][O];
+        if nameable[0] {
+            score[B_PER] = emissions[0][B_PER] + tr[LABELS][B_PER];
+            score[B_LOC] = emissions[0][B_LOC] + tr[LABELS][B_LOC];
+        }
+        for ((emission, &nameable), back) in emissions.iter().zip(nameable).zip(back.iter_mut()).skip(1) {
+            let mut next = [NEG; LABELS];
+            let mut set = |label: usize, found: Option<(i32, u8)>| {
+                if let Some((s, arg)) = found {
+                    next[label] = s + emission[label];
+                    back[label] = arg;
                 }
-                if i == 0 {
-                    if allowed(None, next) {
-                        next_score[next] = emission[next] + self.transitions[LABELS][next];
-                    }
-                    continue;
-                }
-                let mut best = NEG;
-                let mut arg = O;
-                for &previous in FROM[next] {
-                    let s = score[previous] + self.transitions[previous][next];
-                    if s > best {
-                        best = s;
-                        arg = previous;
-                    }
-                }
-                if best > NEG / 2 {
-                    next_score[next] = best + emission[next];
-                    back[i][next] = arg as u8;
-                }
+            };
+            set(O, best::<LABELS>(&score, &into[O], O));
+            if nameable {
+                set(B_PER, best::<LABELS>(&score, &into[B_PER], O));
+                set(I_PER, best::<2>(&score, &into[I_PER], B_PER));
+                set(B_LOC, best::<LABELS>(&score, &into[B_LOC], O));
+                set(I_LOC, best::<2>(&score, &into[I_LOC], B_LOC));
             }
-            score = next_score;
+            score = next;
         }
         let mut label = (0..LABELS).max_by_key(|&l| score[l]).unwrap_or(O);
         labels.clear();
@@ -639,7 +718,7 @@ pub fn train(data: &[(SentenceFeatures, Vec<usize>)], epochs: usize) -> Model {
     }
     let max = averaged.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
     let scale = 32_000.0 / max;
-    let weights = averaged.iter().map(|x| (x * scale).round() as i16).collect();
+    let weights = rows(averaged.iter().map(|x| (x * scale).round() as i16)).expect("BUCKETS × LABELS weights");
     let mut transitions = [[0i32; LABELS]; LABELS + 1];
     for r in 0..=LABELS {
         for c in 0..LABELS {
@@ -679,9 +758,10 @@ mod tests {
 
     #[test]
     fn model_bytes_round_trip_and_reject_garbage() {
-        let model = Model { weights: vec![3; BUCKETS * LABELS], transitions: [[7; LABELS]; LABELS + 1] };
+        let weights = rows(std::iter::repeat_n(3, BUCKETS * LABELS)).expect("a full table");
+        let model = Model { weights, transitions: [[7; LABELS]; LABELS + 1] };
         let back = Model::from_bytes(&model.to_bytes()).expect("round trip");
-        assert_eq!(back.weights[12], 3);
+        assert_eq!(back.weights[2][2], 3);
         assert_eq!(back.transitions[LABELS][1], 7);
         assert!(Model::from_bytes(b"nonsense").is_none());
     }
