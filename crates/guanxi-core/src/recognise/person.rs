@@ -2,13 +2,21 @@
 //! context (a title before, a speech verb after, an enumeration after a confirmed name, a byline),
 //! or as a three-character name jieba's HMM proposes and its dictionary does not know.
 
-use super::lexicon::{NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, NOT_NAMES, SPEECH_VERBS, TITLES};
+use super::lexicon::{
+    CharSet, FxBuild, NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, NOT_NAMES, SPEECH_VERBS, TITLES,
+};
 use super::{Candidate, EntityKind, Mention, Recogniser, Token};
 use crate::ingest::Article;
 
 /// Surname characters that are mostly function words or word starts.
 const FUNCTION_SURNAMES: &str =
     "和时代有向贺切从为与及对在将把被让给也都就又还要能会到来是的了不等上下中前后高全各该本这那新老小同";
+
+/// [`FUNCTION_SURNAMES`] as a set.
+fn function_surnames() -> &'static CharSet {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CharSet::new(FUNCTION_SURNAMES.chars()))
+}
 
 /// Priority of a name confirmed by context (beats suffix-built names in an overlap).
 const CONFIRMED: u8 = 2;
@@ -39,16 +47,22 @@ fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> 
         return None;
     }
     let title = titles_by_last_char().get(&last)?.iter().filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
-    let token = tokens.iter().find(|t| t.end == pos && t.word.ends_with(title) && t.word.chars().count() <= 8);
+    // Tokens cover the sentence in order: at most one ends at `pos`.
+    let token = token_ending_at(tokens, pos).filter(|t| t.word.ends_with(title) && t.word.chars().count() <= 8);
     Some(token.map_or_else(|| title.to_string(), |t| t.word.to_string()))
 }
 
+/// The token that ends at byte `pos`, if one does (tokens cover the sentence in order).
+fn token_ending_at<'t, 'a>(tokens: &'t [Token<'a>], pos: usize) -> Option<&'t Token<'a>> {
+    tokens.binary_search_by_key(&pos, |t| t.end).ok().map(|k| &tokens[k])
+}
+
 /// Titles grouped by their last character.
-fn titles_by_last_char() -> &'static std::collections::HashMap<char, Vec<&'static str>> {
-    static BY_LAST: std::sync::OnceLock<std::collections::HashMap<char, Vec<&'static str>>> =
+fn titles_by_last_char() -> &'static std::collections::HashMap<char, Vec<&'static str>, FxBuild> {
+    static BY_LAST: std::sync::OnceLock<std::collections::HashMap<char, Vec<&'static str>, FxBuild>> =
         std::sync::OnceLock::new();
     BY_LAST.get_or_init(|| {
-        let mut map: std::collections::HashMap<char, Vec<&'static str>> = std::collections::HashMap::new();
+        let mut map: std::collections::HashMap<char, Vec<&'static str>, FxBuild> = Default::default();
         for title in TITLES.iter().chain(["领导"].iter()) {
             if let Some(c) = title.chars().next_back() {
                 map.entry(c).or_default().push(title);
@@ -58,20 +72,28 @@ fn titles_by_last_char() -> &'static std::collections::HashMap<char, Vec<&'stati
     })
 }
 
-fn title_last_chars() -> &'static super::lexicon::CharSet {
-    static LAST: std::sync::OnceLock<super::lexicon::CharSet> = std::sync::OnceLock::new();
-    LAST.get_or_init(|| {
-        super::lexicon::CharSet::new(TITLES.iter().chain(["领导"].iter()).filter_map(|t| t.chars().next_back()))
-    })
+fn title_last_chars() -> &'static CharSet {
+    static LAST: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    LAST.get_or_init(|| CharSet::new(TITLES.iter().chain(["领导"].iter()).filter_map(|t| t.chars().next_back())))
 }
 
 fn speech_after(text: &str, end: usize) -> bool {
+    static FIRST: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    let first = FIRST.get_or_init(|| CharSet::new(SPEECH_VERBS.iter().filter_map(|v| v.chars().next())));
     let after = &text[end..];
-    SPEECH_VERBS.iter().any(|v| after.starts_with(v))
+    // Cheap test first: the next character must begin some speech verb.
+    after.chars().next().is_some_and(|c| first.contains(c)) && SPEECH_VERBS.iter().any(|v| after.starts_with(v))
+}
+
+/// The token that starts at byte `pos`, if one does (tokens cover the sentence in order).
+fn token_starting_at<'t, 'a>(tokens: &'t [Token<'a>], pos: usize) -> Option<&'t Token<'a>> {
+    tokens.binary_search_by_key(&pos, |t| t.start).ok().map(|k| &tokens[k])
 }
 
 fn is_boundary(tokens: &[Token<'_>], pos: usize, text: &str) -> bool {
-    pos == text.len() || tokens.iter().any(|t| t.start == pos) || text[pos..].chars().next().is_some_and(|c| !is_cjk(c))
+    pos == text.len()
+        || token_starting_at(tokens, pos).is_some()
+        || text[pos..].chars().next().is_some_and(|c| !is_cjk(c))
 }
 
 /// Whether the name at `start..end` is an address form or nickname (小钟, 陈伯, 李女士).
@@ -85,7 +107,11 @@ fn is_nickname(text: &str, start: usize, surname_end: usize) -> bool {
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
     let mut last_person_end: Option<usize> = None;
+    let learned = recogniser.has_learned_layer();
+    let title_last = title_last_chars();
     let mut pos = 0;
+    // The character before `pos`.
+    let mut previous: Option<char> = None;
     // The first token not starting before `pos` (pos only moves forward).
     let mut cursor = 0;
     while pos < text.len() {
@@ -93,33 +119,33 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         while cursor < tokens.len() && tokens[cursor].start < pos {
             cursor += 1;
         }
+        // The token starting here, if any.
+        let here = tokens.get(cursor).filter(|t| t.start == pos);
         let step = c.len_utf8();
         // Cheap gate before any lookup: a name here needs a title right before, an enumeration
         // after a confirmed name, or (without the learned layer, or for a speech verb) a token
         // jieba tags as a name starting here.
-        let previous = text[..pos].chars().next_back();
-        let gate = previous.is_some_and(|p| title_last_chars().contains(p))
+        let gate = previous.is_some_and(|p| title_last.contains(p))
             || (previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8()))
-            || !recogniser.has_learned_layer()
-            || tokens.get(cursor).is_some_and(|t| t.start == pos && t.tag.starts_with("nr"));
-        if !gate {
-            pos += step;
-            continue;
-        }
+            || !learned
+            || here.is_some_and(|t| t.tag.starts_with("nr"));
         // With the learned layer deciding ordinary names, the rules skip surnames that are far
         // more often function words (干部和群众, 讲话时强调, 人大代表占).
-        if recogniser.has_learned_layer() && FUNCTION_SURNAMES.contains(c) {
+        if !gate || (learned && function_surnames().contains(c)) {
             pos += step;
+            previous = Some(c);
             continue;
         }
         let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else {
             pos += step;
+            previous = Some(c);
             continue;
         };
         let surname_end = pos + surname.len();
         let surname_chars = surname.chars().count();
         if is_nickname(text, pos, surname_end) {
             pos += step;
+            previous = Some(c);
             continue;
         }
         let long = advance_cjk(text, pos, surname_chars + 2);
@@ -139,21 +165,21 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         };
         let Some(end) = end else {
             pos += step;
+            previous = Some(c);
             continue;
         };
         let name = &text[pos..end];
         // A speech verb alone confirms only what jieba also reads as a name (高兴地说 is not 高兴地).
-        let speech_ok = speech_after(text, end)
-            && (!recogniser.has_learned_layer()
-                || tokens.iter().any(|t| t.start == pos && t.end >= end && t.tag.starts_with("nr")));
+        let speech_ok =
+            speech_after(text, end) && (!learned || here.is_some_and(|t| t.end >= end && t.tag.starts_with("nr")));
         let confirmed_by_context = title.is_some() || enumerated || speech_ok;
         // Without the learned layer: a whole jieba token tagged as a name, with a common surname,
         // that is neither a word of its dictionary under another tag nor a gazetteer place (张家口).
         // (With it, this adds more false names than it finds on held-out pd98.)
-        let hmm_name = !recogniser.has_learned_layer()
+        let hmm_name = !learned
             && name.chars().count() == surname_chars + 2
             && rank < 120
-            && tokens.iter().any(|t| t.start == pos && t.end == end && t.tag.starts_with("nr"))
+            && here.is_some_and(|t| t.end == end && t.tag.starts_with("nr"))
             && !recogniser.is_common_word(name)
             && !NOT_NAMES.contains(&name)
             && !lexicon.places.contains(name)
@@ -163,15 +189,14 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             // jieba's dictionary lists some names under `m` or `t` (许立群, 周恩来).
             let ordinary = recogniser
                 .dictionary_tag(name)
-                .is_some_and(|t| !t.starts_with("nr") && !(recogniser.has_learned_layer() && (t == "m" || t == "t")));
+                .is_some_and(|t| !t.starts_with("nr") && !(learned && (t == "m" || t == "t")));
             ordinary || lexicon.non_entities.contains(name)
         };
         // The name must not start a longer ordinary word, nor a verb (宣传党的, 支持村).
         let starts_word = || {
-            tokens.iter().any(|t| {
-                t.start == pos
-                    && ((t.end > end && recogniser.is_common_word(t.word))
-                        || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c")))
+            here.is_some_and(|t| {
+                (t.end > end && recogniser.is_common_word(t.word))
+                    || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c"))
             })
         };
         if (confirmed_by_context && !common() && !starts_word()) || hmm_name {
@@ -183,9 +208,11 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 priority: CONFIRMED,
             });
             last_person_end = Some(end);
+            previous = text[..end].chars().next_back();
             pos = end;
         } else {
             pos += step;
+            previous = Some(c);
         }
     }
 }
@@ -262,7 +289,7 @@ pub(super) fn surname_with_title(recogniser: &Recogniser, tokens: &[Token<'_>], 
             is_surname_title(rest)
         };
         if !titled
-            || (FUNCTION_SURNAMES.contains(first) && first != '高')
+            || (function_surnames().contains(first) && first != '高')
             || lexicon.surname_at(&token.word[..first.len_utf8()]).is_none_or(|(_, rank)| rank >= 300)
         {
             continue;
@@ -587,7 +614,7 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
             by_first.entry(c).or_default().push(name);
         }
     }
-    let first_chars = super::lexicon::CharSet::new(by_first.keys().copied());
+    let first_chars = CharSet::new(by_first.keys().copied());
     for (index, sentence) in article.sentences.iter().enumerate() {
         if sentence.byline {
             continue;
