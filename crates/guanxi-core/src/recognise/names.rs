@@ -2,8 +2,9 @@
 //! A suffix token (信访局, 有限公司, 社区, 项目…) takes the name-like tokens before it; the longest
 //! candidate wins when spans overlap (see [`super::settle`]).
 
-use super::lexicon::{GENERIC_PREFIXES, ORG_SUFFIXES, PLACE_SUFFIXES, PROJECT_SUFFIXES};
+use super::lexicon::{CharSet, FxBuild, GENERIC_PREFIXES, ORG_SUFFIXES, PLACE_SUFFIXES, PROJECT_SUFFIXES};
 use super::{Candidate, EntityKind, Recogniser, Token};
+use std::collections::HashMap;
 
 const NAMES: u8 = 1;
 
@@ -48,28 +49,57 @@ fn is_name_part(token: &Token<'_>, kind: EntityKind) -> bool {
 /// Place suffixes matched on a token's end.
 const TOKEN_PLACE_SUFFIXES: &[&str] = &["镇", "乡", "街道", "村", "社区", "里", "路", "大道", "街", "巷"];
 
-/// The last characters of every suffix [`suffix_of`] is asked about.
-fn suffix_last_chars() -> &'static super::lexicon::CharSet {
-    static LAST: std::sync::OnceLock<super::lexicon::CharSet> = std::sync::OnceLock::new();
-    LAST.get_or_init(|| {
-        super::lexicon::CharSet::new(
-            TOKEN_PLACE_SUFFIXES
-                .iter()
-                .chain(ORG_SUFFIXES)
-                .chain(PROJECT_SUFFIXES)
-                .filter_map(|s| s.chars().next_back()),
-        )
-    })
+/// The suffixes of [`TOKEN_PLACE_SUFFIXES`], [`ORG_SUFFIXES`] and [`PROJECT_SUFFIXES`] that end
+/// with one character, each list longest first.
+#[derive(Debug, Default)]
+struct Suffixes {
+    place: Vec<&'static str>,
+    organization: Vec<&'static str>,
+    project: Vec<&'static str>,
 }
 
 /// The longest suffix from `suffixes` that `word` ends with.
-fn suffix_of<'s>(word: &str, suffixes: &[&'s str]) -> Option<&'s str> {
-    // Cheap test first: the word's last character must end some suffix.
-    let last = word.chars().next_back()?;
-    if !suffix_last_chars().contains(last) {
-        return None;
+fn longest(word: &str, suffixes: &[&'static str]) -> Option<&'static str> {
+    suffixes.iter().find(|s| word.ends_with(*s)).copied()
+}
+
+/// Suffixes by their last character; and the set of those last characters.
+struct SuffixIndex {
+    by_last: HashMap<char, Suffixes, FxBuild>,
+    last: CharSet,
+}
+
+impl SuffixIndex {
+    /// The suffixes `word` may end with (none for most words).
+    fn of(&self, word: &str) -> Option<&Suffixes> {
+        // Cheap test first: the word's last character must end some suffix.
+        let last = word.chars().next_back().filter(|&c| self.last.contains(c))?;
+        self.by_last.get(&last)
     }
-    suffixes.iter().filter(|s| word.ends_with(*s)).max_by_key(|s| s.len()).copied()
+}
+
+fn suffix_index() -> &'static SuffixIndex {
+    static INDEX: std::sync::OnceLock<SuffixIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut by_last: HashMap<char, Suffixes, FxBuild> = HashMap::default();
+        let last = |suffix: &str| suffix.chars().next_back().unwrap_or_default();
+        for suffix in TOKEN_PLACE_SUFFIXES {
+            by_last.entry(last(suffix)).or_default().place.push(suffix);
+        }
+        for suffix in ORG_SUFFIXES {
+            by_last.entry(last(suffix)).or_default().organization.push(suffix);
+        }
+        for suffix in PROJECT_SUFFIXES {
+            by_last.entry(last(suffix)).or_default().project.push(suffix);
+        }
+        for lists in by_last.values_mut() {
+            for list in [&mut lists.place, &mut lists.organization, &mut lists.project] {
+                list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            }
+        }
+        let last = CharSet::new(by_last.keys().copied());
+        SuffixIndex { by_last, last }
+    })
 }
 
 fn char_count(text: &str, start: usize, end: usize) -> usize {
@@ -82,7 +112,7 @@ fn generic(surface: &str, suffix_len: usize) -> bool {
     stem.is_empty()
         || GENERIC_PREFIXES.iter().any(|p| {
             stem == *p
-                || (p.chars().count() >= 2 && stem.starts_with(p) && stem.chars().count() <= p.chars().count() + 1)
+                || (stem.starts_with(p) && p.chars().count() >= 2 && stem.chars().count() <= p.chars().count() + 1)
         })
 }
 
@@ -348,8 +378,10 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
     if text.contains('等') {
         enumerated_projects(text, out);
     }
+    let suffix_index = suffix_index();
     for (i, token) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1);
+        let suffixes = suffix_index.of(token.word);
         // Places from the gazetteer and jieba's place tag.
         // With the learned layer loaded, jieba's `ns` alone (两国, 海关, 新建…) is not enough: only
         // gazetteer words are taken here, the model proposes the rest.
@@ -389,7 +421,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             }
         }
         // Places by suffix: 石冲 + 社区, 外海 + 街道, or one HMM token like 东升村.
-        if let Some(suffix) = suffix_of(token.word, TOKEN_PLACE_SUFFIXES) {
+        if let Some(suffix) = suffixes.and_then(|s| longest(token.word, &s.place)) {
             let (start, end) = if token.word == suffix {
                 match i.checked_sub(1).map(|p| &tokens[p]) {
                     Some(previous)
@@ -430,7 +462,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             }
         }
         // Organizations: a suffix token and the name before it.
-        if let Some(suffix) = suffix_of(token.word, ORG_SUFFIXES).filter(|suffix| {
+        if let Some(suffix) = suffixes.and_then(|s| longest(token.word, &s.organization)).filter(|suffix| {
             // 举办, 格局, 总部, 干部: a word that merely ends like an organization.
             token.word == *suffix || !(token.tag.starts_with('v') || NOT_ORGANIZATIONS.contains(&token.word))
         }) {
@@ -466,7 +498,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             }
         }
         // Projects: 芯联集成电路材料研发制造总部 + 项目, 江中高速 + 改扩建.
-        if let Some(suffix) = suffix_of(token.word, PROJECT_SUFFIXES) {
+        if let Some(suffix) = suffixes.and_then(|s| longest(token.word, &s.project)) {
             if let Some(first) = project_start(recogniser, tokens, i, text) {
                 let start = tokens[first].start;
                 let surface = &text[start..token.end];
