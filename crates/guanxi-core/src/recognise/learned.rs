@@ -96,10 +96,9 @@ fn finish(h: u64) -> u32 {
     (h >> (64 - BITS)) as u32
 }
 
-fn char_class(c: char) -> u64 {
-    static NUMERALS: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+/// A character's class: 1 numeral, 2 Latin letter, 3 other CJK, 4 anything else.
+fn char_class(c: char, numerals: &CharSet) -> u64 {
     if is_cjk(c) {
-        let numerals = NUMERALS.get_or_init(|| CharSet::new("〇零一二三四五六七八九十百千万亿".chars()));
         return if numerals.contains(c) { 1 } else { 3 };
     }
     match c {
@@ -113,8 +112,13 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
-/// jieba tags of words that never hold a name (when two characters or longer).
-const PLAIN_TAGS: &[&str] = &["v", "vd", "d", "c", "p", "r", "q", "f", "ad", "uj", "ul", "u", "y", "l", "i", "a", "vn"];
+/// Whether words with this jieba tag never hold a name (when two characters or longer).
+fn is_plain_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "v" | "vd" | "d" | "c" | "p" | "r" | "q" | "f" | "ad" | "uj" | "ul" | "u" | "y" | "l" | "i" | "a" | "vn"
+    )
+}
 
 /// Hasher for keys that are hashes already.
 #[derive(Default)]
@@ -192,22 +196,33 @@ pub(crate) fn features(
 /// Per-sentence buffers, kept between sentences so tagging allocates nothing in the common case.
 #[derive(Debug, Default)]
 struct Scratch {
-    chars: Vec<(usize, char)>,
-    run: Vec<(u64, u64)>,
+    chars: Vec<CharFacts>,
     offsets: Vec<usize>,
-    token_of: Vec<usize>,
-    position: Vec<u64>,
-    /// Per token: its word's and tag's hash parts, length part, plain word, gazetteer kind.
+    /// Per token: what its characters' features need from it.
     token_facts: Vec<TokenFacts>,
-    /// Per character, with two sentinels on each side (c(i) is at i + 2): the code's first and
-    /// second hash parts.
-    code_parts: Vec<(u64, u64)>,
-    classes: Vec<u64>,
     nameable: Vec<bool>,
     buckets: Vec<[u32; FEATURES]>,
     emissions: Vec<[i32; LABELS]>,
     back: Vec<[u8; LABELS]>,
     labels: Vec<usize>,
+}
+
+/// What the features need from one character of a sentence.
+#[derive(Debug, Clone, Copy)]
+struct CharFacts {
+    ch: char,
+    /// Index of its token (`usize::MAX` outside every token).
+    token: usize,
+    /// Position in the token: 0 single, 1 begin, 2 middle, 3 end.
+    position: u8,
+    /// Whether it is common in transliterated names.
+    transliteration: bool,
+    /// See [`char_class`].
+    class: u64,
+    /// Its code (the character plus 3) as a first value.
+    code_first: u64,
+    /// Its code as a second value.
+    code_second: u64,
 }
 
 /// What the features of a token's characters need from it, hashed once per token.
@@ -221,8 +236,6 @@ struct TokenFacts {
     tag_third: u64,
     /// The length in characters (capped at 5) as a third value.
     len_third: u64,
-    /// A word that never holds a name.
-    plain: bool,
     /// Gazetteer kind (1 a full division name 合肥市, 2 the short form of one 合肥) as a first value.
     gazetteer_first: u64,
 }
@@ -235,63 +248,56 @@ thread_local! {
 /// of a name, and the feature buckets of each of those (zeros for the others).
 fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer: &Gazetteer, scratch: &mut Scratch) {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    static NUMERALS: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
-    let Scratch {
-        chars, run, offsets, token_of, position, token_facts, code_parts, classes, nameable, buckets, ..
-    } = scratch;
+    let numerals = NUMERALS.get_or_init(|| CharSet::new("〇零一二三四五六七八九十百千万亿".chars()));
+    let Scratch { chars, offsets, token_facts, nameable, buckets, .. } = scratch;
     chars.clear();
-    chars.extend(text.char_indices());
-    let n = chars.len();
-    // Runs of transliteration characters: each character's run length and offset in it.
-    run.clear();
-    run.resize(n, (0, 0));
-    let mut i = 0;
-    while i < n {
-        if !translit.contains(chars[i].1) {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j < n && translit.contains(chars[j].1) {
-            j += 1;
-        }
-        for (k, r) in run[i..j].iter_mut().enumerate() {
-            *r = (((j - i) as u64).min(7), (k as u64).min(3));
-        }
-        i = j;
-    }
     offsets.clear();
-    offsets.extend(chars.iter().map(|&(i, _)| i));
-    offsets.push(text.len());
-    // Per character: token index and position in the token (0 single, 1 begin, 2 middle, 3 end).
-    token_of.clear();
-    token_of.resize(n, usize::MAX);
-    position.clear();
-    position.resize(n, 0);
     token_facts.clear();
-    let mut k = 0;
+    nameable.clear();
+    let mut add = |at: usize, ch: char, token: usize, position: u8, plain: bool| {
+        let code = u64::from(ch) + 3;
+        offsets.push(at);
+        // Inside a word jieba is sure is a verb, adverb, function word… (two characters or
+        // more) no name starts or ends: those characters are outside without scoring them.
+        nameable.push((is_cjk(ch) || ch == '·' || ch == '•') && !plain);
+        chars.push(CharFacts {
+            ch,
+            token,
+            position,
+            transliteration: translit.contains(ch),
+            class: char_class(ch, numerals),
+            code_first: first(code),
+            code_second: second(code),
+        });
+    };
+    // Per token: its characters (those from the end of the previous token on, the token's own
+    // from its start) and their positions in it; and, once, its hashes, length in characters
+    // (capped), whether it is a plain word, and its gazetteer kind.
+    let mut at = 0;
     for (t, token) in tokens.iter().enumerate() {
-        let first_char = k;
-        while k < n && chars[k].0 < token.end {
-            if chars[k].0 >= token.start {
-                token_of[k] = t;
-            }
-            k += 1;
+        // The characters that start before the token's end.
+        let mut end = token.end.clamp(at, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
         }
-        let len = k - first_char;
-        for (j, p) in position[first_char..k].iter_mut().enumerate() {
-            *p = if len == 1 {
-                0
-            } else if j == 0 {
-                1
-            } else if j + 1 == len {
-                3
-            } else {
-                2
+        let plain = token.word.len() > 3 && is_plain_tag(token.tag);
+        let first_char = at;
+        let mut len = 0;
+        for ch in text[at..end].chars() {
+            let next = at + ch.len_utf8();
+            let position = match (at == first_char, next == end) {
+                (true, true) => 0,
+                (true, false) => 1,
+                (false, false) => 2,
+                (false, true) => 3,
             };
+            let inside = at >= token.start;
+            add(at, ch, if inside { t } else { usize::MAX }, position, inside && plain);
+            at = next;
+            len += 1;
         }
-        // Per token, once: its hashes, length in characters (capped), whether it is a plain word,
-        // and its gazetteer kind.
         let word = hash_str(token.word);
         let tag = hash_str(token.tag);
         let gazetteer_kind = if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
@@ -300,21 +306,14 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
             tag_first: first(tag),
             tag_third: third(tag),
             len_third: third(len.min(5) as u64),
-            plain: token.word.len() > 3 && PLAIN_TAGS.contains(&token.tag),
             gazetteer_first: first(gazetteer_kind),
         });
     }
-    // Character codes (the character plus 3) with two sentinels on each side (1 before, 2 after).
-    code_parts.clear();
-    let part = |code: u64| (first(code), second(code));
-    code_parts.extend([part(1), part(1)]);
-    code_parts.extend(chars.iter().map(|&(_, ch)| part(u64::from(ch) + 3)));
-    code_parts.extend([part(2), part(2)]);
-    classes.clear();
-    classes.extend(chars.iter().map(|&(_, c)| char_class(c)));
-    nameable.clear();
-    buckets.clear();
-    buckets.resize(n, [0; FEATURES]);
+    for (i, ch) in text[at..].char_indices() {
+        add(at + i, ch, usize::MAX, 0, false);
+    }
+    offsets.push(text.len());
+    let n = chars.len();
     const T: [u64; 12] = [
         template(1),
         template(2),
@@ -330,18 +329,30 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
         template(22),
     ];
     let position_second = [second(0), second(1), second(2), second(3)];
+    // Code parts of the sentinels: two before the sentence (code 1) and two after (code 2).
+    let (start_first, end_first, end_second) = (first(1), first(2), second(2));
+    // The current run of transliteration characters: its start and end.
+    let (mut run_start, mut run_end) = (0, 0);
+    buckets.clear();
     for i in 0..n {
-        let ch = chars[i].1;
-        // Inside a word jieba is sure is a verb, adverb, function word… (two characters or more)
-        // no name starts or ends: those characters are outside without scoring them.
-        let t = token_of[i];
+        let here = chars[i];
+        let t = here.token;
         let facts = token_facts.get(t);
-        let can_name = (is_cjk(ch) || ch == '·' || ch == '•') && !facts.is_some_and(|f| f.plain);
-        nameable.push(can_name);
-        if !can_name {
+        if here.transliteration && i >= run_end {
+            run_start = i;
+            run_end = chars[i..].iter().position(|c| !c.transliteration).map_or(n, |k| i + k);
+        }
+        if !nameable[i] {
             // Punctuation, digits, Latin: always outside a name, no features needed.
+            buckets.push([0; FEATURES]);
             continue;
         }
+        // The run's length and the character's offset in it, capped (0 outside runs).
+        let (run_length, run_offset) = if here.transliteration {
+            (((run_end - run_start) as u64).min(7), ((i - run_start) as u64).min(3))
+        } else {
+            (0, 0)
+        };
         // A character outside every token has zeros for the token's values.
         let (word, tag_first, tag_third, len_third, gazetteer_first, prev_word, next_word) = match facts {
             None => (0, 0, 0, 0, 0, 0, 0),
@@ -355,18 +366,19 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
                 token_facts.get(t + 1).map_or(first(2), |f| f.word),
             ),
         };
-        let pos = position_second[position[i] as usize & 3];
-        let surname = first(u64::from(surnames.contains(ch)));
-        let class =
-            classes[i] * 16 + (if i > 0 { classes[i - 1] } else { 0 }) * 4 + classes.get(i + 1).copied().unwrap_or(0);
-        let (before, here, after) = (code_parts[i + 1], code_parts[i + 2], code_parts[i + 3]);
-        let (run_length, run_offset) = run[i];
-        buckets[i] = [
-            finish(T[0] ^ here.0),
-            finish(T[1] ^ before.0),
-            finish(T[2] ^ after.0),
-            finish(T[3] ^ before.0 ^ here.1),
-            finish(T[4] ^ here.0 ^ after.1),
+        let pos = position_second[usize::from(here.position & 3)];
+        let surname = first(u64::from(surnames.contains(here.ch)));
+        let before = if i > 0 { Some(&chars[i - 1]) } else { None };
+        let after = chars.get(i + 1);
+        let class = here.class * 16 + before.map_or(0, |c| c.class) * 4 + after.map_or(0, |c| c.class);
+        let before_first = before.map_or(start_first, |c| c.code_first);
+        let (after_first, after_second) = after.map_or((end_first, end_second), |c| (c.code_first, c.code_second));
+        buckets.push([
+            finish(T[0] ^ here.code_first),
+            finish(T[1] ^ before_first),
+            finish(T[2] ^ after_first),
+            finish(T[3] ^ before_first ^ here.code_second),
+            finish(T[4] ^ here.code_first ^ after_second),
             finish(T[5] ^ tag_first ^ pos ^ len_third),
             finish(T[6] ^ word ^ pos),
             finish(T[7] ^ surname ^ pos ^ len_third),
@@ -374,7 +386,7 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
             finish(T[9] ^ next_word ^ pos ^ third(class)),
             finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
             finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
-        ];
+        ]);
     }
 }
 
