@@ -307,7 +307,7 @@ pub(super) fn surname_with_title(recogniser: &Recogniser, tokens: &[Token<'_>], 
 /// A photo credit, （王呈选摄） or （新华社记者孙参摄）: a two- or three-character name with a known
 /// surname between the bracket (or 记者) and 摄 is a person.
 pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
-    for (at, _) in text.match_indices("摄") {
+    for (at, _) in text.match_indices('摄') {
         if !text[at + "摄".len()..].starts_with(['）', ')']) {
             continue;
         }
@@ -406,6 +406,10 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
 /// A reporter named after 记者 and before 报道, 摄 or a closing bracket (记者江山报道, （记者严明）):
 /// a person even when the name is also a word.
 pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    // Cheap test first (a character search): most sentences have no reporter.
+    if !text.contains('记') {
+        return;
+    }
     for (at, _) in text.match_indices("记者") {
         let start = at + "记者".len();
         for count in [2, 3] {
@@ -427,7 +431,11 @@ pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candid
 /// surname alone after 姓 (一位姓黄的农民).
 pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
-    for cue in ["选举", "任命", "推选", "推举"] {
+    for (first, cue) in [('选', "选举"), ('任', "任命"), ('推', "推选"), ('推', "推举")] {
+        // Cheap test first (a character search): most sentences have none of the cues.
+        if !text.contains(first) {
+            continue;
+        }
         for (at, _) in text.match_indices(cue) {
             let start = at + cue.len();
             for count in [3, 2, 4] {
