@@ -601,6 +601,37 @@ pub struct Lexicon {
     pub seed_places: HashSet<String, FxBuild>,
     /// Non-entities, as a set.
     pub non_entities: HashSet<String, FxBuild>,
+    /// `surnames` of one or two characters, by their characters (see [`Lexicon::surname_at`]).
+    surname_index: SurnameIndex,
+}
+
+/// Surnames of one or two characters keyed by their characters rather than their text: a look-up
+/// hashes one integer and compares no string.
+#[derive(Debug, Clone)]
+struct SurnameIndex {
+    /// The first characters of those surnames.
+    first: CharSet,
+    /// Rank by [`SurnameIndex::key`].
+    ranks: HashMap<u64, usize, FxBuild>,
+}
+
+impl SurnameIndex {
+    fn new(surnames: &HashMap<String, usize, FxBuild>) -> Self {
+        let mut ranks = HashMap::default();
+        let mut firsts = Vec::new();
+        for (surname, &rank) in surnames {
+            let mut chars = surname.chars();
+            let (Some(first), second, None) = (chars.next(), chars.next(), chars.next()) else { continue };
+            firsts.push(first);
+            ranks.insert(Self::key(first, second), rank);
+        }
+        SurnameIndex { first: CharSet::new(firsts), ranks }
+    }
+
+    /// The first character in the low bits: [`FxHasher`] spreads integers by their low bits.
+    fn key(first: char, second: Option<char>) -> u64 {
+        u64::from(first) | (second.map_or(0, u64::from) << 32)
+    }
 }
 
 impl Lexicon {
@@ -642,6 +673,7 @@ impl Lexicon {
             }
         }
         Lexicon {
+            surname_index: SurnameIndex::new(&surnames),
             surnames,
             places,
             seed_places,
@@ -652,15 +684,16 @@ impl Lexicon {
 
     /// The surname at the start of `text` (compound first), with its rank.
     pub fn surname_at<'t>(&self, text: &'t str) -> Option<(&'t str, usize)> {
-        let mut chars = text.char_indices();
-        let first_end = chars.next().map(|(i, c)| i + c.len_utf8())?;
-        let second_end = chars.next().map(|(i, c)| i + c.len_utf8());
-        if let Some(end) = second_end {
-            if let Some(&rank) = self.surnames.get(&text[..end]) {
-                return Some((&text[..end], rank));
+        let index = &self.surname_index;
+        let mut chars = text.chars();
+        let first = chars.next().filter(|&c| index.first.contains(c))?;
+        let first_end = first.len_utf8();
+        if let Some(second) = chars.next() {
+            if let Some(&rank) = index.ranks.get(&SurnameIndex::key(first, Some(second))) {
+                return Some((&text[..first_end + second.len_utf8()], rank));
             }
         }
-        self.surnames.get(&text[..first_end]).map(|&rank| (&text[..first_end], rank))
+        index.ranks.get(&SurnameIndex::key(first, None)).map(|&rank| (&text[..first_end], rank))
     }
 }
 
