@@ -375,7 +375,7 @@ fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
 /// Finds places, organizations and projects in one sentence.
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
-    if text.contains('等') {
+    if text.contains("等") {
         enumerated_projects(text, out);
     }
     let suffix_index = suffix_index();

@@ -307,6 +307,10 @@ pub(super) fn surname_with_title(recogniser: &Recogniser, tokens: &[Token<'_>], 
 /// A photo credit, （王呈选摄） or （新华社记者孙参摄）: a two- or three-character name with a known
 /// surname between the bracket (or 记者) and 摄 is a person.
 pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    // Cheap test first (a string search is vectorised, a CJK character search is not).
+    if !text.contains("摄") {
+        return;
+    }
     for (at, _) in text.match_indices('摄') {
         if !text[at + "摄".len()..].starts_with(['）', ')']) {
             continue;
@@ -333,7 +337,7 @@ const ITEM_END: &str = "、，,。；;：:（(）)“”等和及与\n ";
 /// or a gazetteer place, next to a person across 、 (an annotation in brackets between), is a
 /// person too; repeated until the list is covered.
 pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
-    if !text.contains('、') {
+    if !text.contains("、") {
         return;
     }
     let lexicon = recogniser.lexicon();
@@ -406,8 +410,8 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
 /// A reporter named after 记者 and before 报道, 摄 or a closing bracket (记者江山报道, （记者严明）):
 /// a person even when the name is also a word.
 pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
-    // Cheap test first (a character search): most sentences have no reporter.
-    if !text.contains('记') {
+    // Cheap test first (a vectorised string search): most sentences have no reporter.
+    if !text.contains("记者") {
         return;
     }
     for (at, _) in text.match_indices("记者") {
@@ -431,9 +435,9 @@ pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candid
 /// surname alone after 姓 (一位姓黄的农民).
 pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
-    for (first, cue) in [('选', "选举"), ('任', "任命"), ('推', "推选"), ('推', "推举")] {
-        // Cheap test first (a character search): most sentences have none of the cues.
-        if !text.contains(first) {
+    for cue in ["选举", "任命", "推选", "推举"] {
+        // Cheap test first (a vectorised string search): most sentences have none of the cues.
+        if !text.contains(cue) {
             continue;
         }
         for (at, _) in text.match_indices(cue) {
@@ -454,6 +458,9 @@ pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candi
             }
         }
     }
+    if !text.contains("姓") {
+        return;
+    }
     for (at, _) in text.match_indices('姓') {
         let start = at + '姓'.len_utf8();
         let Some(end) = advance_cjk(text, start, 1) else { continue };
@@ -467,7 +474,8 @@ pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candi
 /// character (names of minorities seldom begin with a Han surname); a name jieba tags as one
 /// before 同志 (小平同志).
 pub(super) fn annotated(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
-    for (at, _) in text.match_indices('（') {
+    // A vectorised string search first: the character search is slow on CJK text.
+    for (at, _) in text.contains("（").then(|| text.match_indices('（')).into_iter().flatten() {
         let inner = &text[at + '（'.len_utf8()..];
         let Some(close) = inner.find('）') else { continue };
         let note = &inner[..close];
