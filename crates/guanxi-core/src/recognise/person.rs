@@ -109,19 +109,22 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
     let mut last_person_end: Option<usize> = None;
     let learned = recogniser.has_learned_layer();
     let title_last = title_last_chars();
-    let mut pos = 0;
-    // The character before `pos`.
+    // Where the next name may start (after the last one found).
+    let mut next_start = 0;
     let mut previous: Option<char> = None;
     // The first token not starting before `pos` (pos only moves forward).
     let mut cursor = 0;
-    while pos < text.len() {
-        let Some(c) = text[pos..].chars().next() else { break };
+    for (pos, c) in text.char_indices() {
+        // The character before `pos`.
+        let previous = previous.replace(c);
+        if pos < next_start {
+            continue;
+        }
         while cursor < tokens.len() && tokens[cursor].start < pos {
             cursor += 1;
         }
         // The token starting here, if any.
         let here = tokens.get(cursor).filter(|t| t.start == pos);
-        let step = c.len_utf8();
         // Cheap gate before any lookup: a name here needs a title right before, an enumeration
         // after a confirmed name, or (without the learned layer, or for a speech verb) a token
         // jieba tags as a name starting here.
@@ -132,20 +135,12 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // With the learned layer deciding ordinary names, the rules skip surnames that are far
         // more often function words (干部和群众, 讲话时强调, 人大代表占).
         if !gate || (learned && function_surnames().contains(c)) {
-            pos += step;
-            previous = Some(c);
             continue;
         }
-        let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else {
-            pos += step;
-            previous = Some(c);
-            continue;
-        };
+        let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else { continue };
         let surname_end = pos + surname.len();
         let surname_chars = surname.chars().count();
         if is_nickname(text, pos, surname_end) {
-            pos += step;
-            previous = Some(c);
             continue;
         }
         let long = advance_cjk(text, pos, surname_chars + 2);
@@ -163,11 +158,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             });
             long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
         };
-        let Some(end) = end else {
-            pos += step;
-            previous = Some(c);
-            continue;
-        };
+        let Some(end) = end else { continue };
         let name = &text[pos..end];
         // A speech verb alone confirms only what jieba also reads as a name (高兴地说 is not 高兴地).
         let speech_ok =
@@ -208,11 +199,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 priority: CONFIRMED,
             });
             last_person_end = Some(end);
-            previous = text[..end].chars().next_back();
-            pos = end;
-        } else {
-            pos += step;
-            previous = Some(c);
+            next_start = end;
         }
     }
 }
