@@ -15,6 +15,7 @@ import collections
 import json
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -89,7 +90,10 @@ def score_seeds(verbose):
         edges = con.execute(
             "select e.source, e.target, e.kind, (select count(*) from edge_evidence v where v.edge_id = e.id) "
             "from edges e").fetchall()
-        # co_occurs evidence is the sentences that mention both (the store may keep it implicit).
+        # co_occurs pairs live in per-entity adjacency lists (little-endian u32 neighbour, weight);
+        # their evidence is the sentences that mention both.
+        for entity, blob in con.execute("select entity_id, neighbours from cooccurrences"):
+            edges += [(entity, other, "co_occurs", 0) for other, _ in struct.iter_unpack("<II", blob) if other > entity]
         co_mentioned = {frozenset((a, b)) for a, b in con.execute(
             "select distinct m.entity_id, n.entity_id from mentions m join mentions n "
             "on m.sentence_id = n.sentence_id and m.entity_id < n.entity_id")}
