@@ -497,28 +497,28 @@ impl Model {
             return Vec::new();
         }
         let tr = &self.transitions;
-        // Per next label, the transitions into it from each previous label.
-        let mut into = [[0; LABELS]; LABELS];
+        // A score and a previous label are packed as score × 8 + (7 − label), so that the larger
+        // of two packed values has the higher score or, of equal scores, the earlier label.
+        let pack = |score: i32, label: usize| (i64::from(score) << 3) | (7 - label as i64);
+        // Per next label, the transitions into it from each previous label (× 8, to add to a
+        // packed score).
+        let mut into = [[0i64; LABELS]; LABELS];
         for (next, column) in into.iter_mut().enumerate() {
             for (previous, t) in column.iter_mut().enumerate() {
-                *t = tr[previous][next];
+                *t = i64::from(tr[previous][next]) << 3;
             }
         }
         // The best previous label in `from..from + K` (the first of equal scores) for a next
         // label, `None` when none scores at all. Inside labels follow their own kind only (see
         // [`allowed`]).
         #[inline(always)]
-        fn best<const K: usize>(score: &[i32; LABELS], into: &[i32; LABELS], from: usize) -> Option<(i32, u8)> {
-            let mut best = score[from] + into[from];
-            let mut arg = from;
+        fn best<const K: usize>(packed: &[i64; LABELS], into: &[i64; LABELS], from: usize) -> Option<(i32, u8)> {
+            let mut best = packed[from] + into[from];
             for previous in from + 1..from + K {
-                let s = score[previous] + into[previous];
-                if s > best {
-                    best = s;
-                    arg = previous;
-                }
+                best = best.max(packed[previous] + into[previous]);
             }
-            (best > NEG / 2).then_some((best, arg as u8))
+            let score = (best >> 3) as i32;
+            (score > NEG / 2).then_some((score, (7 - (best & 7)) as u8))
         }
         back.clear();
         back.resize(n, [0u8; LABELS]);
@@ -529,6 +529,7 @@ impl Model {
             score[B_LOC] = emissions[0][B_LOC] + tr[LABELS][B_LOC];
         }
         for ((emission, &nameable), back) in emissions.iter().zip(nameable).zip(back.iter_mut()).skip(1) {
+            let packed: [i64; LABELS] = std::array::from_fn(|label| pack(score[label], label));
             let mut next = [NEG; LABELS];
             let mut set = |label: usize, found: Option<(i32, u8)>| {
                 if let Some((s, arg)) = found {
@@ -536,12 +537,12 @@ impl Model {
                     back[label] = arg;
                 }
             };
-            set(O, best::<LABELS>(&score, &into[O], O));
+            set(O, best::<LABELS>(&packed, &into[O], O));
             if nameable {
-                set(B_PER, best::<LABELS>(&score, &into[B_PER], O));
-                set(I_PER, best::<2>(&score, &into[I_PER], B_PER));
-                set(B_LOC, best::<LABELS>(&score, &into[B_LOC], O));
-                set(I_LOC, best::<2>(&score, &into[I_LOC], B_LOC));
+                set(B_PER, best::<LABELS>(&packed, &into[B_PER], O));
+                set(I_PER, best::<2>(&packed, &into[I_PER], B_PER));
+                set(B_LOC, best::<LABELS>(&packed, &into[B_LOC], O));
+                set(I_LOC, best::<2>(&packed, &into[I_LOC], B_LOC));
             }
             score = next;
         }
