@@ -603,6 +603,9 @@ pub struct Lexicon {
     pub non_entities: HashSet<String, FxBuild>,
     /// `surnames` of one or two characters, by their characters (see [`Lexicon::surname_at`]).
     surname_index: SurnameIndex,
+    /// First characters of the short forms of cities and provinces (see
+    /// [`Lexicon::is_city_short_form`]).
+    city_short_first: CharSet,
 }
 
 /// Surnames of one or two characters keyed by their characters rather than their text: a look-up
@@ -672,14 +675,28 @@ impl Lexicon {
                 places.insert(town.to_string());
             }
         }
+        let city_short_first = CharSet::new(
+            place_short_forms
+                .iter()
+                .filter(|(_, full)| full.ends_with(['市', '省']))
+                .filter_map(|(short, _)| short.chars().next()),
+        );
         Lexicon {
             surname_index: SurnameIndex::new(&surnames),
+            city_short_first,
             surnames,
             places,
             seed_places,
             place_short_forms,
             non_entities: NON_ENTITIES.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    /// Whether `word` is the short form of a city or province (江门 of 江门市, 河北 of 河北省).
+    pub fn is_city_short_form(&self, word: &str) -> bool {
+        // Cheap test first: most words do not begin like one.
+        word.chars().next().is_some_and(|c| self.city_short_first.contains(c))
+            && self.place_short_forms.get(word).is_some_and(|full| full.ends_with(['市', '省']))
     }
 
     /// The surname at the start of `text` (compound first), with its rank.

@@ -390,7 +390,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // A city's or province's short form counts whatever jieba's tag (大连 comes out `d`).
         // (合作 of 合作市 is a word first: not when jieba's dictionary has it as a verb, noun…)
         let city_short = token.tag != "ns"
-            && lexicon.place_short_forms.get(token.word).is_some_and(|full| full.ends_with(['市', '省']))
+            && lexicon.is_city_short_form(token.word)
             && !recogniser
                 .dictionary_tag(token.word)
                 .is_some_and(|t| matches!(t, "v" | "vn" | "vd" | "n" | "a" | "an" | "ad" | "nz" | "l" | "i"));
