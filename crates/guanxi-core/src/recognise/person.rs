@@ -610,28 +610,32 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
     if names.is_empty() {
         return;
     }
-    // One pass over the text, looking names up by their first character.
-    let mut by_first: std::collections::HashMap<char, Vec<&String>> = std::collections::HashMap::new();
+    // One pass over the text, looking names up by their first character (after a cheap test
+    // of a 256-bit filter of those characters).
+    let mut by_first: std::collections::HashMap<char, Vec<&String>, FxBuild> = Default::default();
+    let mut filter = [0u64; 4];
+    let slot = |c: char| (u32::from(c).wrapping_mul(0x9e37_79b1) >> 24) as usize;
     for name in names {
         if let Some(c) = name.chars().next() {
             by_first.entry(c).or_default().push(name);
+            filter[slot(c) / 64] |= 1 << (slot(c) % 64);
         }
     }
-    let first_chars = CharSet::new(by_first.keys().copied());
     for (index, sentence) in article.sentences.iter().enumerate() {
         if sentence.byline {
             continue;
         }
         let text = &article.text[sentence.start..sentence.end];
-        let hits = text.char_indices().filter(|&(_, c)| first_chars.contains(c)).flat_map(|(at, c)| {
-            by_first
-                .get(&c)
-                .into_iter()
-                .flatten()
-                .filter(move |name| text[at..].starts_with(name.as_str()))
-                .map(move |name| (at, *name))
-        });
-        let hits: Vec<(usize, &String)> = hits.collect();
+        let hits = text.char_indices().filter(|&(_, c)| filter[slot(c) / 64] & (1 << (slot(c) % 64)) != 0).flat_map(
+            |(at, c)| {
+                by_first
+                    .get(&c)
+                    .into_iter()
+                    .flatten()
+                    .filter(move |name| text[at..].starts_with(name.as_str()))
+                    .map(move |name| (at, *name))
+            },
+        );
         for (at, name) in hits {
             {
                 let start = sentence.start + at;
