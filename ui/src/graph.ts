@@ -44,7 +44,26 @@ const DIM = "#e4e4e4";
 export interface LayoutStats {
   running: boolean;
   lastMs: number;
+  /** Whether the last run was stopped by its time cap rather than by settling. */
+  capped: boolean;
+  /** Runs started so far. */
+  runs: number;
   iterationsHint: number;
+}
+
+/** Frame times in milliseconds (see `GraphView.measureFrames`). */
+export interface FrameTimes {
+  refreshMs: number;
+  renderMs: number;
+  panFrameMs: number;
+  panMedianMs: number;
+  panP95Ms: number;
+}
+
+/** The value below which a share `q` of the sorted samples lie (nearest rank). */
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
 export class GraphView {
@@ -57,7 +76,7 @@ export class GraphView {
   private hoverNeighbours = new Set<string>();
   private selected = new Set<string>();
   private chainEdges = new Set<string>();
-  readonly layoutStats: LayoutStats = { running: false, lastMs: 0, iterationsHint: 0 };
+  readonly layoutStats: LayoutStats = { running: false, lastMs: 0, capped: false, runs: 0, iterationsHint: 0 };
   onLayoutChange: (running: boolean) => void = () => {};
 
   constructor(container: HTMLElement, handlers: GraphHandlers) {
@@ -214,6 +233,8 @@ export class GraphView {
     this.layout.start();
     this.layoutStarted = performance.now();
     this.layoutStats.running = true;
+    this.layoutStats.capped = false;
+    this.layoutStats.runs++;
     this.onLayoutChange(true);
     let last = this.positions();
     const check = () => {
@@ -226,8 +247,11 @@ export class GraphView {
       const elapsed = performance.now() - this.layoutStarted;
       // No movement means the worker has not sent an iteration since the last check (big graphs):
       // only a small, non-zero movement means settled.
-      if ((average > 0 && average < extent * 0.002) || elapsed > maxMs) this.stopLayout();
-      else this.settleTimer = window.setTimeout(check, 250);
+      const settled = average > 0 && average < extent * 0.002;
+      if (settled || elapsed > maxMs) {
+        this.layoutStats.capped = !settled;
+        this.stopLayout();
+      } else this.settleTimer = window.setTimeout(check, 250);
     };
     this.settleTimer = window.setTimeout(check, 400);
   }
@@ -313,10 +337,11 @@ export class GraphView {
 
   /**
    * Frame times in milliseconds: `refreshMs` re-indexes and redraws (what a graph change costs),
-   * `renderMs` redraws only (what hover and camera moves cost), `panFrameMs` is the interval between
-   * frames while the camera pans (what a person sees).
+   * `renderMs` redraws only (what hover and camera moves cost), `panFrameMs` is the mean interval
+   * between frames while the camera pans (what a person sees), `panMedianMs` and `panP95Ms` its median
+   * and 95th percentile.
    */
-  async measureFrames(frames = 20): Promise<{ refreshMs: number; renderMs: number; panFrameMs: number }> {
+  async measureFrames(frames = 20): Promise<FrameTimes> {
     const canvases = this.sigma.getCanvases();
     const gl = (canvases.edges ?? canvases.nodes)?.getContext("webgl2") ?? null;
     const time = (skipIndexation: boolean) => {
@@ -332,10 +357,14 @@ export class GraphView {
     const camera = this.sigma.getCamera();
     const start = camera.getState();
     let count = 0;
+    const intervals: number[] = [];
     const t0 = performance.now();
+    let last = t0;
     await new Promise<void>((resolve) => {
-      const step = () => {
+      const step = (now: number) => {
         count++;
+        intervals.push(now - last);
+        last = now;
         camera.setState({ x: start.x + 0.002 * count, y: start.y });
         if (count < frames) requestAnimationFrame(step);
         else resolve();
@@ -344,6 +373,7 @@ export class GraphView {
     });
     const panFrameMs = (performance.now() - t0) / count;
     camera.setState(start);
-    return { refreshMs, renderMs, panFrameMs };
+    const sorted = intervals.slice(1).sort((a, b) => a - b); // the first interval waits for a frame slot
+    return { refreshMs, renderMs, panFrameMs, panMedianMs: quantile(sorted, 0.5), panP95Ms: quantile(sorted, 0.95) };
   }
 }
