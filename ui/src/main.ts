@@ -162,6 +162,12 @@ async function expand(id: number): Promise<void> {
   await select(id);
 }
 
+/** "Start here": shows only the entity. */
+async function startHere(id: number): Promise<void> {
+  show(V.fromSubgraph(unwrap(await commands.induced([id], filters.minWeight))));
+  await select(id, true);
+}
+
 function collapse(id: number): void {
   show(V.collapse(view(), id));
   void guard(() => select(id));
@@ -200,11 +206,7 @@ const actions: PanelActions = {
   selectEntity: (id) => void guard(() => select(id, true)),
   expand: (id) => void guard(() => expand(id)),
   collapse,
-  focusOn: (id) =>
-    void guard(async () => {
-      show(V.fromSubgraph(unwrap(await commands.induced([id], filters.minWeight))));
-      await select(id, true);
-    }),
+  focusOn: (id) => void guard(() => startHere(id)),
   startPath: (id) => {
     pathFrom = id;
     toast(t("pathPick"));
@@ -477,29 +479,62 @@ function syntheticSubgraph(nodes: number, edges: number): Subgraph {
   return { nodes: ns, edges: es, truncated: false };
 }
 
+/**
+ * Waits for ForceAtlas2 to stop (settled or at its cap), then times `frames` frames of each kind.
+ * `layoutMs` is null when no layout started after run number `sinceRun` (no new node to place).
+ */
+async function settledFigures(frames: number, sinceRun = -1) {
+  while (graphView.isLayoutRunning()) await new Promise((resolve) => window.setTimeout(resolve, 200));
+  const { lastMs, capped: layoutCapped, runs } = graphView.layoutStats;
+  const layoutMs = runs > sinceRun ? lastMs : null;
+  return { nodes: graphView.graph.order, edges: graphView.graph.size, layoutMs, layoutCapped, ...(await graphView.measureFrames(frames)) };
+}
+
+/**
+ * Shows the two hops around an entity (`hubId`, else the one of highest degree on screen) through the
+ * app's own actions. "expand": Start here, expand it, then expand each neighbour it added (the 25 cap
+ * each time), as a person double-clicking would; "subgraph": one request for its two hops, capped like
+ * the overview. `loadMs` runs from the first command to the last graph sync; layout and frames follow.
+ */
+async function hubView(how: "expand" | "subgraph", frames: number, hubId?: number) {
+  const shown = [...view().nodes.values()];
+  const hub = hubId === undefined ? shown.reduce((a, b) => (b.degree > a.degree ? b : a), shown[0]) : view().nodes.get(hubId);
+  if (!hub) throw new Error("no such entity on screen");
+  const runs = graphView.layoutStats.runs;
+  const t1 = performance.now();
+  let startHereMs: number | null = null;
+  if (how === "subgraph") {
+    const request = { seeds: [`#${hub.id}`], depth: 2, kinds: [], min_weight: filters.minWeight, max_nodes: OVERVIEW_MAX_NODES };
+    show(V.fromSubgraph(unwrap(await commands.subgraph(request))));
+    graphView.resetCamera();
+  } else {
+    await startHere(hub.id);
+    startHereMs = performance.now() - t1;
+    await expand(hub.id);
+    for (const id of [...view().nodes.keys()].filter((n) => n !== hub.id)) await expand(id);
+  }
+  const loadMs = performance.now() - t1;
+  return { hub: hub.label, hubId: hub.id, hubDegree: hub.degree, loadMs, startHereMs, ...(await settledFigures(frames, runs)) };
+}
+
 (window as unknown as Record<string, unknown>).__guanxi = {
   perf: () => ({ ...perf, sinceStartMs: perf.firstGraphMs - t0, layout: { ...graphView.layoutStats } }),
   labels: () => [...view().nodes.values()].filter((n) => V.isVisibleNode(n, filters)).map((n) => n.label),
   nodeOnScreen: (id: number) => graphView.nodeOnScreen(id),
   idOf: (label: string) => [...view().nodes.values()].find((n) => n.label === label)?.id ?? null,
   measureFrames: (n: number) => graphView.measureFrames(n),
+  /** What is on screen once the layout stops: nodes, edges, layout time, frame times. */
+  settled: (frames = 20) => settledFigures(frames),
   /** Loads a generated graph (no database) and lays it out; resolves with the timings. */
-  bench: (nodes: number, edges: number, maxMs = 60000) =>
-    new Promise((resolve) => {
-      const t1 = performance.now();
-      show(V.fromSubgraph(syntheticSubgraph(nodes, edges)));
-      graphView.resetCamera();
-      const syncMs = performance.now() - t1;
-      graphView.startLayout(maxMs);
-      const wait = async () => {
-        if (graphView.isLayoutRunning()) window.setTimeout(() => void wait(), 200);
-        else {
-          const frames = await graphView.measureFrames(10);
-          resolve({ nodes: graphView.graph.order, edges: graphView.graph.size, syncMs, layoutMs: graphView.layoutStats.lastMs, ...frames });
-        }
-      };
-      window.setTimeout(() => void wait(), 200);
-    }),
+  bench: async (nodes: number, edges: number, maxMs = 60000) => {
+    const t1 = performance.now();
+    show(V.fromSubgraph(syntheticSubgraph(nodes, edges)));
+    graphView.resetCamera();
+    const syncMs = performance.now() - t1;
+    graphView.startLayout(maxMs);
+    return { syncMs, ...(await settledFigures(10)) };
+  },
+  hubView,
 };
 
 // Uncaught errors are shown (and kept for the end-to-end tests).
