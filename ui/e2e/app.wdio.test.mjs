@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
-import { remote } from "webdriverio";
+import { openWindow, withTimeout } from "./window.mjs";
 
 const APP = process.env.APP ?? new URL("../../target/debug/guanxi-app", import.meta.url).pathname;
 const DB = process.env.DB;
@@ -20,9 +20,6 @@ const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../tests/artifacts", impo
 const PYTHON = process.env.PYTHON ?? "python3";
 assert.ok(DB && SECOND, "set DB and SECOND (scripts/test-app.sh does)");
 mkdirSync(ARTIFACTS, { recursive: true });
-
-const withTimeout = (p, ms, what) =>
-  Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what} timed out after ${ms}ms`)), ms).unref())]);
 
 /** Clearly coloured pixels (not white/grey/black) below the toolbar: the graph reached the screen. */
 function colouredPixels(png) {
@@ -73,15 +70,7 @@ async function nodeAt(label) {
 }
 
 before(async () => {
-  const t0 = Date.now();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    capabilities: { "tauri:options": { application: APP, args: ["--db", DB] }, "wdio:enforceWebDriverClassic": true },
-  });
-  await waitFor(async () => (await js(() => document.body.dataset.firstGraph)) === "1", "the first graph", 60000);
-  launchMs = Date.now() - t0;
+  ({ browser, launchMs } = await openWindow(APP, DB));
   await browser.setTimeout({ script: 120000 });
   // The screenshots show the Chinese interface: switch if the system language chose English.
   if ((await browser.$("#lang").getText()) === "中文") await browser.$("#lang").click();
