@@ -396,7 +396,10 @@ impl Recogniser {
                 }
             }
         }
-        confirmed.retain(|name| !confirmed_prefix_only(name, &pages, articles));
+        // A name whose every mention was extended to a longer name is no longer confirmed.
+        let still_mentioned: std::collections::HashSet<&str, lexicon::FxBuild> =
+            pages.iter().flatten().filter(|m| m.kind == EntityKind::Person).map(|m| m.surface.as_str()).collect();
+        confirmed.retain(|name| still_mentioned.contains(name.as_str()));
         for (article, mentions) in articles.iter().zip(pages.iter_mut()) {
             person::propagate(self, article, &confirmed, mentions);
             mentions.sort_by_key(|m| (m.start, m.end));
@@ -628,12 +631,6 @@ fn person_bounds(text: &str, start: usize, mut end: usize) -> (usize, usize) {
         }
     }
     (start, end)
-}
-
-/// Whether every mention of `name` on the page has been extended to a longer name (so `name`
-/// itself is no longer confirmed anywhere).
-fn confirmed_prefix_only(name: &str, pages: &[Vec<Mention>], _articles: &[Article]) -> bool {
-    !pages.iter().flatten().any(|m| m.kind == EntityKind::Person && m.surface == name)
 }
 
 /// Settles overlapping candidates: longer spans first, then higher priority, then earlier.
