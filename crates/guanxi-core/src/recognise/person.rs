@@ -146,7 +146,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         let long = advance_cjk(text, pos, surname_chars + 2);
         let short = advance_cjk(text, pos, surname_chars + 1);
         let title = title_before(text, pos, tokens);
-        let enumerated = text[..pos].ends_with('、') && last_person_end == Some(pos - '、'.len_utf8());
+        let enumerated = previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8());
         // Choose the name's length: a speech verb decides; else token boundaries do.
         let end = if let Some(end) = short.filter(|&e| speech_after(text, e)) {
             Some(end)
@@ -154,7 +154,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             Some(end)
         } else {
             let long_ok = long.filter(|&e| {
-                is_boundary(tokens, e, text) && !text[..e].chars().last().is_some_and(|c| NAME_FOLLOWERS.contains(c))
+                is_boundary(tokens, e, text) && !text[..e].chars().next_back().is_some_and(|c| NAME_FOLLOWERS.contains(c))
             });
             long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
         };
