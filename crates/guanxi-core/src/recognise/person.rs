@@ -500,10 +500,13 @@ pub(super) fn annotated(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>
 
 /// Whether the part of a name after its surname is a title (吴厂长 is 吴 and a title).
 pub(super) fn is_surname_title(rest: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, super::lexicon::FxBuild>> =
-        std::sync::OnceLock::new();
-    let set = SET.get_or_init(|| SURNAME_TITLES.iter().copied().collect());
-    (2..=12).contains(&rest.len()) && set.contains(rest.strip_prefix('副').unwrap_or(rest))
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, FxBuild>> = std::sync::OnceLock::new();
+    static LAST: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    let last = LAST.get_or_init(|| CharSet::new(SURNAME_TITLES.iter().filter_map(|t| t.chars().next_back())));
+    // Cheap test first: the last character must end a title.
+    (2..=12).contains(&rest.len())
+        && rest.chars().next_back().is_some_and(|c| last.contains(c))
+        && SET.get_or_init(|| SURNAME_TITLES.iter().copied().collect()).contains(rest.strip_prefix('副').unwrap_or(rest))
 }
 
 /// Whether a person name the learned layer proposes survives the rules' vetoes: no nickname or
