@@ -1,11 +1,14 @@
 """Runs the benchmark steps as child processes, measuring wall time and peak RSS of each with
-os.wait4, and prints one Markdown table. Figures are printed, never asserted."""
+os.wait4, and prints Markdown tables; then measures the real app window under Xvfb (tauri-driver +
+WebKitWebDriver, ui/e2e/bench-hub.wdio.mjs) on the demo corpus and on ×10. Figures are printed,
+never asserted."""
 
 import argparse
 import json
 import os
 import pathlib
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +16,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GUANXI = ROOT / "target" / "release" / "guanxi"
 BENCH = ROOT / "target" / "release" / "guanxi-bench"
+APP = ROOT / "target" / "release" / "guanxi-app"
+DEMO = ROOT / "corpus" / "demo"
 PEER = ROOT.parent / "shared" / "bench" / "peer_jieba_networkx.py"
 OUT = ROOT / "bench" / "out"
 
@@ -33,10 +38,20 @@ def chars_in(folder):
     return sum(len(p.read_text(encoding="utf-8")) for p in folder.glob("*.txt"))
 
 
+def fresh_db(db):
+    for suffix in ["", "-wal", "-shm"]:
+        pathlib.Path(str(db) + suffix).unlink(missing_ok=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus" / "bench-pd98"))
     parser.add_argument("--skip-peer-x10", action="store_true", help="skip the Python peer on ×10 (about 4 minutes)")
+    parser.add_argument("--skip-app", action="store_true", help="skip the app window measurements (Xvfb)")
+    parser.add_argument("--only-app", action="store_true",
+                        help="only the app window measurements, on bench/out/bench10.db (ingested if missing or unreadable)")
+    parser.add_argument("--app", default=str(APP), help="the guanxi-app binary, built with --features custom-protocol")
+    parser.add_argument("--x10-db", default=str(OUT / "bench10.db"), help="with --only-app: the ×10 database to open")
     options = parser.parse_args()
     corpus = pathlib.Path(options.corpus)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -45,13 +60,24 @@ def main():
         shutil.rmtree(x10, ignore_errors=True)
         subprocess.run([BENCH, "replicate", corpus, x10, "10"], check=True, stdout=subprocess.DEVNULL)
 
-    rows = []
+    if options.only_app:
+        x10_db = pathlib.Path(options.x10_db)
+        if subprocess.run([GUANXI, "stats", "--db", x10_db], capture_output=True).returncode != 0:
+            fresh_db(x10_db)
+            measure([GUANXI, "ingest", x10, "--db", x10_db])
+    else:
+        ingest_and_queries(options, corpus, x10)
+        x10_db = OUT / "bench10.db"
+    if not options.skip_app:
+        app_window(pathlib.Path(options.app), x10_db)
+
+
+def ingest_and_queries(options, corpus, x10):
     figures = {}
     for label, folder in [("×1", corpus), ("×10", x10)]:
         chars = chars_in(folder)
         db = OUT / f"bench{label.strip('×')}.db"
-        for suffix in ["", "-wal", "-shm"]:
-            pathlib.Path(str(db) + suffix).unlink(missing_ok=True)
+        fresh_db(db)
         g_s, g_mb, _ = measure([GUANXI, "ingest", folder, "--db", db])
         t_s, t_mb, t_out = measure([BENCH, "tag", folder])
         tag_inner = json.loads(t_out)["seconds"]
@@ -93,6 +119,99 @@ def main():
     print(f"| GraphML export, 2 hops of hub {hub['hub']} ({hub['nodes']} nodes) | {hub['ms']['p50_ms']:.1f} | {hub['ms']['p99_ms']:.1f} | {hub['ms']['max_ms']:.1f} |")
     print(f"| GraphML export, whole graph ({q['export_whole']['nodes']} nodes) | {q['export_whole']['ms']:.0f} | | |")
     print(f"| graph load (petgraph from the store) | {q['graph_load_ms']:.0f} | | |")
+
+
+def free_port():
+    """A port for tauri-driver whose next port (its native WebKitWebDriver) is free too."""
+    for port in range(4470, 4600, 2):
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+    sys.exit("no free port for tauri-driver")
+
+
+def window_run(app, db, name):
+    """Opens the app on `db` under Xvfb and runs ui/e2e/bench-hub.wdio.mjs; its figures, or None."""
+    out_dir = OUT / "app"
+    out_dir.mkdir(exist_ok=True)
+    result = out_dir / f"{name}.json"
+    result.unlink(missing_ok=True)
+    driver = shutil.which("tauri-driver") or str(pathlib.Path(os.environ.get("CARGO_HOME", pathlib.Path.home() / ".cargo")) / "bin" / "tauri-driver")
+    env = {k: v for k, v in os.environ.items() if k != "GUANXI_DB"}
+    env.update(APP=str(app), DB=str(db), BENCH_OUT=str(result), ARTIFACTS=str(out_dir / name),
+               TAURI_DRIVER=driver, TAURI_DRIVER_PORT=str(free_port()))
+    (out_dir / name).mkdir(exist_ok=True)
+    log = out_dir / f"{name}.log"
+    for attempt in range(2):  # the window now and then never shows its first graph: one more try
+        with open(log, "a" if attempt else "w") as stream:
+            code = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", ROOT / "scripts" / "e2e-app.sh", "e2e/bench-hub.wdio.mjs"],
+                                  env=env, stdout=stream, stderr=subprocess.STDOUT, timeout=1800).returncode
+        if code == 0 and result.exists():
+            return json.loads(result.read_text())
+        print(f"(the window run on {db} failed, exit {code}: see {log})", file=sys.stderr)
+    return None
+
+
+def app_window(app, x10_db):
+    """The section "The app window": launch, hub views, layout and frame times in the real window."""
+    if not app.exists():
+        sys.exit(f"{app} is missing: cargo build --release -p guanxi-app --features custom-protocol (bench/run.sh does)")
+    demo_db = OUT / "demo.db"
+    fresh_db(demo_db)
+    subprocess.run([GUANXI, "ingest", DEMO, "--db", demo_db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs = [("demo", window_run(app, demo_db, "demo")), ("×10", window_run(app, x10_db, "x10"))]
+
+    print("\n## The app window (Xvfb, software rendering)\n")
+    print("| corpus | view | nodes drawn | edges drawn | launch → first graph ms | load ms | ForceAtlas2 ms | frame median ms | frame p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    ms = lambda v: f"{v:,.0f}"
+    for corpus, f in runs:
+        if f is None and corpus == "demo":
+            f = demo_from_tests()
+        if f is None:
+            print(f"| {corpus} | failed (see bench/out/app/) | | | | | | | |")
+            continue
+        views = [("overview (first graph, ≤ 2,000 most mentioned)", f.get("overview"), ms(f["launchMs"]))]
+        for key, how in [("hubExpand", "Start here, expand, expand each neighbour (25 each)"),
+                         ("hubSubgraph", "one subgraph request, cap 2,000")]:
+            v = f.get(key)
+            if v and "hub" in v:
+                views.append((f"2 hops of {v['hub']} (degree {v['hubDegree']:,}): {how}", v, ""))
+        for name, v, launch in views:
+            if not v or "error" in v:
+                print(f"| {corpus} | {name} | {v.get('error', 'not measured') if v else 'not measured'} | | {launch} | | | | |")
+                continue
+            load = v.get("loadMs", v.get("pageToFirstGraphMs"))
+            load = "" if load is None else ms(load) + (f" (Start here {ms(v['startHereMs'])})" if v.get("startHereMs") is not None else "")
+            layout = "— (nothing new)" if v["layoutMs"] is None else ms(v["layoutMs"]) + (" (cap)" if v.get("layoutCapped") else "")
+            median = ms(v["panMedianMs"]) if "panMedianMs" in v else f"{v['panFrameMs']:.0f} (mean)"
+            p95 = ms(v["panP95Ms"]) if "panP95Ms" in v else ""
+            print(f"| {corpus} | {name} | {v['nodes']:,} | {v['edges']:,} | {launch} | {load} | {layout} | {median} | {p95} |")
+        if f.get("errors"):
+            print(f"\nErrors in the {corpus} window: {f['errors']}")
+    print("\nLaunch: from asking tauri-driver for the window (the process starts) to the first drawn graph; the "
+          "overview's load is from the page's first script to that graph. Load of a hub view: the commands' round "
+          "trips and graph syncs, from the first command to the last sync (\"Start here\": its part for leaving the "
+          "overview). ForceAtlas2: from the last sync until the layout settles, \"(cap)\" when its 8 s cap "
+          "stopped it, \"nothing new\" when every node was already placed. Frames: intervals between frames while the "
+          "camera pans (40 frames), median and 95th percentile; a demo overview marked (mean) comes from "
+          "tests/artifacts/perf.json (the window tests) because this run failed.")
+
+
+def demo_from_tests():
+    """The demo figures of the last window tests (tests/artifacts/perf.json), when the run failed."""
+    perf = ROOT / "tests" / "artifacts" / "perf.json"
+    if not perf.exists():
+        return None
+    demo = json.loads(perf.read_text()).get("demo")
+    if not demo:
+        return None
+    return {"launchMs": demo["launchToFirstGraphMs"],
+            "overview": {**demo, "pageToFirstGraphMs": demo["pageToFirstGraphMs"]}}
 
 
 if __name__ == "__main__":

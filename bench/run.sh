@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Guanxi benchmark: prints one table (ingest throughput vs jieba-rs `tag` alone vs the Python
 # jieba + networkx peer, peak memory, database size, re-ingest, query latency at ×10).
-# Usage: bench/run.sh [--corpus DIR] [--skip-peer-x10]   (default corpus: ../shared/corpus/bench-pd98)
+# Then the app window under Xvfb (launch → first graph, a hub's 2-hop view, layout and frame times) on
+# the demo corpus and on ×10.
+# Usage: bench/run.sh [--corpus DIR] [--skip-peer-x10] [--skip-app | --only-app [--x10-db FILE]]
+#   (default corpus: ../shared/corpus/bench-pd98)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh >/dev/null
 cargo build --quiet --release --bin guanxi --bin guanxi-bench
+if [[ " $* " != *" --skip-app "* ]]; then
+  # The window's frontend is embedded at build time (custom-protocol), so build it first.
+  (cd ui && npm run build --silent) >/dev/null
+  cargo build --quiet --release -p guanxi-app --features custom-protocol
+fi
 if ! .venv/bin/python -c "import jieba" >/dev/null 2>&1; then
   .venv/bin/python -m pip install -q --disable-pip-version-check jieba==0.42.1
 fi
