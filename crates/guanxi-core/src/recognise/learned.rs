@@ -96,10 +96,33 @@ fn finish(h: u64) -> u32 {
     (h >> (64 - BITS)) as u32
 }
 
+/// The character at byte `at` of `text` (a character boundary before its end); CJK characters
+/// (three bytes) decoded directly.
+#[inline]
+fn char_at(text: &str, at: usize) -> char {
+    match text.as_bytes().get(at..at + 3) {
+        Some(&[lead @ 0xe0..=0xef, second, third]) => char::from_u32(
+            (u32::from(lead & 0x0f) << 12) | (u32::from(second & 0x3f) << 6) | u32::from(third & 0x3f),
+        )
+        .unwrap_or(char::REPLACEMENT_CHARACTER),
+        _ => text[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+    }
+}
+
+/// [`char_class`] of a CJK character.
+#[inline]
+fn char_class_cjk(c: char, numerals: &CharSet) -> u64 {
+    if numerals.contains(c) {
+        1
+    } else {
+        3
+    }
+}
+
 /// A character's class: 1 numeral, 2 Latin letter, 3 other CJK, 4 anything else.
 fn char_class(c: char, numerals: &CharSet) -> u64 {
     if is_cjk(c) {
-        return if numerals.contains(c) { 1 } else { 3 };
+        return char_class_cjk(c, numerals);
     }
     match c {
         '0'..='9' | '０'..='９' | '〇' => 1,
@@ -258,16 +281,17 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
     nameable.clear();
     let mut add = |at: usize, ch: char, token: usize, position: u8, plain: bool| {
         let code = u64::from(ch) + 3;
+        let cjk = is_cjk(ch);
         offsets.push(at);
         // Inside a word jieba is sure is a verb, adverb, function word… (two characters or
         // more) no name starts or ends: those characters are outside without scoring them.
-        nameable.push((is_cjk(ch) || ch == '·' || ch == '•') && !plain);
+        nameable.push((cjk || ch == '·' || ch == '•') && !plain);
         chars.push(CharFacts {
             ch,
             token,
             position,
             transliteration: translit.contains(ch),
-            class: char_class(ch, numerals),
+            class: if cjk { char_class_cjk(ch, numerals) } else { char_class(ch, numerals) },
             code_first: first(code),
             code_second: second(code),
         });
@@ -285,7 +309,8 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
         let plain = token.word.len() > 3 && is_plain_tag(token.tag);
         let first_char = at;
         let mut len = 0;
-        for ch in text[at..end].chars() {
+        while at < end {
+            let ch = char_at(text, at);
             let next = at + ch.len_utf8();
             let position = match (at == first_char, next == end) {
                 (true, true) => 0,
