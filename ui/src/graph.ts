@@ -84,6 +84,9 @@ export class GraphView {
 
   constructor(container: HTMLElement, handlers: GraphHandlers) {
     this.sigma = new Sigma(this.graph, container, {
+      // The container can still be 0 px high when the page's script runs (about one launch in ten
+      // under Xvfb): sigma then threw and the window stayed blank. It measures again at each render.
+      allowInvalidContainer: true,
       labelFont: CJK_FONT,
       labelSize: 13,
       labelWeight: "500",

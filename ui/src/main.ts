@@ -45,6 +45,16 @@ const searchEl = byId<HTMLInputElement>("search");
 const suggestionsEl = byId<HTMLUListElement>("suggestions");
 const layoutBtn = byId<HTMLButtonElement>("layout");
 
+// Uncaught errors are shown (and kept for the end-to-end tests); registered before the graph
+// view is built, so that a failure there is reported too.
+const errors: string[] = [];
+(window as unknown as Record<string, unknown>).__guanxiErrors = errors;
+window.addEventListener("error", (e) => {
+  errors.push(String(e.message));
+  toast(String(e.message), true);
+});
+window.addEventListener("unhandledrejection", (e) => errors.push(String(e.reason)));
+
 const graphView = new GraphView(byId("graph"), {
   clickNode: (id) => void select(id),
   doubleClickNode: (id) => void expand(id),
@@ -537,14 +547,6 @@ async function hubView(how: "expand" | "subgraph", frames: number, hubId?: numbe
   hubView,
 };
 
-// Uncaught errors are shown (and kept for the end-to-end tests).
-const errors: string[] = [];
-(window as unknown as Record<string, unknown>).__guanxiErrors = errors;
-window.addEventListener("error", (e) => {
-  errors.push(String(e.message));
-  toast(String(e.message), true);
-});
-window.addEventListener("unhandledrejection", (e) => errors.push(String(e.reason)));
 
 // ---- start -------------------------------------------------------------------------------
 renderChrome();
