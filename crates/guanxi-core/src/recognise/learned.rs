@@ -96,19 +96,6 @@ fn finish(h: u64) -> u32 {
     (h >> (64 - BITS)) as u32
 }
 
-/// The character at byte `at` of `text` (a character boundary before its end); CJK characters
-/// (three bytes) decoded directly.
-#[inline]
-fn char_at(text: &str, at: usize) -> char {
-    match text.as_bytes().get(at..at + 3) {
-        Some(&[lead @ 0xe0..=0xef, second, third]) => char::from_u32(
-            (u32::from(lead & 0x0f) << 12) | (u32::from(second & 0x3f) << 6) | u32::from(third & 0x3f),
-        )
-        .unwrap_or(char::REPLACEMENT_CHARACTER),
-        _ => text[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
-    }
-}
-
 /// [`char_class`] of a CJK character.
 #[inline]
 fn char_class_cjk(c: char, numerals: &CharSet) -> u64 {
@@ -310,7 +297,7 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
         let first_char = at;
         let mut len = 0;
         while at < end {
-            let ch = char_at(text, at);
+            let ch = super::char_at(text, at);
             let next = at + ch.len_utf8();
             let position = match (at == first_char, next == end) {
                 (true, true) => 0,

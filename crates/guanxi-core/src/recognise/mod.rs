@@ -602,6 +602,19 @@ fn intern_tag(tag: &str) -> &'static str {
     leaked
 }
 
+/// The character at byte `at` of `text` (a character boundary before its end); CJK characters
+/// (three bytes) decoded directly.
+#[inline]
+pub(crate) fn char_at(text: &str, at: usize) -> char {
+    match text.as_bytes().get(at..at + 3) {
+        Some(&[lead @ 0xe0..=0xef, second, third]) => char::from_u32(
+            (u32::from(lead & 0x0f) << 12) | (u32::from(second & 0x3f) << 6) | u32::from(third & 0x3f),
+        )
+        .unwrap_or(char::REPLACEMENT_CHARACTER),
+        _ => text[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+    }
+}
+
 /// Characters that after a name begin the rest of the sentence (倪煜|等, 阎森|为, 萨维|对).
 const AFTER_NAME: &str = "等是为以对则在将已被把向从也都就均亦曾见失";
 

@@ -39,7 +39,7 @@ fn advance_cjk(text: &str, start: usize, n: usize) -> Option<usize> {
 
 /// The title written right before `pos`, as the jieba token that ends there when it ends with a
 /// title (区委书记), else the bare title (书记).
-fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> {
+fn title_before<'a>(text: &'a str, pos: usize, tokens: &[Token<'a>]) -> Option<&'a str> {
     let before = &text[..pos];
     // Cheap test first: every title ends with one of these characters.
     let last = before.chars().next_back()?;
@@ -49,7 +49,7 @@ fn title_before(text: &str, pos: usize, tokens: &[Token<'_>]) -> Option<String> 
     let title = titles_by_last_char().get(&last)?.iter().filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
     // Tokens cover the sentence in order: at most one ends at `pos`.
     let token = token_ending_at(tokens, pos).filter(|t| t.word.ends_with(title) && t.word.chars().count() <= 8);
-    Some(token.map_or_else(|| title.to_string(), |t| t.word.to_string()))
+    Some(token.map_or(title, |t| t.word))
 }
 
 /// The token that ends at byte `pos`, if one does (tokens cover the sentence in order).
@@ -195,7 +195,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 start: pos,
                 end,
                 kind: EntityKind::Person,
-                role: title.filter(|t| t != "领导"),
+                role: title.filter(|t| *t != "领导").map(str::to_string),
                 priority: CONFIRMED,
             });
             last_person_end = Some(end);
