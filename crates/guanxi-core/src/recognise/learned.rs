@@ -199,8 +199,9 @@ pub(crate) fn features(
     gazetteer: &Gazetteer,
 ) -> SentenceFeatures {
     let mut scratch = Scratch::default();
-    fill_features(text, tokens, surnames, gazetteer, &mut scratch);
-    SentenceFeatures { offsets: scratch.offsets, buckets: scratch.buckets, nameable: scratch.nameable }
+    let mut buckets = Vec::new();
+    fill_features(text, tokens, surnames, gazetteer, &mut scratch, |b| buckets.push(b.copied().unwrap_or_default()));
+    SentenceFeatures { offsets: scratch.offsets, buckets, nameable: scratch.nameable }
 }
 
 /// Per-sentence buffers, kept between sentences so tagging allocates nothing in the common case.
@@ -211,7 +212,6 @@ struct Scratch {
     /// Per token: what its characters' features need from it.
     token_facts: Vec<TokenFacts>,
     nameable: Vec<bool>,
-    buckets: Vec<[u32; FEATURES]>,
     emissions: Vec<[i32; LABELS]>,
     back: Vec<[u8; LABELS]>,
     labels: Vec<usize>,
@@ -254,14 +254,22 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Fills `scratch` with the characters' byte offsets (plus the end), which characters can be part
-/// of a name, and the feature buckets of each of those (zeros for the others).
-fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer: &Gazetteer, scratch: &mut Scratch) {
+/// Fills `scratch` with the characters' byte offsets (plus the end) and which characters can be
+/// part of a name, and calls `sink` for each character in order with its feature buckets (`None`
+/// for a character that cannot be in a name).
+fn fill_features(
+    text: &str,
+    tokens: &[Token<'_>],
+    surnames: &CharSet,
+    gazetteer: &Gazetteer,
+    scratch: &mut Scratch,
+    mut sink: impl FnMut(Option<&[u32; FEATURES]>),
+) {
     static TRANSLIT: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     static NUMERALS: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
     let translit = TRANSLIT.get_or_init(|| CharSet::new(TRANSLITERATION.chars()));
     let numerals = NUMERALS.get_or_init(|| CharSet::new("〇零一二三四五六七八九十百千万亿".chars()));
-    let Scratch { chars, offsets, token_facts, nameable, buckets, .. } = scratch;
+    let Scratch { chars, offsets, token_facts, nameable, .. } = scratch;
     chars.clear();
     offsets.clear();
     token_facts.clear();
@@ -345,7 +353,6 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
     let (start_first, end_first, end_second) = (first(1), first(2), second(2));
     // The current run of transliteration characters: its start and end.
     let (mut run_start, mut run_end) = (0, 0);
-    buckets.clear();
     for i in 0..n {
         let here = chars[i];
         let t = here.token;
@@ -356,7 +363,7 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
         }
         if !nameable[i] {
             // Punctuation, digits, Latin: always outside a name, no features needed.
-            buckets.push([0; FEATURES]);
+            sink(None);
             continue;
         }
         // The run's length and the character's offset in it, capped (0 outside runs).
@@ -385,7 +392,7 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
         let class = here.class * 16 + before.map_or(0, |c| c.class) * 4 + after.map_or(0, |c| c.class);
         let before_first = before.map_or(start_first, |c| c.code_first);
         let (after_first, after_second) = after.map_or((end_first, end_second), |c| (c.code_first, c.code_second));
-        buckets.push([
+        sink(Some(&[
             finish(T[0] ^ here.code_first),
             finish(T[1] ^ before_first),
             finish(T[2] ^ after_first),
@@ -398,7 +405,7 @@ fn fill_features(text: &str, tokens: &[Token<'_>], surnames: &CharSet, gazetteer
             finish(T[9] ^ next_word ^ pos ^ third(class)),
             finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
             finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
-        ]);
+        ]));
     }
 }
 
@@ -451,8 +458,12 @@ impl Model {
 
     /// Tags a sentence and returns its person and place spans.
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
-        let mut emissions = Vec::new();
-        self.emissions(&features.buckets, &features.nameable, &mut emissions);
+        let emissions: Vec<[i32; LABELS]> = features
+            .buckets
+            .iter()
+            .zip(&features.nameable)
+            .map(|(buckets, &nameable)| if nameable { self.emission(buckets) } else { [0; LABELS] })
+            .collect();
         self.decode(&emissions, &features.nameable, &features.offsets, &mut Vec::new(), &mut Vec::new())
     }
 
@@ -467,29 +478,29 @@ impl Model {
     ) -> Vec<Span> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            fill_features(text, tokens, surnames, gazetteer, &mut scratch);
-            let Scratch { nameable, offsets, buckets, emissions, back, labels, .. } = &mut *scratch;
-            self.emissions(buckets, nameable, emissions);
-            self.decode(emissions, nameable, offsets, back, labels)
+            let mut emissions = std::mem::take(&mut scratch.emissions);
+            emissions.clear();
+            fill_features(text, tokens, surnames, gazetteer, &mut scratch, |buckets| {
+                emissions.push(buckets.map_or([0; LABELS], |b| self.emission(b)));
+            });
+            let Scratch { nameable, offsets, back, labels, .. } = &mut *scratch;
+            let spans = self.decode(&emissions, nameable, offsets, back, labels);
+            scratch.emissions = emissions;
+            spans
         })
     }
 
-    /// Each character's label scores: the sum of its features' weights (zeros for a character
-    /// that cannot be in a name).
-    fn emissions(&self, buckets: &[[u32; FEATURES]], nameable: &[bool], out: &mut Vec<[i32; LABELS]>) {
-        out.clear();
-        out.extend(buckets.iter().zip(nameable).map(|(buckets, &nameable)| {
-            let mut emission = [0i32; LABELS];
-            if nameable {
-                for &b in buckets {
-                    let row = &self.weights[b as usize % BUCKETS];
-                    for (e, &w) in emission.iter_mut().zip(row) {
-                        *e += i32::from(w);
-                    }
-                }
+    /// A character's label scores: the sum of its features' weights.
+    #[inline]
+    fn emission(&self, buckets: &[u32; FEATURES]) -> [i32; LABELS] {
+        let mut emission = [0i32; LABELS];
+        for &b in buckets {
+            let row = &self.weights[b as usize % BUCKETS];
+            for (e, &w) in emission.iter_mut().zip(row) {
+                *e += i32::from(w);
             }
-            emission
-        }));
+        }
+        emission
     }
 
     /// Viterbi over per-character emissions; characters that cannot be in a name are outside.
