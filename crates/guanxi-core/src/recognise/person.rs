@@ -154,7 +154,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             Some(end)
         } else {
             let long_ok = long.filter(|&e| {
-                is_boundary(tokens, e, text) && !text[..e].chars().next_back().is_some_and(|c| NAME_FOLLOWERS.contains(c))
+                is_boundary(tokens, e, text) && !text[..e].chars().next_back().is_some_and(is_name_follower)
             });
             long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
         };
@@ -319,6 +319,18 @@ pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Ca
 /// Characters that end an item of an enumeration of names.
 const ITEM_END: &str = "、，,。；;：:（(）)“”等和及与\n ";
 
+/// Whether `c` ends an item of an enumeration (see [`ITEM_END`]).
+fn is_item_end(c: char) -> bool {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CharSet::new(ITEM_END.chars())).contains(c)
+}
+
+/// Whether `c` is one of [`NAME_FOLLOWERS`].
+fn is_name_follower(c: char) -> bool {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CharSet::new(NAME_FOLLOWERS.chars())).contains(c)
+}
+
 /// Names listed with a person (蔡竹林、纪鸿尚、孙天义 where one of them is known, 乃登（蒙古族）、
 /// 奇英成): each item of two to four characters beginning with a surname, not an ordinary word
 /// or a gazetteer place, next to a person across 、 (an annotation in brackets between), is a
@@ -381,13 +393,13 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
         let after = skip_note_forward(end);
         if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
             let item_end =
-                item_start + text[item_start..].find(|c: char| ITEM_END.contains(c)).unwrap_or(text.len() - item_start);
+                item_start + text[item_start..].find(is_item_end).unwrap_or(text.len() - item_start);
             add(item_start, item_end);
         }
         // The item before: characters back to the previous item end, then 、.
         if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(b.len())) {
             let item_start = text[..item_end]
-                .rfind(|c: char| ITEM_END.contains(c))
+                .rfind(is_item_end)
                 .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
             add(item_start, item_end);
         }
@@ -470,7 +482,7 @@ pub(super) fn annotated(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>
             continue;
         }
         let start = text[..at]
-            .rfind(|c: char| ITEM_END.contains(c))
+            .rfind(is_item_end)
             .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
         let name = &text[start..at];
         if (2..=5).contains(&name.chars().count())
@@ -651,7 +663,7 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
                 let next_is_given = text[at + name.len()..]
                     .chars()
                     .next()
-                    .is_some_and(|c| is_cjk(c) && !NAME_FOLLOWERS.contains(c) && name.chars().count() == 2);
+                    .is_some_and(|c| is_cjk(c) && !is_name_follower(c) && name.chars().count() == 2);
                 if next_is_given {
                     continue;
                 }
