@@ -189,8 +189,8 @@ fn is_cjk_char(c: char) -> bool {
 /// Skips a leading preposition (据, 经, 在, 由, 向, 对, 从, 及) that jieba glued to a name.
 fn strip_preposition(text: &str, start: usize, end: usize) -> usize {
     let mut chars = text[start..end].chars();
-    match (chars.next(), chars.as_str().chars().count()) {
-        (Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和')), rest) if rest >= 3 => {
+    match chars.next() {
+        Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和')) if chars.as_str().chars().count() >= 3 => {
             start + c.len_utf8()
         }
         _ => start,
@@ -350,18 +350,18 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
 fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
     for (at, _) in text.match_indices('等') {
         let after = &text[at + '等'.len_utf8()..];
-        let head: String = after.chars().take_while(|c| is_cjk_char(*c)).take(10).collect();
+        let head_len: usize = after.chars().take_while(|c| is_cjk_char(*c)).take(10).map(char::len_utf8).sum();
+        let head = &after[..head_len];
         if !(head.ends_with("项目") || head.ends_with("工程")) {
             continue;
         }
         let mut end = at;
         loop {
-            let piece_start = text[..end].rfind(['、', '，', ',', '。', '；', ';']).map_or(0, |i| i + '、'.len_utf8());
-            let separator = text[..end].rfind(['、', '，', ',', '。', '；', ';']);
-            let Some(separator) = separator else { break };
+            let Some(separator) = text[..end].rfind(['、', '，', ',', '。', '；', ';']) else { break };
             if !text[separator..].starts_with('、') {
                 break;
             }
+            let piece_start = separator + '、'.len_utf8();
             let piece = &text[piece_start..end];
             let count = piece.chars().count();
             if (3..=14).contains(&count) && piece.chars().all(is_cjk_char) {
