@@ -138,6 +138,14 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             continue;
         }
         let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else { continue };
+        let title = title_before(text, pos, tokens);
+        let enumerated = previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8());
+        // With the learned layer, only a title, an enumeration or a speech verb after a token jieba
+        // tags as a name starting here confirms a name (see `speech_ok` below): nothing to do
+        // without one of them.
+        if learned && title.is_none() && !enumerated && !here.is_some_and(|t| t.tag.starts_with("nr")) {
+            continue;
+        }
         let surname_end = pos + surname.len();
         let surname_chars = surname.chars().count();
         if is_nickname(text, pos, surname_end) {
@@ -145,8 +153,6 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         }
         let long = advance_cjk(text, pos, surname_chars + 2);
         let short = advance_cjk(text, pos, surname_chars + 1);
-        let title = title_before(text, pos, tokens);
-        let enumerated = previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8());
         // Choose the name's length: a speech verb decides; else token boundaries do.
         let end = if let Some(end) = short.filter(|&e| speech_after(text, e)) {
             Some(end)
