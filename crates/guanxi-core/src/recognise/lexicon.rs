@@ -603,9 +603,9 @@ pub struct Lexicon {
     pub non_entities: HashSet<String, FxBuild>,
     /// `surnames` of one or two characters, by their characters (see [`Lexicon::surname_at`]).
     surname_index: SurnameIndex,
-    /// First characters of the short forms of cities and provinces (see
-    /// [`Lexicon::is_city_short_form`]).
-    city_short_first: CharSet,
+    /// The short forms of cities and provinces, and their first characters (see
+    /// [`Lexicon::is_city_short_form`]): a small table, apart from the other short forms.
+    city_short_forms: (HashSet<String, FxBuild>, CharSet),
 }
 
 /// Surnames of one or two characters keyed by their characters rather than their text: a look-up
@@ -675,15 +675,15 @@ impl Lexicon {
                 places.insert(town.to_string());
             }
         }
-        let city_short_first = CharSet::new(
-            place_short_forms
-                .iter()
-                .filter(|(_, full)| full.ends_with(['市', '省']))
-                .filter_map(|(short, _)| short.chars().next()),
-        );
+        let city_shorts: HashSet<String, FxBuild> = place_short_forms
+            .iter()
+            .filter(|(_, full)| full.ends_with(['市', '省']))
+            .map(|(short, _)| short.clone())
+            .collect();
+        let city_short_first = CharSet::new(city_shorts.iter().filter_map(|short| short.chars().next()));
         Lexicon {
             surname_index: SurnameIndex::new(&surnames),
-            city_short_first,
+            city_short_forms: (city_shorts, city_short_first),
             surnames,
             places,
             seed_places,
@@ -695,8 +695,8 @@ impl Lexicon {
     /// Whether `word` is the short form of a city or province (江门 of 江门市, 河北 of 河北省).
     pub fn is_city_short_form(&self, word: &str) -> bool {
         // Cheap test first: most words do not begin like one.
-        word.chars().next().is_some_and(|c| self.city_short_first.contains(c))
-            && self.place_short_forms.get(word).is_some_and(|full| full.ends_with(['市', '省']))
+        let (shorts, first) = &self.city_short_forms;
+        word.chars().next().is_some_and(|c| first.contains(c)) && shorts.contains(word)
     }
 
     /// The surname at the start of `text` (compound first), with its rank.
