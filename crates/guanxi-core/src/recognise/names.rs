@@ -4,7 +4,7 @@
 
 use super::lexicon::{CharSet, FxBuild, GENERIC_PREFIXES, ORG_SUFFIXES, PLACE_SUFFIXES, PROJECT_SUFFIXES};
 use super::{Candidate, EntityKind, Recogniser, Token};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const NAMES: u8 = 1;
 
@@ -107,13 +107,18 @@ fn char_count(text: &str, start: usize, end: usize) -> usize {
 }
 
 fn generic(surface: &str, suffix_len: usize) -> bool {
+    /// [`GENERIC_PREFIXES`] as a set, and those of two characters or more with their length.
+    type Prefixes = (HashSet<&'static str, FxBuild>, Vec<(&'static str, usize)>);
+    static PREFIXES: std::sync::OnceLock<Prefixes> = std::sync::OnceLock::new();
+    let (all, long) = PREFIXES.get_or_init(|| {
+        let long = GENERIC_PREFIXES.iter().map(|p| (*p, p.chars().count())).filter(|&(_, n)| n >= 2).collect();
+        (GENERIC_PREFIXES.iter().copied().collect(), long)
+    });
     let stem = &surface[..surface.len() - suffix_len];
     // A one-character prefix makes only itself generic (各区, 该村: not 新塘里, 新港路).
     stem.is_empty()
-        || GENERIC_PREFIXES.iter().any(|p| {
-            stem == *p
-                || (stem.starts_with(p) && p.chars().count() >= 2 && stem.chars().count() <= p.chars().count() + 1)
-        })
+        || all.contains(stem)
+        || long.iter().any(|&(p, count)| stem.starts_with(p) && stem.chars().count() <= count + 1)
 }
 
 /// Extends leftwards from token `last` over name-like tokens, up to `max_chars`.
@@ -190,7 +195,9 @@ fn is_cjk_char(c: char) -> bool {
 fn strip_preposition(text: &str, start: usize, end: usize) -> usize {
     let mut chars = text[start..end].chars();
     match chars.next() {
-        Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和')) if chars.as_str().chars().count() >= 3 => {
+        Some(c @ ('据' | '经' | '在' | '由' | '向' | '对' | '从' | '及' | '与' | '和'))
+            if chars.as_str().chars().count() >= 3 =>
+        {
             start + c.len_utf8()
         }
         _ => start,

@@ -178,7 +178,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             && rank < 120
             && here.is_some_and(|t| t.end == end && t.tag.starts_with("nr"))
             && !recogniser.is_common_word(name)
-            && !NOT_NAMES.contains(&name)
+            && !is_not_name(name)
             && !lexicon.places.contains(name)
             && !lexicon.place_short_forms.contains_key(name);
         // Evaluated only for confirmed names: these look words up in jieba's dictionary.
@@ -325,6 +325,12 @@ pub(super) fn photo_credit(recogniser: &Recogniser, text: &str, out: &mut Vec<Ca
 /// Characters that end an item of an enumeration of names.
 const ITEM_END: &str = "、，,。；;：:（(）)“”等和及与\n ";
 
+/// Whether `word` is one of [`NOT_NAMES`].
+fn is_not_name(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, FxBuild>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| NOT_NAMES.iter().copied().collect()).contains(word)
+}
+
 /// Whether `c` ends an item of an enumeration (see [`ITEM_END`]).
 fn is_item_end(c: char) -> bool {
     static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
@@ -355,7 +361,7 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
             && !recogniser.is_common_word(name)
             && !lexicon.places.contains(name)
             && !lexicon.place_short_forms.contains_key(name)
-            && !NOT_NAMES.contains(&name)
+            && !is_not_name(name)
             && plausible_learned(recogniser, text, start, end)
     };
     // Skips a bracketed annotation (（蒙古族）, （女）) forwards from `at`.
@@ -398,8 +404,7 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
         // The item after: 、 then characters up to the next item end.
         let after = skip_note_forward(end);
         if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
-            let item_end =
-                item_start + text[item_start..].find(is_item_end).unwrap_or(text.len() - item_start);
+            let item_end = item_start + text[item_start..].find(is_item_end).unwrap_or(text.len() - item_start);
             add(item_start, item_end);
         }
         // The item before: characters back to the previous item end, then 、.
@@ -428,7 +433,7 @@ pub(super) fn reporter(recogniser: &Recogniser, text: &str, out: &mut Vec<Candid
                 continue;
             }
             let name = &text[start..end];
-            if recogniser.lexicon().surname_at(name).is_some_and(|(_, rank)| rank < 300) && !NOT_NAMES.contains(&name) {
+            if recogniser.lexicon().surname_at(name).is_some_and(|(_, rank)| rank < 300) && !is_not_name(name) {
                 out.push(Candidate { start, end, kind: EntityKind::Person, role: None, priority: CONFIRMED + 1 });
             }
             break;
@@ -456,7 +461,7 @@ pub(super) fn appointed(recogniser: &Recogniser, text: &str, out: &mut Vec<Candi
                 let fits = lexicon
                     .surname_at(name)
                     .is_some_and(|(surname, rank)| rank < 300 && count - surname.chars().count() <= 2);
-                if fits && !recogniser.is_common_word(name) && !NOT_NAMES.contains(&name) {
+                if fits && !recogniser.is_common_word(name) && !is_not_name(name) {
                     out.push(Candidate { start, end, kind: EntityKind::Person, role: None, priority: CONFIRMED });
                 }
                 break;
@@ -487,9 +492,7 @@ pub(super) fn annotated(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>
         if !(note.ends_with('族') && (2..=5).contains(&note.chars().count())) {
             continue;
         }
-        let start = text[..at]
-            .rfind(is_item_end)
-            .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
+        let start = text[..at].rfind(is_item_end).map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
         let name = &text[start..at];
         if (2..=5).contains(&name.chars().count())
             && name.chars().all(|c| is_cjk(c) || c == '·')
@@ -503,8 +506,7 @@ pub(super) fn annotated(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>
             continue;
         }
         let name = &tokens[k - 1];
-        if name.tag.starts_with("nr") && (2..=3).contains(&name.word.chars().count()) && !NOT_NAMES.contains(&name.word)
-        {
+        if name.tag.starts_with("nr") && (2..=3).contains(&name.word.chars().count()) && !is_not_name(name.word) {
             out.push(Candidate {
                 start: name.start,
                 end: name.end,
@@ -524,7 +526,9 @@ pub(super) fn is_surname_title(rest: &str) -> bool {
     // Cheap test first: the last character must end a title.
     (2..=12).contains(&rest.len())
         && rest.chars().next_back().is_some_and(|c| last.contains(c))
-        && SET.get_or_init(|| SURNAME_TITLES.iter().copied().collect()).contains(rest.strip_prefix('副').unwrap_or(rest))
+        && SET
+            .get_or_init(|| SURNAME_TITLES.iter().copied().collect())
+            .contains(rest.strip_prefix('副').unwrap_or(rest))
 }
 
 /// Whether a person name the learned layer proposes survives the rules' vetoes: no nickname or
@@ -566,7 +570,7 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
     }
     // An adjective, verb, adverb… in jieba's dictionary is not a name; nor a common word jieba
     // itself mis-tags as a name (幸福感, 徐徐: see NOT_NAMES).
-    !recogniser.is_ordinary_word(name) && !NOT_NAMES.contains(&name)
+    !recogniser.is_ordinary_word(name) && !is_not_name(name)
 }
 
 /// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.
