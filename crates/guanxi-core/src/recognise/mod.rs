@@ -607,10 +607,10 @@ fn intern_tag(tag: &str) -> &'static str {
 #[inline]
 pub(crate) fn char_at(text: &str, at: usize) -> char {
     match text.as_bytes().get(at..at + 3) {
-        Some(&[lead @ 0xe0..=0xef, second, third]) => char::from_u32(
-            (u32::from(lead & 0x0f) << 12) | (u32::from(second & 0x3f) << 6) | u32::from(third & 0x3f),
-        )
-        .unwrap_or(char::REPLACEMENT_CHARACTER),
+        Some(&[lead @ 0xe0..=0xef, second, third]) => {
+            char::from_u32((u32::from(lead & 0x0f) << 12) | (u32::from(second & 0x3f) << 6) | u32::from(third & 0x3f))
+                .unwrap_or(char::REPLACEMENT_CHARACTER)
+        }
         _ => text[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
     }
 }
