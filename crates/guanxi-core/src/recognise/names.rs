@@ -363,8 +363,7 @@ fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
             continue;
         }
         let mut end = at;
-        loop {
-            let Some(separator) = text[..end].rfind(['、', '，', ',', '。', '；', ';']) else { break };
+        while let Some(separator) = text[..end].rfind(['、', '，', ',', '。', '；', ';']) {
             if !text[separator..].starts_with('、') {
                 break;
             }
