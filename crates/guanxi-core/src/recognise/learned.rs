@@ -212,7 +212,6 @@ struct Scratch {
     /// Per token: what its characters' features need from it.
     token_facts: Vec<TokenFacts>,
     nameable: Vec<bool>,
-    emissions: Vec<[i32; LABELS]>,
     back: Vec<[u8; LABELS]>,
     labels: Vec<usize>,
 }
@@ -458,17 +457,18 @@ impl Model {
 
     /// Tags a sentence and returns its person and place spans.
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
-        let emissions: Vec<[i32; LABELS]> = features
-            .buckets
-            .iter()
-            .zip(&features.nameable)
-            .map(|(buckets, &nameable)| if nameable { self.emission(buckets) } else { [0; LABELS] })
-            .collect();
-        self.decode(&emissions, &features.nameable, &features.offsets, &mut Vec::new(), &mut Vec::new())
+        let mut forward = Forward::new(self);
+        let mut back = Vec::new();
+        for (buckets, &nameable) in features.buckets.iter().zip(&features.nameable) {
+            let emission = if nameable { self.emission(buckets) } else { [0; LABELS] };
+            forward.step(&emission, nameable, &mut back);
+        }
+        forward.spans(&back, &features.offsets, &mut Vec::new())
     }
 
     /// Tags a sentence straight from its tokens (in per-thread buffers reused from sentence to
-    /// sentence).
+    /// sentence): each character's features are scored, and Viterbi steps over it, as they are
+    /// made.
     pub(crate) fn spans_of_text(
         &self,
         text: &str,
@@ -478,14 +478,16 @@ impl Model {
     ) -> Vec<Span> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let mut emissions = std::mem::take(&mut scratch.emissions);
-            emissions.clear();
+            let mut back = std::mem::take(&mut scratch.back);
+            back.clear();
+            let mut forward = Forward::new(self);
             fill_features(text, tokens, surnames, gazetteer, &mut scratch, |buckets| {
-                emissions.push(buckets.map_or([0; LABELS], |b| self.emission(b)));
+                let emission = buckets.map_or([0; LABELS], |b| self.emission(b));
+                forward.step(&emission, buckets.is_some(), &mut back);
             });
-            let Scratch { nameable, offsets, back, labels, .. } = &mut *scratch;
-            let spans = self.decode(&emissions, nameable, offsets, back, labels);
-            scratch.emissions = emissions;
+            let Scratch { offsets, labels, .. } = &mut *scratch;
+            let spans = forward.spans(&back, offsets, labels);
+            scratch.back = back;
             spans
         })
     }
@@ -502,38 +504,57 @@ impl Model {
         }
         emission
     }
+}
 
-    /// Viterbi over per-character emissions; characters that cannot be in a name are outside.
-    /// (An inside label follows its own begin or inside label only, see [`allowed`]; of equal
-    /// scores the earlier previous label wins, and the last of equal final scores.)
-    fn decode(
-        &self,
-        emissions: &[[i32; LABELS]],
-        nameable: &[bool],
-        offsets: &[usize],
-        back: &mut Vec<[u8; LABELS]>,
-        labels: &mut Vec<usize>,
-    ) -> Vec<Span> {
-        const NEG: i32 = i32::MIN / 4;
-        let n = emissions.len();
-        if n == 0 {
-            return Vec::new();
-        }
-        let tr = &self.transitions;
-        // A score and a previous label are packed as score × 8 + (7 − label), so that the larger
-        // of two packed values has the higher score or, of equal scores, the earlier label.
-        let pack = |score: i32, label: usize| (i64::from(score) << 3) | (7 - label as i64);
-        // Per next label, the transitions into it from each previous label (× 8, to add to a
-        // packed score).
+/// Viterbi's forward pass over a sentence, one character at a time; characters that cannot be in a
+/// name are outside. (An inside label follows its own begin or inside label only, see
+/// [`allowed`]; of equal scores the earlier previous label wins, and the last of equal final
+/// scores.)
+struct Forward<'m> {
+    model: &'m Model,
+    /// Per next label, the transitions into it from each previous label (× 8, to add to a
+    /// packed score: see [`Forward::step`]).
+    into: [[i64; LABELS]; LABELS],
+    /// The best score of a path ending in each label at the last character (NEG for none).
+    score: [i32; LABELS],
+    /// No character yet.
+    start: bool,
+}
+
+/// The score of no path.
+const NEG: i32 = i32::MIN / 4;
+
+impl<'m> Forward<'m> {
+    fn new(model: &'m Model) -> Self {
         let mut into = [[0i64; LABELS]; LABELS];
         for (next, column) in into.iter_mut().enumerate() {
             for (previous, t) in column.iter_mut().enumerate() {
-                *t = i64::from(tr[previous][next]) << 3;
+                *t = i64::from(model.transitions[previous][next]) << 3;
             }
         }
-        // The best previous label in `from..from + K` (the first of equal scores) for a next
-        // label, `None` when none scores at all. Inside labels follow their own kind only (see
-        // [`allowed`]).
+        Forward { model, into, score: [NEG; LABELS], start: true }
+    }
+
+    /// Steps over one character, pushing its best previous label per label onto `back`.
+    #[inline]
+    fn step(&mut self, emission: &[i32; LABELS], nameable: bool, back: &mut Vec<[u8; LABELS]>) {
+        if self.start {
+            let tr = &self.model.transitions[LABELS];
+            self.start = false;
+            self.score[O] = emission[O] + tr[O];
+            if nameable {
+                self.score[B_PER] = emission[B_PER] + tr[B_PER];
+                self.score[B_LOC] = emission[B_LOC] + tr[B_LOC];
+            }
+            back.push([0; LABELS]);
+            return;
+        }
+        // A score and a previous label are packed as score × 8 + (7 − label), so that the larger
+        // of two packed values has the higher score or, of equal scores, the earlier label.
+        let packed: [i64; LABELS] =
+            std::array::from_fn(|label| (i64::from(self.score[label]) << 3) | (7 - label as i64));
+        // The best previous label in `from..from + K` for a next label, `None` when none scores
+        // at all. Inside labels follow their own kind only (see [`allowed`]).
         #[inline(always)]
         fn best<const K: usize>(packed: &[i64; LABELS], into: &[i64; LABELS], from: usize) -> Option<(i32, u8)> {
             let mut best = packed[from] + into[from];
@@ -543,38 +564,37 @@ impl Model {
             let score = (best >> 3) as i32;
             (score > NEG / 2).then_some((score, (7 - (best & 7)) as u8))
         }
-        back.clear();
-        back.resize(n, [0u8; LABELS]);
-        let mut score = [NEG; LABELS];
-        score[O] = emissions[0][O] + tr[LABELS][O];
-        if nameable[0] {
-            score[B_PER] = emissions[0][B_PER] + tr[LABELS][B_PER];
-            score[B_LOC] = emissions[0][B_LOC] + tr[LABELS][B_LOC];
-        }
-        for ((emission, &nameable), back) in emissions.iter().zip(nameable).zip(back.iter_mut()).skip(1) {
-            let packed: [i64; LABELS] = std::array::from_fn(|label| pack(score[label], label));
-            let mut next = [NEG; LABELS];
-            let mut set = |label: usize, found: Option<(i32, u8)>| {
-                if let Some((s, arg)) = found {
-                    next[label] = s + emission[label];
-                    back[label] = arg;
-                }
-            };
-            set(O, best::<LABELS>(&packed, &into[O], O));
-            if nameable {
-                set(B_PER, best::<LABELS>(&packed, &into[B_PER], O));
-                set(I_PER, best::<2>(&packed, &into[I_PER], B_PER));
-                set(B_LOC, best::<LABELS>(&packed, &into[B_LOC], O));
-                set(I_LOC, best::<2>(&packed, &into[I_LOC], B_LOC));
+        let mut next = [NEG; LABELS];
+        let mut arg = [0u8; LABELS];
+        let mut set = |label: usize, found: Option<(i32, u8)>| {
+            if let Some((s, previous)) = found {
+                next[label] = s + emission[label];
+                arg[label] = previous;
             }
-            score = next;
+        };
+        let into = &self.into;
+        set(O, best::<LABELS>(&packed, &into[O], O));
+        if nameable {
+            set(B_PER, best::<LABELS>(&packed, &into[B_PER], O));
+            set(I_PER, best::<2>(&packed, &into[I_PER], B_PER));
+            set(B_LOC, best::<LABELS>(&packed, &into[B_LOC], O));
+            set(I_LOC, best::<2>(&packed, &into[I_LOC], B_LOC));
         }
-        let mut label = (0..LABELS).max_by_key(|&l| score[l]).unwrap_or(O);
+        self.score = next;
+        back.push(arg);
+    }
+
+    /// The spans of the best path, from the back pointers `step` pushed.
+    fn spans(&self, back: &[[u8; LABELS]], offsets: &[usize], labels: &mut Vec<usize>) -> Vec<Span> {
+        if back.is_empty() {
+            return Vec::new();
+        }
+        let mut label = (0..LABELS).max_by_key(|&l| self.score[l]).unwrap_or(O);
         labels.clear();
-        labels.resize(n, O);
-        for i in (0..n).rev() {
-            labels[i] = label;
-            label = usize::from(back[i][label]);
+        labels.resize(back.len(), O);
+        for (l, b) in labels.iter_mut().zip(back).rev() {
+            *l = label;
+            label = usize::from(b[label]);
         }
         spans_of(labels, offsets)
     }
