@@ -372,12 +372,9 @@ impl Recogniser {
     pub fn recognise_page(&self, articles: &[Article]) -> Vec<Vec<Mention>> {
         // Segment the whole page first: jieba's dictionary stays in the CPU caches while it runs
         // (interleaved with the other layers it is markedly slower).
-        let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
         let tokens: Vec<Vec<Vec<Token<'_>>>> = articles.iter().map(|a| self.article_tokens(a)).collect();
-        zz_add("jieba", zz0);
         let mut pages: Vec<Vec<Mention>> =
             articles.iter().zip(tokens).map(|(a, tokens)| self.recognise_sentences(a, tokens, false)).collect();
-        let zzp = unsafe { core::arch::x86_64::_rdtsc() };
         let mut confirmed: Vec<String> = pages
             .iter()
             .flatten()
@@ -404,12 +401,9 @@ impl Recogniser {
             pages.iter().flatten().filter(|m| m.kind == EntityKind::Person).map(|m| m.surface.as_str()).collect();
         confirmed.retain(|name| still_mentioned.contains(name.as_str()));
         for (article, mentions) in articles.iter().zip(pages.iter_mut()) {
-            let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
             person::propagate(self, article, &confirmed, mentions);
-            zz_add("propagate", zz0);
             mentions.sort_by_key(|m| (m.start, m.end));
         }
-        zz_add("page_level", zzp);
         pages
     }
 
@@ -436,46 +430,24 @@ impl Recogniser {
             let mut candidates = Vec::new();
             let mut learned_places = Vec::new();
             if sentence.byline {
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::byline(self, text, &mut candidates);
-                zz_add("byline", zz0);
             } else {
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 self.user.find(text, &mut candidates);
-                zz_add("user", zz0);
                 let user_end = candidates.len();
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::find(self, text, &tokens, &mut candidates);
-                zz_add("person_find", zz0);
                 // The rules' names get the learned layer's edge corrections too (倪煜等 → 倪煜).
                 for c in candidates[user_end..].iter_mut() {
                     (c.start, c.end) = person_bounds(text, c.start, c.end);
                 }
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::surname_with_title(self, &tokens, &mut candidates);
-                zz_add("surname_title", zz0);
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::photo_credit(self, text, &mut candidates);
-                zz_add("photo", zz0);
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::reporter(self, text, &mut candidates);
-                zz_add("reporter", zz0);
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::appointed(self, text, &mut candidates);
-                zz_add("appointed", zz0);
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::annotated(self, text, &tokens, &mut candidates);
-                zz_add("annotated", zz0);
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 names::find(self, text, &tokens, &mut candidates);
-                zz_add("names", zz0);
                 let before = candidates.len();
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 self.learned(text, &tokens, &mut candidates);
-                zz_add("learned", zz0);
-                let zz0 = unsafe { core::arch::x86_64::_rdtsc() };
                 person::enumerated(self, text, &mut candidates);
-                zz_add("enumerated", zz0);
                 if nested {
                     learned_places =
                         candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();
@@ -483,7 +455,6 @@ impl Recogniser {
             }
             // Organizations written inside a project's name (江门宝士制冷有限公司 + 年产…项目) are
             // mentions too.
-            let zzq = unsafe { core::arch::x86_64::_rdtsc() };
             let orgs: Vec<Candidate> =
                 candidates.iter().filter(|c| c.kind == EntityKind::Organization).cloned().collect();
             // Places that are not: 联系村(社区) (the generic "village (community)"), a verb taken for
@@ -556,8 +527,6 @@ impl Recogniser {
                     })
                 })
                 .collect();
-            zz_add("settle_etc", zzq);
-            let zzm = unsafe { core::arch::x86_64::_rdtsc() };
             for candidate in accepted.into_iter().chain(inside).chain(inner_orgs) {
                 let surface = &text[candidate.start..candidate.end];
                 if self.user.is_banned(surface) {
@@ -735,21 +704,4 @@ mod tests {
         let found = surfaces(&recogniser, "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。");
         assert!(found.iter().all(|(_, kind)| *kind != EntityKind::Person), "{found:?}");
     }
-}
-
-thread_local! { static ZZ: std::cell::RefCell<Vec<(&'static str, u64)>> = const { std::cell::RefCell::new(Vec::new()) }; }
-fn zz_add(name: &'static str, t0: u64) {
-    let d = unsafe { core::arch::x86_64::_rdtsc() } - t0;
-    ZZ.with(|z| {
-        let mut z = z.borrow_mut();
-        if let Some(e) = z.iter_mut().find(|e| e.0 == name) {
-            e.1 += d
-        } else {
-            z.push((name, d))
-        }
-    });
-}
-/// temp
-pub fn zz_take() -> Vec<(&'static str, u64)> {
-    ZZ.with(|z| std::mem::take(&mut *z.borrow_mut()))
 }
