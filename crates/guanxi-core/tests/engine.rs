@@ -160,8 +160,31 @@ fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
     assert_eq!(after, query::stats(&fresh).unwrap());
     assert!(query::find_entities(&store, "丑继明").is_err(), "a name only in the removed sentence is gone");
 
-    // Every edge and weight equals a fresh ingest's after the replacement (entities by name: ids differ).
+    // Every edge and weight equals a fresh ingest's after the replacement (entities by name: ids differ),
+    // and every co_occurs weight is the number of sentences that mention both entities.
     assert_eq!(edges_by_name(&store), edges_by_name(&fresh));
+    let conn = rusqlite::Connection::open(dir.path().join("a.db")).unwrap();
+    let mut shared: Vec<(i64, i64, i64)> = conn
+        .prepare(
+            "SELECT a.entity_id, b.entity_id, count(DISTINCT a.sentence_id) FROM mentions a
+             JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
+             GROUP BY a.entity_id, b.entity_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    shared.sort();
+    let stored: Vec<(i64, i64, i64)> = store
+        .all_edges()
+        .unwrap()
+        .into_iter()
+        .filter(|e| !e.kind.is_directed())
+        .map(|e| (e.source, e.target, e.weight))
+        .collect();
+    assert!(!stored.is_empty());
+    assert_eq!(stored, shared);
     let graph = KnowledgeGraph::load(&store).unwrap();
     let fresh_graph = KnowledgeGraph::load(&fresh).unwrap();
     assert_eq!(graph.node_count(), fresh_graph.node_count());

@@ -19,14 +19,9 @@ pub(super) type PairDeltas = HashMap<(i64, i64), i64>;
 /// Bytes per (neighbour, weight) entry.
 const ENTRY: usize = 8;
 
-/// Adds one sentence's co-occurrences: every pair of the distinct entities in `entities` (which
-/// must be sorted and free of duplicates) gains one sentence.
-pub(super) fn add_sentence(deltas: &mut PairDeltas, entities: &[i64]) {
-    for (i, &a) in entities.iter().enumerate() {
-        for &b in &entities[i + 1..] {
-            *deltas.entry((a, b)).or_insert(0) += 1;
-        }
-    }
+/// Adds one sentence in which entities `a` and `b` are both mentioned.
+pub(super) fn add_pair(deltas: &mut PairDeltas, a: i64, b: i64) {
+    *deltas.entry((a.min(b), a.max(b))).or_insert(0) += 1;
 }
 
 /// The (neighbour, weight) entries of a stored list.
@@ -148,8 +143,9 @@ mod tests {
         )
         .unwrap();
         let mut deltas = PairDeltas::new();
-        add_sentence(&mut deltas, &[1, 2, 3]);
-        add_sentence(&mut deltas, &[1, 2]);
+        for (a, b) in [(1, 2), (3, 1), (2, 3), (2, 1)] {
+            add_pair(&mut deltas, a, b);
+        }
         apply(&conn, &deltas).unwrap();
         let list = |id: i64| -> Vec<(i64, i64)> {
             let blob: Option<Vec<u8>> = conn

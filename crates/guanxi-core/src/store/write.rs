@@ -351,19 +351,13 @@ fn write_page(
             }
         }
     }
-    // co_occurs: every pair of entities mentioned in one of this file's sentences gains one
-    // sentence (the definition `remove_source` subtracts and evidence queries read); summed over
-    // the batch and merged into the adjacency lists when it commits.
-    let mut by_sentence: BTreeMap<(usize, usize), Vec<i64>> = BTreeMap::new();
-    for mention in &page.mentions {
-        if let Some(entity_id) = entity_ids[mention.entity] {
-            by_sentence.entry((mention.article, mention.sentence)).or_default().push(entity_id);
+    // co_occurs: the page's pairs, one per sentence that mentions both entities (the definition
+    // `remove_source` subtracts and evidence queries read), summed over the batch and merged into
+    // the adjacency lists when it commits.
+    for relation in page.relations.iter().filter(|r| r.kind == RelationKind::CoOccurs) {
+        if let (Some(a), Some(b)) = (entity_ids[relation.from], entity_ids[relation.to]) {
+            cooccurrence::add_pair(&mut pending.pairs, a, b);
         }
-    }
-    for entities in by_sentence.values_mut() {
-        entities.sort_unstable();
-        entities.dedup();
-        cooccurrence::add_sentence(&mut pending.pairs, entities);
     }
     Ok(StoredFile {
         articles: source.articles.len(),
