@@ -148,6 +148,14 @@ fn co_occurs(entity: i64, neighbour: i64, weight: i64) -> EdgeRow {
     EdgeRow { source: entity.min(neighbour), target: entity.max(neighbour), kind: RelationKind::CoOccurs, weight }
 }
 
+/// The co_occurs edges of `entity`'s stored list to larger ids: each pair is in both entities'
+/// lists, and this reads it once (from the smaller id's list).
+fn co_occurs_upward(entity: i64, list: &[u8]) -> impl Iterator<Item = EdgeRow> + '_ {
+    cooccurrence::decode(list)
+        .filter(move |&(other, _)| other > entity)
+        .map(move |(other, weight)| co_occurs(entity, other, weight))
+}
+
 impl Store {
     fn entities_where(&self, clause: &str, params: impl rusqlite::Params, context: &str) -> Result<Vec<EntityRow>> {
         let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities e {clause}");
@@ -261,11 +269,7 @@ impl Store {
         while let Some(row) = rows.next().map_err(Error::sql(context))? {
             let entity: i64 = row.get(0).map_err(Error::sql(context))?;
             let list = row.get_ref(1).and_then(|v| v.as_blob().map_err(Into::into)).map_err(Error::sql(context))?;
-            edges.extend(
-                cooccurrence::decode(list)
-                    .filter(|&(other, _)| other > entity)
-                    .map(|(other, weight)| co_occurs(entity, other, weight)),
-            );
+            edges.extend(co_occurs_upward(entity, list));
         }
         edges.sort();
         Ok(edges)
@@ -305,11 +309,7 @@ impl Store {
         }
         for &entity in &set {
             if let Some(list) = self.neighbour_list(entity)? {
-                out.extend(
-                    cooccurrence::decode(&list)
-                        .filter(|&(other, _)| other > entity && set.contains(&other))
-                        .map(|(other, weight)| co_occurs(entity, other, weight)),
-                );
+                out.extend(co_occurs_upward(entity, &list).filter(|e| set.contains(&e.target)));
             }
         }
         out.sort();

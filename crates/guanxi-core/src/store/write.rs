@@ -327,14 +327,20 @@ fn write_page(
         }
     }
 
-    // Typed relations and their evidence (co_occurs edges are added below, from the mentions).
+    // Relations. co_occurs: the page's pairs, one per sentence that mentions both entities (the
+    // definition `remove_source` subtracts and evidence queries read), summed over the batch and
+    // merged into the adjacency lists when it commits. Typed relations: rows with their evidence.
     let mut evidence: BTreeMap<(i64, i64, &str), BTreeSet<i64>> = BTreeMap::new();
-    for relation in page.relations.iter().filter(|r| r.kind != RelationKind::CoOccurs) {
+    for relation in &page.relations {
         let (Some(from), Some(to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
             continue;
         };
-        let sentence = sentence_ids[relation.article][relation.sentence];
-        evidence.entry((from, to, relation.kind.as_str())).or_default().insert(sentence);
+        if relation.kind == RelationKind::CoOccurs {
+            cooccurrence::add_pair(&mut pending.pairs, from, to);
+        } else {
+            let sentence = sentence_ids[relation.article][relation.sentence];
+            evidence.entry((from, to, relation.kind.as_str())).or_default().insert(sentence);
+        }
     }
     {
         let mut upsert = tx.prepare_cached(
@@ -349,14 +355,6 @@ fn write_page(
             for sentence in sentences {
                 insert_evidence.execute(params![edge_id, sentence])?;
             }
-        }
-    }
-    // co_occurs: the page's pairs, one per sentence that mentions both entities (the definition
-    // `remove_source` subtracts and evidence queries read), summed over the batch and merged into
-    // the adjacency lists when it commits.
-    for relation in page.relations.iter().filter(|r| r.kind == RelationKind::CoOccurs) {
-        if let (Some(a), Some(b)) = (entity_ids[relation.from], entity_ids[relation.to]) {
-            cooccurrence::add_pair(&mut pending.pairs, a, b);
         }
     }
     Ok(StoredFile {
