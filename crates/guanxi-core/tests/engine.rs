@@ -1,6 +1,8 @@
 //! Engine integration tests on the seed pages (corpus/demo): ingest into a real SQLite file, then
 //! query, walk and export as a user would.
 
+mod common;
+
 use guanxi_core::graph::KnowledgeGraph;
 use guanxi_core::pipeline::FileOutcome;
 use guanxi_core::query::{self, MatchRank, SubgraphRequest};
@@ -164,25 +166,7 @@ fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
     // and every co_occurs weight is the number of sentences that mention both entities.
     assert_eq!(edges_by_name(&store), edges_by_name(&fresh));
     let conn = rusqlite::Connection::open(dir.path().join("a.db")).unwrap();
-    let mut shared: Vec<(i64, i64, i64)> = conn
-        .prepare(
-            "SELECT a.entity_id, b.entity_id, count(DISTINCT a.sentence_id) FROM mentions a
-             JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
-             GROUP BY a.entity_id, b.entity_id",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    shared.sort();
-    let stored: Vec<(i64, i64, i64)> = store
-        .all_edges()
-        .unwrap()
-        .into_iter()
-        .filter(|e| !e.kind.is_directed())
-        .map(|e| (e.source, e.target, e.weight))
-        .collect();
+    let (stored, shared) = (common::stored_cooccurrence(&store), common::cooccurrence_from_mentions(&conn));
     assert!(!stored.is_empty());
     assert_eq!(stored, shared);
     let graph = KnowledgeGraph::load(&store).unwrap();

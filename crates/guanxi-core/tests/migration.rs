@@ -1,8 +1,9 @@
 //! Upgrades: a database written by the first release (schema version 1, committed as an SQL dump
 //! in tests/fixtures) opens with the current code, is migrated in place, and answers queries.
 
+mod common;
+
 use guanxi_core::query;
-use guanxi_core::resolve::RelationKind;
 use guanxi_core::store::SCHEMA_VERSION;
 use guanxi_core::Store;
 use rusqlite::Connection;
@@ -53,26 +54,7 @@ fn a_version_1_database_migrates_on_open() {
     assert!(evidence.iter().any(|e| e.text == "1月4日,区委书记袁加伟前往区信访局调研信访维稳工作并召开座谈会。"));
     // Every co_occurs weight still equals the sentences that mention both entities, and every
     // pair of entities sharing a sentence has one.
-    let mut shared: Vec<(i64, i64, i64)> = conn
-        .prepare(
-            "SELECT a.entity_id, b.entity_id, count(DISTINCT a.sentence_id) FROM mentions a
-             JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
-             GROUP BY a.entity_id, b.entity_id",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    shared.sort();
-    let mut stored: Vec<(i64, i64, i64)> = store
-        .all_edges()
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.kind == RelationKind::CoOccurs)
-        .map(|e| (e.source, e.target, e.weight))
-        .collect();
-    stored.sort();
+    let (stored, shared) = (common::stored_cooccurrence(&store), common::cooccurrence_from_mentions(&conn));
     assert!(!stored.is_empty());
     assert_eq!(stored, shared);
 }
