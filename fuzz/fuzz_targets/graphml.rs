@@ -4,7 +4,7 @@
 
 use guanxi_core::export::write_graphml;
 use guanxi_core::query::{GraphEdge, GraphNode, Subgraph};
-use guanxi_core::resolve::RelationKind;
+use guanxi_core::RelationKind;
 use guanxi_core::EntityKind;
 use libfuzzer_sys::fuzz_target;
 

@@ -22,8 +22,10 @@ pub mod query;
 pub mod recognise;
 pub mod resolve;
 pub mod store;
+pub mod vocab;
 
 pub use error::{Error, Result};
 pub use pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
-pub use recognise::{EntityKind, Recogniser};
+pub use recognise::Recogniser;
 pub use store::Store;
+pub use vocab::{EntityId, EntityKind, RelationKind};

@@ -3,7 +3,7 @@
 //! surnames (曾 zeng, 单 shan, 区 ou), so persons' surnames take their surname reading, and search
 //! indexes every combination of readings (up to a cap) so that no reading is unreachable.
 
-use crate::recognise::EntityKind;
+use crate::vocab::EntityKind;
 use pinyin::ToPinyinMulti;
 
 /// Surname readings that differ from the character's first reading.

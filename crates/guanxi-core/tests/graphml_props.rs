@@ -4,8 +4,8 @@
 
 use guanxi_core::export::{clean_xml_text, write_graphml};
 use guanxi_core::query::{GraphEdge, GraphNode, Subgraph};
-use guanxi_core::resolve::RelationKind;
 use guanxi_core::EntityKind;
+use guanxi_core::RelationKind;
 use proptest::prelude::*;
 use quick_xml::events::Event;
 use quick_xml::Reader;

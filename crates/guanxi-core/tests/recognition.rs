@@ -4,9 +4,10 @@
 //! relation edges exist with their evidence sentence.
 
 use guanxi_core::ingest::{split_page, Article};
-use guanxi_core::recognise::EntityKind;
-use guanxi_core::resolve::{resolve_page, RelationKind, ResolvedPage};
+use guanxi_core::resolve::{resolve_page, ResolvedPage};
+use guanxi_core::EntityKind;
 use guanxi_core::Recogniser;
+use guanxi_core::RelationKind;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 

@@ -96,8 +96,8 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::query::{GraphEdge, GraphNode};
-    use crate::recognise::EntityKind;
-    use crate::resolve::RelationKind;
+    use crate::vocab::EntityKind;
+    use crate::vocab::RelationKind;
 
     fn sample(label: &str) -> Subgraph {
         let node = |id: u32, label: &str| GraphNode {

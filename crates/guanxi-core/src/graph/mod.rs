@@ -2,8 +2,8 @@
 //! walks the database is bad at: shortest paths and N-hop neighbourhoods.
 
 use crate::error::Result;
-use crate::resolve::RelationKind;
 use crate::store::{EdgeRow, Store};
+use crate::vocab::RelationKind;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeSet, HashMap, VecDeque};

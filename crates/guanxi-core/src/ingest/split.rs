@@ -6,6 +6,8 @@
 //! middle of a sentence by PDF extraction (a long line with no closing punctuation followed, after one
 //! blank line, by its continuation) are joined again.
 
+use crate::vocab::is_cjk;
+
 /// One sentence as a byte range into [`Article::text`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sentence {
@@ -46,10 +48,6 @@ fn is_terminator(c: char) -> bool {
 /// Closing quotes and brackets that belong to the sentence they follow.
 fn is_closer(c: char) -> bool {
     matches!(c, '”' | '’' | '"' | '\'' | '」' | '』' | '）' | ')' | '】' | '》')
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ffff}')
 }
 
 /// A paragraph that opens an article body: a `…报讯(…)` lead or a `□` byline.

@@ -10,9 +10,9 @@ pub use types::*;
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::pinyin::normalise_query;
-use crate::recognise::EntityKind;
-use crate::resolve::RelationKind;
 use crate::store::{EntityRow, Store};
+use crate::vocab::EntityKind;
+use crate::vocab::RelationKind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn id32(id: i64) -> u32 {

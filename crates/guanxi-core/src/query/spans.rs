@@ -50,7 +50,7 @@ pub fn cut_spans(text: &str, start: usize, end: usize, mentions: &[MentionRow], 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recognise::EntityKind;
+    use crate::vocab::EntityKind;
 
     #[test]
     fn outermost_mentions_win_and_text_is_kept_whole() {

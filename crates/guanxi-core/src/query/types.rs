@@ -1,8 +1,8 @@
 //! The answers the CLI prints and the app shows. Every type serialises to JSON and (with the
 //! `specta` feature) to TypeScript; ids are `u32` because TypeScript numbers cannot hold i64.
 
-use crate::recognise::EntityKind;
-use crate::resolve::RelationKind;
+use crate::vocab::EntityKind;
+use crate::vocab::RelationKind;
 use serde::Serialize;
 
 /// An entity in a list.

@@ -31,56 +31,8 @@ pub use lexicon::{short_form, Lexicon};
 pub use user::{UserDictionary, USER_DICTIONARY_FILE};
 
 use crate::ingest::Article;
+use crate::vocab::EntityKind;
 use jieba_rs::Jieba;
-use serde::{Deserialize, Serialize};
-
-/// What an entity is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "lowercase")]
-pub enum EntityKind {
-    /// A named person (reporters included).
-    Person,
-    /// A company, government body, party organ, association…
-    Organization,
-    /// An administrative division, village, community, road…
-    Place,
-    /// A construction or investment project, industrial park, base.
-    Project,
-}
-
-impl EntityKind {
-    /// All kinds, in display order.
-    pub const ALL: [EntityKind; 4] =
-        [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Project];
-
-    /// The lowercase name used in the database, GraphML and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Person => "person",
-            EntityKind::Organization => "organization",
-            EntityKind::Place => "place",
-            EntityKind::Project => "project",
-        }
-    }
-
-    /// Parses the lowercase name (also accepts `org`, `per`, `loc`).
-    pub fn parse(text: &str) -> Option<EntityKind> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "person" | "per" | "people" => Some(EntityKind::Person),
-            "organization" | "organisation" | "org" => Some(EntityKind::Organization),
-            "place" | "loc" | "location" => Some(EntityKind::Place),
-            "project" | "proj" => Some(EntityKind::Project),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One recognised mention in an article.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,8 @@
 //! candidate wins when spans overlap (see [`super::settle`]).
 
 use super::lexicon::{CharSet, FxBuild, GENERIC_PREFIXES, ORG_SUFFIXES, PLACE_SUFFIXES, PROJECT_SUFFIXES};
-use super::{Candidate, EntityKind, Recogniser, Token};
+use super::{Candidate, Recogniser, Token};
+use crate::vocab::EntityKind;
 use std::collections::{HashMap, HashSet};
 
 const NAMES: u8 = 1;
@@ -527,7 +528,8 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
 
 #[cfg(test)]
 mod tests {
-    use crate::recognise::{EntityKind, Recogniser};
+    use crate::recognise::Recogniser;
+    use crate::vocab::EntityKind;
     use std::sync::OnceLock;
 
     fn found(text: &str) -> Vec<(String, EntityKind)> {

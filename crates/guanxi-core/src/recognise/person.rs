@@ -5,8 +5,9 @@
 use super::lexicon::{
     CharSet, FxBuild, NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, NOT_NAMES, SPEECH_VERBS, TITLES,
 };
-use super::{Candidate, EntityKind, Mention, Recogniser, Token};
+use super::{Candidate, Mention, Recogniser, Token};
 use crate::ingest::Article;
+use crate::vocab::EntityKind;
 
 /// Surname characters that are mostly function words or word starts.
 const FUNCTION_SURNAMES: &str =
@@ -699,7 +700,8 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
 
 #[cfg(test)]
 mod tests {
-    use crate::recognise::{EntityKind, Recogniser};
+    use crate::recognise::Recogniser;
+    use crate::vocab::EntityKind;
 
     #[test]
     fn learned_names_survive_and_address_forms_do_not() {

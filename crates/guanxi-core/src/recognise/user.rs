@@ -8,8 +8,9 @@
 //! !公共安全
 //! ```
 
-use super::{Candidate, EntityKind};
+use super::Candidate;
 use crate::error::{Error, Result};
+use crate::vocab::EntityKind;
 use std::path::Path;
 
 /// Names the user added and words the user banned.

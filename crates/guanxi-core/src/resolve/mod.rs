@@ -11,45 +11,9 @@
 //!   organization and a person (`石冲社区党委书记吴卓锦`, `区委书记袁加伟`).
 
 use crate::ingest::Article;
-use crate::recognise::{EntityKind, Lexicon, Mention};
+use crate::recognise::{Lexicon, Mention};
+use crate::vocab::{is_cjk, EntityKind, RelationKind};
 use std::collections::{BTreeSet, HashMap};
-
-/// Kinds of edge between two entities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum RelationKind {
-    /// Mentioned in the same sentence (undirected; weight = sentences).
-    CoOccurs,
-    /// A person holds a title in an organization or place (person → organization).
-    HoldsRoleIn,
-    /// An organization or place lies within a place (inner → outer).
-    LocatedIn,
-}
-
-impl RelationKind {
-    /// All kinds.
-    pub const ALL: [RelationKind; 3] = [RelationKind::CoOccurs, RelationKind::HoldsRoleIn, RelationKind::LocatedIn];
-
-    /// The snake_case name used in the database and exports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelationKind::CoOccurs => "co_occurs",
-            RelationKind::HoldsRoleIn => "holds_role_in",
-            RelationKind::LocatedIn => "located_in",
-        }
-    }
-
-    /// Parses the snake_case name.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
-    /// Whether the edge has a direction (source → target).
-    pub fn is_directed(self) -> bool {
-        self != RelationKind::CoOccurs
-    }
-}
 
 /// An entity as resolved on one page; the store merges equal (kind, name) across pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,10 +301,6 @@ fn has_org_suffix(name: &str) -> bool {
     ["委员会", "公司", "集团", "局", "委", "中心", "学社", "院", "会", "队", "部", "办", "所", "站", "社"]
         .iter()
         .any(|s| name.ends_with(s))
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
 /// The district a page is about: the `XX区` whose short form the page writes most often.

@@ -2,8 +2,8 @@
 
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
-use crate::recognise::EntityKind;
-use crate::resolve::RelationKind;
+use crate::vocab::EntityKind;
+use crate::vocab::RelationKind;
 use rusqlite::{params, OptionalExtension, Row};
 
 /// An entity as stored.

@@ -5,7 +5,8 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::ingest::SourceText;
 use crate::pinyin::name_pinyin;
-use crate::resolve::{RelationKind, ResolvedPage};
+use crate::resolve::ResolvedPage;
+use crate::vocab::RelationKind;
 use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

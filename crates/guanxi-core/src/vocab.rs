@@ -1,0 +1,200 @@
+//! The shared words of the engine: what an entity is ([`EntityKind`]), what links two entities
+//! ([`RelationKind`]), how an entity is named across the store, the queries and the clients
+//! ([`EntityId`]), and what counts as a Chinese character ([`is_cjk`]). Every step imports these
+//! from here, so no step depends on another for a word.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::{Deserialize, Serialize};
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A named person (reporters included).
+    Person,
+    /// A company, government body, party organ, association…
+    Organization,
+    /// An administrative division, village, community, road…
+    Place,
+    /// A construction or investment project, industrial park, base.
+    Project,
+}
+
+impl EntityKind {
+    /// All kinds, in display order.
+    pub const ALL: [EntityKind; 4] =
+        [EntityKind::Person, EntityKind::Organization, EntityKind::Place, EntityKind::Project];
+
+    /// The lowercase name used in the database, GraphML and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+            EntityKind::Project => "project",
+        }
+    }
+
+    /// Parses the lowercase name (also accepts `org`, `per`, `loc`).
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "person" | "per" | "people" => Some(EntityKind::Person),
+            "organization" | "organisation" | "org" => Some(EntityKind::Organization),
+            "place" | "loc" | "location" => Some(EntityKind::Place),
+            "project" | "proj" => Some(EntityKind::Project),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Kinds of edge between two entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// Mentioned in the same sentence (undirected; weight = sentences).
+    CoOccurs,
+    /// A person holds a title in an organization or place (person → organization).
+    HoldsRoleIn,
+    /// An organization or place lies within a place (inner → outer).
+    LocatedIn,
+}
+
+impl RelationKind {
+    /// All kinds.
+    pub const ALL: [RelationKind; 3] = [RelationKind::CoOccurs, RelationKind::HoldsRoleIn, RelationKind::LocatedIn];
+
+    /// The snake_case name used in the database and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::CoOccurs => "co_occurs",
+            RelationKind::HoldsRoleIn => "holds_role_in",
+            RelationKind::LocatedIn => "located_in",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether the edge has a direction (source → target).
+    pub fn is_directed(self) -> bool {
+        self != RelationKind::CoOccurs
+    }
+}
+
+/// An entity's id: its row in the store, the node id in the graph and the id clients send back.
+///
+/// A `u32` because TypeScript numbers cannot hold every `i64`; the store refuses (rather than
+/// truncates) an id that does not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(transparent)]
+pub struct EntityId(pub u32);
+
+impl EntityId {
+    /// The id as SQLite stores it.
+    pub fn as_i64(self) -> i64 {
+        i64::from(self.0)
+    }
+
+    /// Parses the `#12` form users type for an id.
+    pub fn parse_hash(text: &str) -> Option<EntityId> {
+        text.trim().strip_prefix('#').and_then(|n| n.parse::<u32>().ok()).map(EntityId)
+    }
+}
+
+impl std::fmt::Display for EntityId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+impl ToSql for EntityId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_i64()))
+    }
+}
+
+impl FromSql for EntityId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let raw = i64::column_result(value)?;
+        u32::try_from(raw).map(EntityId).map_err(|_| FromSqlError::OutOfRange(raw))
+    }
+}
+
+impl ToSql for EntityKind {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for EntityKind {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or_else(|| FromSqlError::Other(format!("unknown entity kind {text:?}").into()))
+    }
+}
+
+impl ToSql for RelationKind {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for RelationKind {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        RelationKind::parse(text).ok_or_else(|| FromSqlError::Other(format!("unknown relation kind {text:?}").into()))
+    }
+}
+
+/// Whether `c` is a Chinese character: the CJK Unified Ideographs, Extension A, and the
+/// supplementary ideographic planes (Extensions B–F, compatibility supplement). The one
+/// definition every step uses, so the splitter and the name finders agree on what a name is made of.
+#[inline]
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{20000}'..='\u{2ffff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    #[test]
+    fn cjk_covers_extension_b_but_not_punctuation() {
+        assert!(is_cjk('袁') && is_cjk('㐀') && is_cjk('\u{20000}'));
+        assert!(!is_cjk('，') && !is_cjk('a') && !is_cjk('·'));
+    }
+
+    #[test]
+    fn ids_and_kinds_round_trip_and_refuse_unknown_values() {
+        let db = Connection::open_in_memory().unwrap();
+        let (id, kind, relation): (EntityId, EntityKind, RelationKind) = db
+            .query_row(
+                "SELECT ?1, ?2, ?3",
+                rusqlite::params![EntityId(7), EntityKind::Place, RelationKind::LocatedIn],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((id, kind, relation), (EntityId(7), EntityKind::Place, RelationKind::LocatedIn));
+        assert!(db.query_row("SELECT -1", [], |r| r.get::<_, EntityId>(0)).is_err());
+        assert!(db.query_row("SELECT 4294967296", [], |r| r.get::<_, EntityId>(0)).is_err());
+        assert!(db.query_row("SELECT 'club'", [], |r| r.get::<_, EntityKind>(0)).is_err());
+        assert!(db.query_row("SELECT 'likes'", [], |r| r.get::<_, RelationKind>(0)).is_err());
+        assert_eq!(EntityId::parse_hash(" #12"), Some(EntityId(12)));
+        assert_eq!(EntityId::parse_hash("12"), None);
+    }
+}
