@@ -65,7 +65,7 @@ impl Shared {
     }
 
     fn recogniser(&self) -> Arc<Recogniser> {
-        self.recogniser.get_or_init(|| Arc::new(Recogniser::new())).clone()
+        self.recogniser.get_or_init(|| Arc::new(Recogniser::new().expect("the embedded model loads"))).clone()
     }
 
     /// Builds the recogniser in the background so the first ingest does not wait for it.

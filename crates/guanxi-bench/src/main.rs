@@ -70,7 +70,7 @@ fn main() -> Result<()> {
         }
         Command::Recognise { dir } => {
             let files = text_files(&dir)?;
-            let recogniser = Recogniser::new();
+            let recogniser = Recogniser::new().expect("the embedded model loads");
             let chars: usize = files.iter().map(|(_, t)| t.chars().count()).sum();
             let start = Instant::now();
             let mut mentions = 0usize;

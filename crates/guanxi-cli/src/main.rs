@@ -313,7 +313,7 @@ fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool
 }
 
 fn annotate(jsonl: bool) -> Result<()> {
-    let recogniser = Recogniser::new();
+    let recogniser = Recogniser::new()?;
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (number, line) in stdin.lines().enumerate() {

@@ -19,7 +19,7 @@ fn main() {
     let sentences: Vec<&str> =
         pages.iter().flatten().flat_map(|a| a.sentences.iter().map(move |s| &a.text[s.start..s.end])).collect();
     let chars: usize = sentences.iter().map(|s| s.chars().count()).sum();
-    let recogniser = Recogniser::new();
+    let recogniser = Recogniser::new().expect("the embedded model loads");
     let time = |f: &dyn Fn() -> usize| {
         let start = Instant::now();
         std::hint::black_box(f());

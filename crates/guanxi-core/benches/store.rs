@@ -17,11 +17,11 @@ fn main() {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/bench-pd98");
     let default = if shared.is_dir() { "../../../shared/corpus/bench-pd98" } else { "../../corpus/demo" };
     let Some((corpus, files)) = common::corpus_files(default) else { return };
-    let ingestor = Ingestor::new(Arc::new(Recogniser::new()));
+    let ingestor = Ingestor::new(Arc::new(Recogniser::new().expect("the embedded model loads")));
     let prepared: Vec<_> = files
         .iter()
         .filter_map(|p| std::fs::read(p).ok())
-        .filter_map(|bytes| ingestor.prepare_bytes(&bytes, false).ok())
+        .filter_map(|bytes| ingestor.prepare_bytes(&bytes, false).expect("the recogniser loads").ok())
         .collect();
     let chars: usize = prepared.iter().flat_map(|(s, _)| &s.articles).map(|a| a.text.chars().count()).sum();
     let mentions: usize = prepared.iter().map(|(_, p)| p.mentions.len()).sum();

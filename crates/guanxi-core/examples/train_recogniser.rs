@@ -15,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(&path)?;
     let lines: Vec<&str> = text.lines().collect();
     let train_lines = lines.len() * 6 / 10;
-    let recogniser = Recogniser::new();
+    let recogniser = Recogniser::new().expect("the embedded model loads");
     let mut data = Vec::new();
     for line in &lines[..train_lines] {
         if line.trim().is_empty() {

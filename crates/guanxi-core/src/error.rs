@@ -88,6 +88,12 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
+    /// The embedded model of the learned recogniser is damaged (a broken build or resource).
+    #[error("the embedded recognition model is damaged ({reason}); reinstall Guanxi")]
+    Model {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The user asked to stop.
     #[error("cancelled")]
     Cancelled,

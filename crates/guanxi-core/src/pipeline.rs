@@ -117,6 +117,8 @@ enum Prepared {
     Unchanged,
     Skip(u64, SkipReason),
     Ready(Box<(SourceText, ResolvedPage)>),
+    /// The engine itself failed (not the file): the ingest stops with this error.
+    Failed(crate::Error),
 }
 
 impl Ingestor {
@@ -131,8 +133,13 @@ impl Ingestor {
     }
 
     /// The recogniser in use (built now if the ingestor is lazy and it was not needed yet).
-    pub fn recogniser(&self) -> &Recogniser {
-        self.recogniser.get_or_init(|| Arc::new(Recogniser::with_user_dictionary(self.dictionary.clone())))
+    pub fn recogniser(&self) -> Result<&Recogniser> {
+        if let Some(recogniser) = self.recogniser.get() {
+            return Ok(recogniser);
+        }
+        let built = Arc::new(Recogniser::with_user_dictionary(self.dictionary.clone())?);
+        // Two threads may build it at once; the first one set is kept.
+        Ok(self.recogniser.get_or_init(|| built))
     }
 
     /// Decodes, splits, recognises and resolves one file's bytes (no store involved).
@@ -140,12 +147,15 @@ impl Ingestor {
         &self,
         bytes: &[u8],
         is_html: bool,
-    ) -> std::result::Result<(SourceText, ResolvedPage), SkipReason> {
-        let source = ingest::parse(bytes, is_html)?;
-        let recogniser = self.recogniser();
+    ) -> Result<std::result::Result<(SourceText, ResolvedPage), SkipReason>> {
+        let source = match ingest::parse(bytes, is_html) {
+            Ok(source) => source,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let recogniser = self.recogniser()?;
         let mentions = recogniser.recognise_page(&source.articles);
         let page = resolve_page(&source.articles, &mentions, recogniser.lexicon());
-        Ok((source, page))
+        Ok(Ok((source, page)))
     }
 
     /// Ingests every supported file under `paths` into `store`.
@@ -238,8 +248,9 @@ impl Ingestor {
             return Prepared::Unchanged;
         }
         match self.prepare_bytes(&bytes, ingest::is_html(path)) {
-            Ok(ready) => Prepared::Ready(Box::new(ready)),
-            Err(reason) => Prepared::Skip(bytes.len() as u64, reason),
+            Ok(Ok(ready)) => Prepared::Ready(Box::new(ready)),
+            Ok(Err(reason)) => Prepared::Skip(bytes.len() as u64, reason),
+            Err(error) => Prepared::Failed(error),
         }
     }
 
@@ -265,6 +276,7 @@ impl Ingestor {
                     FileOutcome::Unchanged
                 }
                 Prepared::Skip(size, reason) => skip(store, key, size, &reason, report)?,
+                Prepared::Failed(error) => return Err(error),
                 Prepared::Ready(ready) => {
                     let (source, page) = *ready;
                     if let Some(original) = store.path_with_sha(&source.sha256, key)? {

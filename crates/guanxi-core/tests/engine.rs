@@ -17,7 +17,7 @@ fn demo() -> PathBuf {
 
 fn ingestor() -> Ingestor {
     static RECOGNISER: OnceLock<Arc<Recogniser>> = OnceLock::new();
-    Ingestor::new(RECOGNISER.get_or_init(|| Arc::new(Recogniser::new())).clone())
+    Ingestor::new(RECOGNISER.get_or_init(|| Arc::new(Recogniser::new().expect("the embedded model loads"))).clone())
 }
 
 fn ingest(store: &mut Store, paths: &[PathBuf]) -> guanxi_core::IngestReport {

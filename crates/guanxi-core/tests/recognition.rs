@@ -20,7 +20,7 @@ const RELATIONS_JIANGHAI: &str = include_str!("../../../tests/gold/004_5d8147767
 
 fn recogniser() -> &'static Recogniser {
     static RECOGNISER: OnceLock<Recogniser> = OnceLock::new();
-    RECOGNISER.get_or_init(Recogniser::new)
+    RECOGNISER.get_or_init(|| Recogniser::new().expect("the embedded model loads"))
 }
 
 struct Page {

@@ -425,20 +425,25 @@ fn rows(flat: impl ExactSizeIterator<Item = i16>) -> Option<Box<[Row; BUCKETS]>>
 
 impl Model {
     /// Reads the embedded format: `GXNER001`, then transitions ((LABELS+1)×LABELS i32 LE), then
-    /// `2^BITS × LABELS` i16 LE weights. `None` when the bytes are not a model of this shape.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    /// `2^BITS × LABELS` i16 LE weights. An error saying what is wrong when the bytes are not a model of
+    /// this shape.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
+        let rest = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or_else(|| format!("it does not start with {:?}", String::from_utf8_lossy(MAGIC.as_slice())))?;
         let transition_bytes = (LABELS + 1) * LABELS * 4;
-        if rest.len() != transition_bytes + BUCKETS * LABELS * 2 {
-            return None;
+        let expected = transition_bytes + BUCKETS * LABELS * 2;
+        if rest.len() != expected {
+            return Err(format!("{} bytes after the header, expected {expected}", rest.len()));
         }
         let mut transitions = [[0i32; LABELS]; LABELS + 1];
         for (k, chunk) in rest[..transition_bytes].chunks_exact(4).enumerate() {
             transitions[k / LABELS][k % LABELS] = i32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
         }
         let weights =
-            rows(rest[transition_bytes..].chunks_exact(2).map(|chunk| i16::from_le_bytes([chunk[0], chunk[1]])))?;
-        Some(Model { weights, transitions })
+            rows(rest[transition_bytes..].chunks_exact(2).map(|chunk| i16::from_le_bytes([chunk[0], chunk[1]])))
+                .ok_or_else(|| "the weights do not fill the buckets".to_string())?;
+        Ok(Model { weights, transitions })
     }
 
     /// Writes the format [`Model::from_bytes`] reads.
@@ -819,6 +824,6 @@ mod tests {
         let back = Model::from_bytes(&model.to_bytes()).expect("round trip");
         assert_eq!(back.weights[2][2], 3);
         assert_eq!(back.transitions[LABELS][1], 7);
-        assert!(Model::from_bytes(b"nonsense").is_none());
+        assert!(Model::from_bytes(b"nonsense").is_err());
     }
 }

@@ -77,7 +77,7 @@ pub struct Recogniser {
     lexicon: Lexicon,
     user: UserDictionary,
     /// The learned layer, when its embedded weights are present.
-    model: Option<learned::Model>,
+    model: learned::Model,
     /// Single-character surnames, for the learned layer's features.
     surname_chars: lexicon::CharSet,
     /// Places by hash, for the learned layer's features.
@@ -100,20 +100,18 @@ impl std::fmt::Debug for Recogniser {
     }
 }
 
-impl Default for Recogniser {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Recogniser {
     /// A recogniser with the embedded resources only.
-    pub fn new() -> Self {
+    ///
+    /// Fails when the embedded model of the learned layer is damaged: recognition without it
+    /// would silently lose quality.
+    pub fn new() -> crate::Result<Self> {
         Self::with_user_dictionary(UserDictionary::default())
     }
 
-    /// A recogniser that also applies a user dictionary.
-    pub fn with_user_dictionary(user: UserDictionary) -> Self {
+    /// A recogniser that also applies a user dictionary (see [`Recogniser::new`] for the error).
+    pub fn with_user_dictionary(user: UserDictionary) -> crate::Result<Self> {
+        let model = learned::Model::from_bytes(MODEL).map_err(|reason| crate::Error::Model { reason })?;
         let mut jieba = Jieba::new();
         let lexicon = Lexicon::embedded();
         for place in &lexicon.places {
@@ -137,20 +135,15 @@ impl Recogniser {
             lexicon.surnames.keys().filter(|s| s.chars().count() == 1).filter_map(|s| s.chars().next()),
         );
         let gazetteer = learned::Gazetteer::new(&lexicon);
-        Recogniser {
+        Ok(Recogniser {
             jieba,
             lexicon,
             user,
-            model: learned::Model::from_bytes(MODEL),
+            model,
             surname_chars,
             gazetteer,
             common_cache: std::sync::RwLock::default(),
-        }
-    }
-
-    /// Whether the learned layer is loaded.
-    pub fn has_learned_layer(&self) -> bool {
-        self.model.is_some()
+        })
     }
 
     /// The learned layer's features for one sentence (used by the training example).
@@ -215,7 +208,7 @@ impl Recogniser {
     /// The learned layer's person and place spans, filtered by the rules' vetoes (nicknames,
     /// non-entities, common words).
     fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
-        let Some(model) = &self.model else { return };
+        let model = &self.model;
         for mut span in model.spans_of_text(text, tokens, &self.surname_chars, &self.gazetteer) {
             if span.person {
                 (span.start, span.end) = person_bounds(text, span.start, span.end);
@@ -632,7 +625,7 @@ mod tests {
 
     #[test]
     fn people_places_organizations_in_a_lead() {
-        let recogniser = Recogniser::new();
+        let recogniser = Recogniser::new().expect("the embedded model loads");
         let found = surfaces(
             &recogniser,
             "区领导调研信访维稳工作\n\n江门日报讯(记者/何榕)1月4日,区委书记袁加伟前往区信访局调研信访维稳工作并召开座谈会。\n\n区领导朱辉荣、岑明俸、曾国华、丑继明参加调研。",
@@ -652,7 +645,7 @@ mod tests {
 
     #[test]
     fn nicknames_and_common_words_are_not_people() {
-        let recogniser = Recogniser::new();
+        let recogniser = Recogniser::new().expect("the embedded model loads");
         let found = surfaces(&recogniser, "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。");
         assert!(found.iter().all(|(_, kind)| *kind != EntityKind::Person), "{found:?}");
     }
