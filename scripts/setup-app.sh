@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the desktop app needs to build and to be tested in a real window (Debian 12):
-# the apt packages of DESIGN.md §6 (+ a CJK font), ui/node_modules, and tauri-driver.
+# the apt packages Tauri needs on Debian (+ a CJK font), ui/node_modules, and tauri-driver.
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .enumerate()
         .map(|(i, label)| GraphNode {
-            id: i as u32,
+            id: guanxi_core::EntityId(i as u32),
             kind: EntityKind::Organization,
             label: label.to_string(),
             pinyin: label.to_string(),
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let edges = (1..nodes.len() as u32)
-        .map(|i| GraphEdge { id: i, source: i - 1, target: i, kind: RelationKind::CoOccurs, weight: i })
+        .map(|i| GraphEdge { id: format!("co_occurs:{}:{i}", i - 1), source: guanxi_core::EntityId(i - 1), target: guanxi_core::EntityId(i), kind: RelationKind::CoOccurs, weight: i })
         .collect();
     let mut out = Vec::new();
     write_graphml(&Subgraph { nodes, edges, truncated: false }, &mut out).expect("writing to memory");

@@ -9,8 +9,10 @@
 mod state;
 
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
-use guanxi_core::query::{self, ArticleView, EntityDetail, Evidence, PathHop, Stats, Subgraph, SubgraphRequest};
-use guanxi_core::{export, EntityKind};
+use guanxi_core::query::{
+    ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph, SubgraphRequest,
+};
+use guanxi_core::{export, EntityId, EntityKind, ErrorKind};
 use serde::Serialize;
 use specta::Type;
 use state::Shared;
@@ -22,19 +24,43 @@ use tauri_specta::{collect_commands, Builder};
 
 pub use state::startup_database;
 
-/// Results of commands: the error is a sentence for the person at the window.
-type CmdResult<T> = Result<T, String>;
+/// A failed command, as the window receives it: what kind of failure (so it can tell "no path"
+/// from a failure) and a sentence for the person at the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct CommandError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// The engine's message (names the file, entity or article concerned).
+    pub message: String,
+}
+
+impl CommandError {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CommandError { kind, message: message.into() }
+    }
+}
+
+impl From<guanxi_core::Error> for CommandError {
+    fn from(error: guanxi_core::Error) -> Self {
+        CommandError { kind: error.kind(), message: error.to_string() }
+    }
+}
+
+/// Results of commands.
+type CmdResult<T> = Result<T, CommandError>;
 
 /// The app's state, shared by every command.
 pub struct AppState(Arc<Shared>);
 
-/// Runs `work` on the blocking pool with the shared state, so SQLite never blocks the event loop.
+/// Runs `work` on tokio's blocking pool with the shared state, so SQLite never blocks the event loop.
 async fn blocking<T: Send + 'static>(
     state: &State<'_, AppState>,
     work: impl FnOnce(&Shared) -> CmdResult<T> + Send + 'static,
 ) -> CmdResult<T> {
     let shared = state.0.clone();
-    tauri::async_runtime::spawn_blocking(move || work(&shared)).await.map_err(|e| e.to_string())?
+    tauri::async_runtime::spawn_blocking(move || work(&shared))
+        .await
+        .map_err(|e| CommandError::new(ErrorKind::Internal, format!("a background task failed: {e}")))?
 }
 
 /// The database the window shows.
@@ -46,15 +72,6 @@ pub struct DatabaseInfo {
     pub stats: Stats,
 }
 
-/// Neighbours added by expanding an entity.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct Expansion {
-    /// The entity, its shown neighbours and the entities already on screen, with the edges among them.
-    pub subgraph: Subgraph,
-    /// Neighbours not added because of the cap.
-    pub more: u32,
-}
-
 /// What an export wrote.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ExportSummary {
@@ -64,16 +81,6 @@ pub struct ExportSummary {
     pub nodes: u32,
     /// Edges written.
     pub edges: u32,
-}
-
-/// Ids as the seeds of a subgraph request (`#12`).
-fn seeds(ids: &[u32]) -> Vec<String> {
-    ids.iter().map(|id| format!("#{id}")).collect()
-}
-
-/// The entities `ids` and the edges of at least `min_weight` among them.
-fn induced_request(ids: &[u32], min_weight: u32) -> SubgraphRequest {
-    SubgraphRequest { seeds: seeds(ids), depth: 0, kinds: Vec::new(), min_weight, max_nodes: ids.len().max(1) as u32 }
 }
 
 /// The open database, or `None` when none is open yet.
@@ -100,23 +107,22 @@ async fn recent_databases(state: State<'_, AppState>) -> CmdResult<Vec<String>> 
 /// Entities matching a query in 汉字, pinyin or initials, best first.
 #[tauri::command]
 #[specta::specta]
-async fn search(state: State<'_, AppState>, text: String, limit: u32) -> CmdResult<Vec<query::SearchHit>> {
-    blocking(&state, move |s| s.read(|store, _| query::search(store, &text, limit as usize))).await
+async fn search(state: State<'_, AppState>, text: String, limit: u32) -> CmdResult<Vec<SearchHit>> {
+    blocking(&state, move |s| s.read(|w| w.search(&text, limit as usize))).await
 }
 
 /// The whole graph, or the part around some seeds, filtered and capped.
 #[tauri::command]
 #[specta::specta]
 async fn subgraph(state: State<'_, AppState>, request: SubgraphRequest) -> CmdResult<Subgraph> {
-    blocking(&state, move |s| s.read(|store, graph| query::subgraph(store, graph, &request))).await
+    blocking(&state, move |s| s.read(|w| w.subgraph(&request))).await
 }
 
 /// The given entities and the edges among them (after a filter change, or to show a path).
 #[tauri::command]
 #[specta::specta]
-async fn induced(state: State<'_, AppState>, ids: Vec<u32>, min_weight: u32) -> CmdResult<Subgraph> {
-    let request = induced_request(&ids, min_weight);
-    blocking(&state, move |s| s.read(|store, graph| query::subgraph(store, graph, &request))).await
+async fn induced(state: State<'_, AppState>, ids: Vec<EntityId>, min_weight: u32) -> CmdResult<Subgraph> {
+    blocking(&state, move |s| s.read(|w| w.induced(&ids, min_weight))).await
 }
 
 /// Adds an entity's heaviest neighbours (at most `limit`) to what is on screen.
@@ -124,54 +130,42 @@ async fn induced(state: State<'_, AppState>, ids: Vec<u32>, min_weight: u32) -> 
 #[specta::specta]
 async fn expand(
     state: State<'_, AppState>,
-    id: u32,
-    visible: Vec<u32>,
+    id: EntityId,
+    visible: Vec<EntityId>,
     limit: u32,
     min_weight: u32,
     kinds: Vec<EntityKind>,
 ) -> CmdResult<Expansion> {
-    blocking(&state, move |s| {
-        s.read(|store, graph| {
-            let (neighbours, more) = query::neighbours(store, id, limit as usize, min_weight, &kinds)?;
-            let mut ids = visible;
-            ids.push(id);
-            ids.extend(neighbours.iter().map(|n| n.entity.id));
-            ids.sort_unstable();
-            ids.dedup();
-            let subgraph = query::subgraph(store, graph, &induced_request(&ids, min_weight))?;
-            Ok(Expansion { subgraph, more })
-        })
-    })
-    .await
+    let request = ExpandRequest { visible, limit, min_weight, kinds };
+    blocking(&state, move |s| s.read(|w| w.expand(id, &request))).await
 }
 
 /// Everything about one entity: kind, aliases, roles, neighbours, articles.
 #[tauri::command]
 #[specta::specta]
-async fn entity(state: State<'_, AppState>, id: u32, max_neighbours: u32) -> CmdResult<EntityDetail> {
-    blocking(&state, move |s| s.read(|store, graph| query::entity_detail(store, graph, id, max_neighbours as usize)))
-        .await
+async fn entity(state: State<'_, AppState>, id: EntityId, max_neighbours: u32) -> CmdResult<EntityDetail> {
+    blocking(&state, move |s| s.read(|w| w.entity(id, max_neighbours as usize))).await
 }
 
 /// The sentences behind the edges between two entities, both names marked.
 #[tauri::command]
 #[specta::specta]
-async fn evidence(state: State<'_, AppState>, a: u32, b: u32, limit: u32) -> CmdResult<Vec<Evidence>> {
-    blocking(&state, move |s| s.read(|store, _| query::evidence_by_id(store, a, b, limit as usize))).await
+async fn evidence(state: State<'_, AppState>, a: EntityId, b: EntityId, limit: u32) -> CmdResult<Vec<Evidence>> {
+    blocking(&state, move |s| s.read(|w| w.evidence_by_id(a, b, limit as usize))).await
 }
 
-/// The shortest chain between two entities, one sentence a hop.
+/// The shortest chain between two entities, one sentence a hop (a `no_path` error when none).
 #[tauri::command]
 #[specta::specta]
-async fn path(state: State<'_, AppState>, a: u32, b: u32) -> CmdResult<Vec<PathHop>> {
-    blocking(&state, move |s| s.read(|store, graph| query::path_by_id(store, graph, a, b))).await
+async fn path(state: State<'_, AppState>, a: EntityId, b: EntityId) -> CmdResult<Vec<PathHop>> {
+    blocking(&state, move |s| s.read(|w| w.path_by_id(a, b))).await
 }
 
 /// An article cut into paragraphs of spans, every mention marked (`focus` ones more strongly).
 #[tauri::command]
 #[specta::specta]
-async fn article(state: State<'_, AppState>, id: u32, focus: Vec<u32>) -> CmdResult<ArticleView> {
-    blocking(&state, move |s| s.read(|store, _| query::article(store, id, &focus))).await
+async fn article(state: State<'_, AppState>, id: u32, focus: Vec<EntityId>) -> CmdResult<ArticleView> {
+    blocking(&state, move |s| s.read(|w| w.article(id, &focus))).await
 }
 
 /// Writes the given entities and the edges among them as GraphML (the CLI's writer).
@@ -179,17 +173,14 @@ async fn article(state: State<'_, AppState>, id: u32, focus: Vec<u32>) -> CmdRes
 #[specta::specta]
 async fn export_graphml(
     state: State<'_, AppState>,
-    ids: Vec<u32>,
+    ids: Vec<EntityId>,
     min_weight: u32,
     path: String,
 ) -> CmdResult<ExportSummary> {
-    let request = induced_request(&ids, min_weight);
     blocking(&state, move |s| {
-        s.read(|store, graph| {
-            let sub = query::subgraph(store, graph, &request)?;
-            export::export_graphml_file(&sub, std::path::Path::new(&path))?;
-            Ok(ExportSummary { path, nodes: sub.nodes.len() as u32, edges: sub.edges.len() as u32 })
-        })
+        let sub = s.read(|w| w.induced(&ids, min_weight))?;
+        export::export_graphml_file(&sub, std::path::Path::new(&path))?;
+        Ok(ExportSummary { path, nodes: sub.nodes.len() as u32, edges: sub.edges.len() as u32 })
     })
     .await
 }
@@ -200,9 +191,9 @@ async fn export_graphml(
 async fn save_png(state: State<'_, AppState>, path: String, bytes: Vec<u8>) -> CmdResult<()> {
     blocking(&state, move |_| {
         if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            return Err("not a PNG image".to_string());
+            return Err(CommandError::new(ErrorKind::InvalidInput, "not a PNG image"));
         }
-        std::fs::write(&path, &bytes).map_err(|e| format!("{path}: {e}"))
+        std::fs::write(&path, &bytes).map_err(|e| CommandError::new(ErrorKind::Io, format!("{path}: {e}")))
     })
     .await
 }
@@ -216,9 +207,13 @@ async fn ingest(
     on_event: Channel<IngestEvent>,
 ) -> CmdResult<IngestReport> {
     blocking(&state, move |s| {
+        let mut window_gone = false;
         s.ingest(paths.into_iter().map(PathBuf::from).collect(), |event| {
-            // A closed window drops the channel; the ingest still finishes its current file.
-            let _ = on_event.send(event.clone());
+            // A closed window drops the channel; the ingest still finishes (and stores) its files.
+            if !window_gone && on_event.send(event.clone()).is_err() {
+                window_gone = true;
+                eprintln!("guanxi-app: the window stopped listening to ingest progress; the ingest goes on");
+            }
         })
     })
     .await
@@ -227,8 +222,8 @@ async fn ingest(
 /// Asks the running ingest to stop after the file it is writing.
 #[tauri::command]
 #[specta::specta]
-fn cancel_ingest(state: State<'_, AppState>) {
-    state.0.cancel();
+async fn cancel_ingest(state: State<'_, AppState>) -> CmdResult<()> {
+    blocking(&state, |s| s.cancel()).await
 }
 
 /// The command list, shared by the app and the bindings export.
@@ -263,10 +258,10 @@ pub fn run() {
             builder.mount_events(app);
             let config_dir = tauri::Manager::path(app).app_config_dir().ok();
             let shared = Arc::new(Shared::new(config_dir));
-            shared.warm_up();
             if let Some(path) = requested.or_else(|| shared.recent().first().map(PathBuf::from)) {
-                if let Err(message) = shared.open(path) {
-                    eprintln!("guanxi-app: {message}");
+                match shared.open(path) {
+                    Ok(_) => shared.prepare_ingest_in_background(),
+                    Err(error) => eprintln!("guanxi-app: {}", error.message),
                 }
             }
             tauri::Manager::manage(app, AppState(shared));
@@ -280,24 +275,31 @@ pub fn run() {
 mod tests {
     use super::*;
 
-    /// `cargo test -p guanxi-app` regenerates ui/src/bindings.ts (scripts/test-app.sh fails if it changed).
+    const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bindings.ts");
+
+    /// The TypeScript bindings the window is built against are the ones these commands make:
+    /// the test regenerates them into a temporary file and compares with the committed copy.
     #[test]
-    fn export_bindings() {
+    fn committed_bindings_match_the_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("bindings.ts");
+        export_bindings(&fresh);
+        let fresh = std::fs::read_to_string(&fresh).unwrap();
+        let committed = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+        if fresh != committed {
+            // Write the new copy for the developer to commit, then fail.
+            std::fs::write(BINDINGS, &fresh).unwrap();
+            panic!("ui/src/bindings.ts was stale; it has been regenerated: review and commit it");
+        }
+    }
+
+    fn export_bindings(path: &std::path::Path) {
         specta_builder()
             .export(
                 specta_typescript::Typescript::default()
                     .header("// Generated by `cargo test -p guanxi-app`: do not edit.\n"),
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bindings.ts"),
+                path,
             )
             .expect("export TypeScript bindings");
-    }
-
-    #[test]
-    fn induced_request_asks_for_exactly_the_ids() {
-        let request = induced_request(&[3, 7], 2);
-        assert_eq!(request.seeds, vec!["#3".to_string(), "#7".to_string()]);
-        assert_eq!(request.depth, 0);
-        assert_eq!(request.max_nodes, 2);
-        assert_eq!(request.min_weight, 2);
     }
 }

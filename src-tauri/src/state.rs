@@ -1,15 +1,13 @@
-//! The state behind the commands: the open database (a read-only connection plus the in-memory
-//! graph), the recogniser (built once, it is costly), the ingest's cancel flag, and the list of
-//! recent databases.
+//! The state behind the commands: the open [`Workspace`] (the engine's session: store, user
+//! dictionary, recogniser, single ingest, graph cache) and the list of recent databases. Every
+//! rule about the database lives in the engine; this only remembers which one is open.
 
-use crate::{CmdResult, DatabaseInfo};
-use guanxi_core::graph::KnowledgeGraph;
-use guanxi_core::pipeline::{FileOutcome, IngestEvent, IngestOptions, IngestReport, Ingestor};
-use guanxi_core::{query, Recogniser, Store};
+use crate::{CmdResult, CommandError, DatabaseInfo};
+use guanxi_core::pipeline::{IngestEvent, IngestOptions, IngestReport};
+use guanxi_core::{ErrorKind, Workspace, WorkspaceOptions};
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// How many recent databases are remembered.
 const RECENT: usize = 8;
@@ -28,122 +26,75 @@ pub fn startup_database(args: impl IntoIterator<Item = String>, env: Option<OsSt
     env.filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-/// An open database: a read-only connection (an ingest writes through its own) and the graph.
-struct Open {
-    path: PathBuf,
-    store: Store,
-    graph: KnowledgeGraph,
-    /// The `changes` count the graph was loaded at.
-    loaded_at: u64,
-}
-
-/// Shared by every command.
+/// What every command shares: the open workspace (the engine's session over one database), and
+/// where the list of recent databases is kept.
 pub struct Shared {
-    open: Mutex<Option<Open>>,
-    recogniser: OnceLock<Arc<Recogniser>>,
-    /// Bumped whenever an ingest stores a file: the graph is reloaded on the next query.
-    changes: AtomicU64,
-    ingesting: AtomicBool,
-    cancel: AtomicBool,
+    open: Mutex<Option<Arc<Workspace>>>,
     config_dir: Option<PathBuf>,
 }
 
-fn text(error: guanxi_core::Error) -> String {
-    error.to_string()
-}
-
 impl Shared {
+    /// Nothing open yet; recent databases are remembered under `config_dir` (when there is one).
     pub fn new(config_dir: Option<PathBuf>) -> Self {
-        Shared {
-            open: Mutex::new(None),
-            recogniser: OnceLock::new(),
-            changes: AtomicU64::new(0),
-            ingesting: AtomicBool::new(false),
-            cancel: AtomicBool::new(false),
-            config_dir,
-        }
+        Shared { open: Mutex::new(None), config_dir }
     }
 
-    fn recogniser(&self) -> Arc<Recogniser> {
-        self.recogniser.get_or_init(|| Arc::new(Recogniser::new().expect("the embedded model loads"))).clone()
+    /// The open workspace.
+    pub fn workspace(&self) -> CmdResult<Arc<Workspace>> {
+        self.current()?.ok_or_else(|| CommandError::new(ErrorKind::InvalidInput, "no database is open"))
     }
 
-    /// Builds the recogniser in the background so the first ingest does not wait for it.
-    pub fn warm_up(self: &Arc<Self>) {
-        let shared = self.clone();
-        std::thread::spawn(move || drop(shared.recogniser()));
+    fn current(&self) -> CmdResult<Option<Arc<Workspace>>> {
+        let guard =
+            self.open.lock().map_err(|_| CommandError::new(ErrorKind::Internal, "the state lock is poisoned"))?;
+        Ok(guard.clone())
     }
 
-    /// Opens (creating or migrating) a database file and makes it the one shown.
+    /// Opens (creating or migrating) a database file and makes it the one shown; the user
+    /// dictionary beside it applies to the window's ingests as to the CLI's.
     pub fn open(&self, path: PathBuf) -> CmdResult<DatabaseInfo> {
-        if self.ingesting.load(Ordering::SeqCst) {
-            return Err("an ingest is running; wait for it or cancel it first".to_string());
+        if self.current()?.is_some_and(|w| w.is_ingesting()) {
+            return Err(CommandError::new(ErrorKind::Busy, "an ingest is running; wait for it or cancel it first"));
         }
-        drop(Store::open(&path).map_err(text)?);
-        let store = Store::open_read_only(&path).map_err(text)?;
-        let graph = KnowledgeGraph::load(&store).map_err(text)?;
-        let stats = query::stats(&store).map_err(text)?;
-        let loaded_at = self.changes.load(Ordering::SeqCst);
-        *self.open.lock().map_err(|_| "the database lock is poisoned".to_string())? =
-            Some(Open { path: path.clone(), store, graph, loaded_at });
+        let workspace = Arc::new(Workspace::open(&path, WorkspaceOptions::default())?);
+        let stats = workspace.stats()?;
+        *self.open.lock().map_err(|_| CommandError::new(ErrorKind::Internal, "the state lock is poisoned"))? =
+            Some(workspace);
         self.remember(&path);
         Ok(DatabaseInfo { path: path.display().to_string(), stats })
     }
 
-    /// Runs a query on the open database, reloading the graph first if an ingest changed it.
-    pub fn read<T>(&self, work: impl FnOnce(&Store, &KnowledgeGraph) -> guanxi_core::Result<T>) -> CmdResult<T> {
-        let mut guard = self.open.lock().map_err(|_| "the database lock is poisoned".to_string())?;
-        let open = guard.as_mut().ok_or_else(|| "no database is open".to_string())?;
-        let changes = self.changes.load(Ordering::SeqCst);
-        if open.loaded_at != changes {
-            open.graph = KnowledgeGraph::load(&open.store).map_err(text)?;
-            open.loaded_at = changes;
-        }
-        work(&open.store, &open.graph).map_err(text)
-    }
-
     /// The open database and its counts.
     pub fn info(&self) -> CmdResult<Option<DatabaseInfo>> {
-        let guard = self.open.lock().map_err(|_| "the database lock is poisoned".to_string())?;
-        let Some(open) = guard.as_ref() else { return Ok(None) };
-        let stats = query::stats(&open.store).map_err(text)?;
-        Ok(Some(DatabaseInfo { path: open.path.display().to_string(), stats }))
+        let Some(workspace) = self.current()? else { return Ok(None) };
+        Ok(Some(DatabaseInfo { path: workspace.database().display().to_string(), stats: workspace.stats()? }))
     }
 
-    fn db_path(&self) -> CmdResult<PathBuf> {
-        let guard = self.open.lock().map_err(|_| "the database lock is poisoned".to_string())?;
-        guard.as_ref().map(|o| o.path.clone()).ok_or_else(|| "no database is open".to_string())
+    /// Runs a query on the open workspace.
+    pub fn read<T>(&self, work: impl FnOnce(&Workspace) -> guanxi_core::Result<T>) -> CmdResult<T> {
+        Ok(work(&self.workspace()?)?)
     }
 
-    /// Ingests `paths` into the open database through a writable connection of its own.
-    pub fn ingest(&self, paths: Vec<PathBuf>, mut on_event: impl FnMut(&IngestEvent)) -> CmdResult<IngestReport> {
-        if self.ingesting.swap(true, Ordering::SeqCst) {
-            return Err("an ingest is already running".to_string());
-        }
-        self.cancel.store(false, Ordering::SeqCst);
-        let result = (|| {
-            let mut store = Store::open(&self.db_path()?).map_err(text)?;
-            let ingestor = Ingestor::new(self.recogniser());
-            ingestor
-                .ingest(&mut store, &paths, &IngestOptions::default(), &self.cancel, |event| {
-                    if let IngestEvent::File {
-                        outcome: FileOutcome::Stored { .. } | FileOutcome::Replaced { .. },
-                        ..
-                    } = event
-                    {
-                        self.changes.fetch_add(1, Ordering::SeqCst);
-                    }
-                    on_event(event);
-                })
-                .map_err(text)
-        })();
-        self.ingesting.store(false, Ordering::SeqCst);
-        result
+    /// Ingests `paths` into the open database (the engine refuses a second ingest at once).
+    pub fn ingest(&self, paths: Vec<PathBuf>, on_event: impl FnMut(&IngestEvent)) -> CmdResult<IngestReport> {
+        Ok(self.workspace()?.ingest(&paths, &IngestOptions::default(), on_event)?)
+    }
+
+    /// Builds the open workspace's recogniser on tokio's blocking pool, so that the first ingest
+    /// does not wait for it; a failure (a damaged model) is reported when it happens.
+    pub fn prepare_ingest_in_background(&self) {
+        let Ok(workspace) = self.workspace() else { return };
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(error) = workspace.prepare_ingest() {
+                eprintln!("guanxi-app: {error}");
+            }
+        });
     }
 
     /// Asks the running ingest to stop between files.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
+    pub fn cancel(&self) -> CmdResult<()> {
+        self.workspace()?.cancel_ingest();
+        Ok(())
     }
 
     fn recent_file(&self) -> Option<PathBuf> {
@@ -165,12 +116,14 @@ impl Shared {
         list.retain(|p| *p != path);
         list.insert(0, path);
         list.truncate(RECENT);
-        // Best effort: a read-only config folder only loses the list.
-        if let Some(dir) = file.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if let Ok(json) = serde_json::to_vec_pretty(&list) {
-            let _ = std::fs::write(&file, json);
+        // A read-only config folder only loses the list: say so and go on.
+        let written = file
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| serde_json::to_vec_pretty(&list).map_err(std::io::Error::other))
+            .and_then(|json| std::fs::write(&file, json));
+        if let Err(error) = written {
+            eprintln!("guanxi-app: could not remember recent databases in {}: {error}", file.display());
         }
     }
 }
@@ -191,6 +144,10 @@ mod tests {
         assert_eq!(startup_database(args(&[]), Some("".into())), None);
     }
 
+    fn demo() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/demo"))
+    }
+
     #[test]
     fn ingest_then_query_and_remember() {
         let dir = tempfile::tempdir().unwrap();
@@ -198,14 +155,84 @@ mod tests {
         let db = dir.path().join("demo.db");
         let info = shared.open(db.clone()).unwrap();
         assert_eq!(info.stats.articles, 0);
-        let demo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/demo"));
         let mut events = 0;
-        let report = shared.ingest(vec![demo], |_| events += 1).unwrap();
+        let report = shared.ingest(vec![demo()], |_| events += 1).unwrap();
         assert!(report.stored >= 2 && events >= 3, "{report:?}");
-        let hits = shared.read(|store, _| query::search(store, "yjw", 5)).unwrap();
+        let hits = shared.read(|w| w.search("yjw", 5)).unwrap();
         assert!(hits.iter().any(|h| h.entity.name == "袁加伟"), "{hits:?}");
-        let nodes = shared.read(|store, graph| query::subgraph(store, graph, &Default::default())).unwrap();
+        let nodes = shared.read(|w| w.subgraph(&Default::default())).unwrap();
         assert!(nodes.nodes.len() > 10);
         assert_eq!(shared.recent().len(), 1);
+    }
+
+    #[test]
+    fn errors_keep_their_kind_across_the_boundary() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = Shared::new(None);
+        assert_eq!(shared.read(|w| w.stats()).unwrap_err().kind, ErrorKind::InvalidInput);
+        shared.open(dir.path().join("demo.db")).unwrap();
+        shared.ingest(vec![demo()], |_| {}).unwrap();
+        let yuan = shared.read(|w| w.search("袁加伟", 1)).unwrap()[0].entity.id;
+        // An entity with no edge at all is unreachable: a no-path answer, not a failure.
+        let lonely = shared
+            .read(|w| w.with_store(|store| store.all_entities()))
+            .unwrap()
+            .into_iter()
+            .find(|e| shared.read(|w| w.entity(e.id, 1)).is_ok_and(|d| d.neighbours.is_empty()))
+            .expect("an entity without neighbours in the demo corpus");
+        let error = shared.read(|w| w.path_by_id(yuan, lonely.id)).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::NoPath, "{error:?}");
+        let error = shared.read(|w| w.article(999_999, &[])).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::UnknownArticle, "{error:?}");
+        assert!(error.message.contains("999999"), "{error:?}");
+    }
+
+    /// The same folder with the same user dictionary, ingested by the CLI (its real argument
+    /// parsing and code) and by the window's command layer, gives the same graph.
+    #[test]
+    fn cli_and_window_ingest_the_same_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        // A dictionary entry the recogniser does not find by itself, and a ban.
+        let dictionary = "岑明俸 person\n芯联电 organization\n!公共安全\n";
+        let (cli_dir, app_dir) = (dir.path().join("cli"), dir.path().join("app"));
+        for folder in [&cli_dir, &app_dir] {
+            std::fs::create_dir_all(folder).unwrap();
+            std::fs::write(folder.join(guanxi_core::recognise::USER_DICTIONARY_FILE), dictionary).unwrap();
+        }
+        let (cli_db, app_db) = (cli_dir.join("news.db"), app_dir.join("news.db"));
+        let demo = demo().display().to_string();
+        let code = guanxi_cli::run(["guanxi", "ingest", demo.as_str(), "--db", cli_db.to_str().unwrap(), "--json"])
+            .expect("CLI ingest");
+        assert_eq!(code, std::process::ExitCode::SUCCESS);
+
+        let shared = Shared::new(None);
+        shared.open(app_db.clone()).unwrap();
+        shared.ingest(vec![demo.clone().into()], |_| {}).unwrap();
+
+        let graph_of = |db: &std::path::Path| {
+            let workspace = Workspace::open_existing(db, WorkspaceOptions::default()).unwrap();
+            let whole = workspace.subgraph(&guanxi_core::query::SubgraphRequest::default()).unwrap();
+            let names: std::collections::BTreeMap<_, _> =
+                whole.nodes.iter().map(|n| (n.id, (n.label.clone(), n.kind, n.mentions))).collect();
+            let mut edges: Vec<_> = whole
+                .edges
+                .iter()
+                .map(|e| (names[&e.source].0.clone(), names[&e.target].0.clone(), e.kind, e.weight))
+                .collect();
+            edges.sort();
+            let mut nodes: Vec<_> = names.into_values().collect();
+            nodes.sort();
+            (nodes, edges)
+        };
+        let (cli_nodes, cli_edges) = graph_of(&cli_db);
+        let (app_nodes, app_edges) = graph_of(&app_db);
+        // The dictionary applied in both: its name is an entity, its banned word is not.
+        for nodes in [&cli_nodes, &app_nodes] {
+            assert!(nodes.iter().any(|(name, kind, _)| name == "岑明俸" && *kind == guanxi_core::EntityKind::Person));
+            assert!(!nodes.iter().any(|(name, _, _)| name == "公共安全"));
+        }
+        assert!(cli_edges.len() > 100, "{}", cli_edges.len());
+        assert_eq!(cli_nodes, app_nodes);
+        assert_eq!(cli_edges, app_edges);
     }
 }

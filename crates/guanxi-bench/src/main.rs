@@ -145,9 +145,9 @@ fn queries(db: &Path, n: usize) -> Result<()> {
         pinyin.push(time_ms(|| drop(query::search(&store, &key, 20))));
         initials.push(time_ms(|| drop(query::search(&store, &e.initials, 20))));
         let hub = &entities[rng.next(entities.len().min(100))];
-        neighbours.push(time_ms(|| drop(query::neighbours(&store, hub.id as u32, 50, 1, &[]))));
+        neighbours.push(time_ms(|| drop(query::neighbours(&store, hub.id, 50, 1, &[]))));
         let (a, b) = (&entities[rng.next(entities.len())], &entities[rng.next(entities.len())]);
-        paths.push(time_ms(|| drop(query::path_by_id(&store, &graph, a.id as u32, b.id as u32))));
+        paths.push(time_ms(|| drop(query::path_by_id(&store, &graph, a.id, b.id))));
     }
     let hub = &entities[0];
     let dir = std::env::temp_dir();

@@ -97,6 +97,77 @@ pub enum Error {
     /// The user asked to stop.
     #[error("cancelled")]
     Cancelled,
+    /// An ingest is already running on this database (one at a time).
+    #[error("{path}: an ingest is already running; wait for it or cancel it first")]
+    Busy {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// A bug: the engine failed in a way it should not (a panic while processing, a poisoned lock).
+    #[error("internal error while {context}: {reason}")]
+    Internal {
+        /// What the engine was doing (and on which file, when one was being processed).
+        context: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// What kind of failure an [`Error`] is, for clients that react differently to each (the window
+/// says "no path" for [`ErrorKind::NoPath`] and shows a failure for the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// No chain of edges connects two entities.
+    NoPath,
+    /// A name or id matches no entity.
+    UnknownEntity,
+    /// An article id that is not in the database.
+    UnknownArticle,
+    /// An ingest is already running.
+    Busy,
+    /// Bad input from the user: a user dictionary line, a missing file or folder.
+    InvalidInput,
+    /// The database was refused or failed: foreign, damaged, newer, or an SQLite error.
+    Database,
+    /// Reading or writing a file failed.
+    Io,
+    /// The person cancelled.
+    Cancelled,
+    /// A bug in Guanxi (or a damaged installation).
+    Internal,
+}
+
+impl Error {
+    /// The kind of failure, for clients.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NoPath { .. } => ErrorKind::NoPath,
+            Error::UnknownEntity(_) => ErrorKind::UnknownEntity,
+            Error::UnknownArticle(_) => ErrorKind::UnknownArticle,
+            Error::Busy { .. } => ErrorKind::Busy,
+            Error::UserDictionary { .. } => ErrorKind::InvalidInput,
+            Error::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => ErrorKind::InvalidInput,
+            Error::Io { .. } | Error::Export { .. } => ErrorKind::Io,
+            Error::ForeignDatabase { .. }
+            | Error::CorruptDatabase { .. }
+            | Error::NewerDatabase { .. }
+            | Error::Sql { .. } => ErrorKind::Database,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Model { .. } | Error::Internal { .. } => ErrorKind::Internal,
+        }
+    }
+
+    /// An [`Error::Internal`] from a caught panic's payload.
+    pub fn from_panic(context: impl Into<String>, payload: &(dyn std::any::Any + Send)) -> Error {
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Error::Internal { context: context.into(), reason }
+    }
 }
 
 impl Error {

@@ -9,7 +9,9 @@
 //! [`query`] (search, show, evidence, path, subgraph, articles) →
 //! [`export`] (GraphML).
 //!
-//! [`pipeline`] ties the steps together for a whole folder, with progress and cancellation.
+//! [`pipeline`] ties the steps together for a whole folder, with progress and cancellation;
+//! [`workspace`] is the session over one database that the CLI and the window both use.
+//! [`vocab`] holds the words every step shares (kinds, ids, what a Chinese character is).
 //! The crate has no UI, no Tauri and prints nothing: adapters (CLI, app) do that.
 
 pub mod error;
@@ -23,9 +25,11 @@ pub mod recognise;
 pub mod resolve;
 pub mod store;
 pub mod vocab;
+pub mod workspace;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
 pub use recognise::Recogniser;
 pub use store::Store;
 pub use vocab::{EntityId, EntityKind, RelationKind};
+pub use workspace::{Workspace, WorkspaceOptions};

@@ -3,7 +3,7 @@
 //! file on the calling thread. Progress goes to a callback; an `AtomicBool` cancels between files,
 //! keeping every file that finished.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ingest::{self, SkipReason, SourceText};
 use crate::recognise::{Recogniser, UserDictionary};
 use crate::resolve::{resolve_page, ResolvedPage};
@@ -132,6 +132,11 @@ impl Ingestor {
         Ingestor { recogniser: OnceLock::new(), dictionary }
     }
 
+    /// The user dictionary this ingestor's recogniser applies.
+    pub fn dictionary(&self) -> &UserDictionary {
+        &self.dictionary
+    }
+
     /// The recogniser in use (built now if the ingestor is lazy and it was not needed yet).
     pub fn recogniser(&self) -> Result<&Recogniser> {
         if let Some(recogniser) = self.recogniser.get() {
@@ -227,8 +232,7 @@ impl Ingestor {
                 }
             }
             drop(receiver);
-            let _ = producer.join();
-            Ok(())
+            producer.join().map_err(|panic| Error::from_panic("reading and recognising files", panic.as_ref()))
         })?;
         if cancel.load(Ordering::Relaxed) && (done as usize) < total as usize {
             report.cancelled = true;
@@ -237,8 +241,20 @@ impl Ingestor {
         Ok(report)
     }
 
-    /// Reads, hashes and prepares one file (on a worker thread).
+    /// Reads, hashes and prepares one file (on a worker thread). A panic while doing so (a bug
+    /// that some input triggers) is caught and becomes that file's skip reason: the other files
+    /// go in.
     fn prepare_file(&self, path: &Path, stored_sha: Option<&str>) -> Prepared {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.prepare_file_unguarded(path, stored_sha))) {
+            Ok(prepared) => prepared,
+            Err(panic) => {
+                let error = Error::from_panic("processing this file", panic.as_ref());
+                Prepared::Skip(0, SkipReason::Internal(error.to_string()))
+            }
+        }
+    }
+
+    fn prepare_file_unguarded(&self, path: &Path, stored_sha: Option<&str>) -> Prepared {
         let bytes = match ingest::read_bytes(path) {
             Ok(bytes) => bytes,
             Err(reason) => return Prepared::Skip(0, reason),

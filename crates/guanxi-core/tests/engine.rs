@@ -104,7 +104,7 @@ fn show_path_subgraph_and_article() {
     let request = SubgraphRequest { seeds: vec!["袁加伟".into()], depth: 1, ..Default::default() };
     let sub = query::subgraph(&store, &graph, &request).unwrap();
     assert!(sub.nodes.iter().any(|n| n.label == "袁加伟") && sub.nodes.iter().any(|n| n.label == "江海区信访局"));
-    let ids: std::collections::HashSet<u32> = sub.nodes.iter().map(|n| n.id).collect();
+    let ids: std::collections::HashSet<guanxi_core::EntityId> = sub.nodes.iter().map(|n| n.id).collect();
     assert!(sub.edges.iter().all(|e| ids.contains(&e.source) && ids.contains(&e.target)));
 
     let article_id = yuan.articles[0].id;
@@ -123,7 +123,17 @@ fn full_text_search_finds_articles_by_any_substring() {
     let article = store.article(found[0]).unwrap().unwrap();
     assert!(article.body.contains("区委书记袁加伟前往区信访局调研"));
     // Every article whose text contains 江海 and no other: the index agrees with a scan.
-    let mut scanned: Vec<i64> = (1..=20)
+    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    let all: Vec<i64> = conn
+        .prepare("SELECT id FROM articles")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(all.len(), 12);
+    let mut scanned: Vec<i64> = all
+        .into_iter()
         .filter_map(|id| store.article(id).unwrap())
         .filter(|a| a.title.contains("江海区") || a.body.contains("江海区"))
         .map(|a| a.id)
@@ -176,7 +186,7 @@ fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
 
 /// Every stored edge as (source name, target name, kind, weight), sorted.
 fn edges_by_name(store: &Store) -> Vec<(String, String, String, i64)> {
-    let names: std::collections::HashMap<i64, String> =
+    let names: std::collections::HashMap<guanxi_core::EntityId, String> =
         store.all_entities().unwrap().into_iter().map(|e| (e.id, format!("{}:{}", e.kind.as_str(), e.name))).collect();
     let mut edges: Vec<_> = store
         .all_edges()
@@ -239,18 +249,22 @@ fn bad_files_are_skipped_with_reasons_and_good_ones_stored() {
 }
 
 #[test]
-fn graphml_export_is_deterministic() {
+fn two_ingests_of_the_same_folder_export_the_same_graphml() {
     let dir = tempfile::tempdir().unwrap();
-    let store = demo_store(dir.path());
-    let graph = KnowledgeGraph::load(&store).unwrap();
-    let sub = query::subgraph(&store, &graph, &SubgraphRequest::default()).unwrap();
-    let (a, b) = (dir.path().join("a.graphml"), dir.path().join("b.graphml"));
-    guanxi_core::export::export_graphml_file(&sub, &a).unwrap();
-    guanxi_core::export::export_graphml_file(&sub, &b).unwrap();
-    let text = std::fs::read_to_string(&a).unwrap();
-    assert_eq!(text, std::fs::read_to_string(&b).unwrap());
-    assert!(text.contains("<data key=\"label\">袁加伟</data>"));
-    assert_eq!(text.matches("<node ").count(), sub.nodes.len());
+    let export = |name: &str| {
+        let mut store = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+        ingest(&mut store, &[demo()]);
+        let graph = KnowledgeGraph::load(&store).unwrap();
+        let sub = query::subgraph(&store, &graph, &SubgraphRequest::default()).unwrap();
+        let file = dir.path().join(format!("{name}.graphml"));
+        guanxi_core::export::export_graphml_file(&sub, &file).unwrap();
+        (std::fs::read_to_string(&file).unwrap(), sub.nodes.len())
+    };
+    let (first, nodes) = export("a");
+    let (second, _) = export("b");
+    assert!(first == second, "two ingests of the same folder exported different GraphML");
+    assert!(first.contains("<data key=\"label\">袁加伟</data>"));
+    assert_eq!(first.matches("<node ").count(), nodes);
 }
 
 #[test]

@@ -15,7 +15,7 @@ fn graph(labels: &[String]) -> Subgraph {
         .iter()
         .enumerate()
         .map(|(i, label)| GraphNode {
-            id: i as u32 + 1,
+            id: guanxi_core::EntityId(i as u32 + 1),
             kind: EntityKind::Person,
             label: label.clone(),
             pinyin: label.clone(),
@@ -27,8 +27,8 @@ fn graph(labels: &[String]) -> Subgraph {
     let edges = (1..nodes.len() as u32)
         .map(|i| GraphEdge {
             id: format!("co_occurs:{i}:{}", i + 1),
-            source: i,
-            target: i + 1,
+            source: guanxi_core::EntityId(i),
+            target: guanxi_core::EntityId(i + 1),
             kind: RelationKind::CoOccurs,
             weight: 1,
         })

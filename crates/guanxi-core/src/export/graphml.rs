@@ -1,4 +1,4 @@
-//! The GraphML writer. Profile (DESIGN.md §8): default namespace, undirected, ASCII ids (`n12`,
+//! The GraphML writer. Profile (README, "GraphML"): default namespace, undirected, ASCII ids (`n12`,
 //! `e7`), a CJK comment in the first bytes (Gephi guesses the encoding from them), key ids equal
 //! to their `attr.name`, only string/int types, `label` and `name` both set, no C0 controls.
 
@@ -96,12 +96,11 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::query::{GraphEdge, GraphNode};
-    use crate::vocab::EntityKind;
-    use crate::vocab::RelationKind;
+    use crate::vocab::{EntityId, EntityKind, RelationKind};
 
     fn sample(label: &str) -> Subgraph {
         let node = |id: u32, label: &str| GraphNode {
-            id,
+            id: EntityId(id),
             kind: EntityKind::Person,
             label: label.to_string(),
             pinyin: "x".to_string(),
@@ -113,8 +112,8 @@ mod tests {
             nodes: vec![node(2, "区信访局"), node(1, label)],
             edges: vec![GraphEdge {
                 id: "co_occurs:1:2".into(),
-                source: 1,
-                target: 2,
+                source: EntityId(1),
+                target: EntityId(2),
                 kind: RelationKind::CoOccurs,
                 weight: 3,
             }],

@@ -1,4 +1,4 @@
-//! Export: GraphML that networkx, Gephi, yEd and Cytoscape open (DESIGN.md §8).
+//! Export: GraphML that networkx, Gephi, yEd and Cytoscape open.
 
 mod graphml;
 

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::store::{EdgeRow, Store};
-use crate::vocab::RelationKind;
+use crate::vocab::{EntityId, RelationKind};
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -20,8 +20,8 @@ pub struct EdgeData {
 /// Entities as nodes (weighted by their entity id), relations as edges.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
-    graph: UnGraph<i64, EdgeData>,
-    nodes: HashMap<i64, NodeIndex>,
+    graph: UnGraph<EntityId, EdgeData>,
+    nodes: HashMap<EntityId, NodeIndex>,
 }
 
 impl KnowledgeGraph {
@@ -41,7 +41,7 @@ impl KnowledgeGraph {
         Ok(Self::from_edges(&store.all_edges()?))
     }
 
-    fn node(&mut self, entity: i64) -> NodeIndex {
+    fn node(&mut self, entity: EntityId) -> NodeIndex {
         *self.nodes.entry(entity).or_insert_with(|| self.graph.add_node(entity))
     }
 
@@ -51,7 +51,7 @@ impl KnowledgeGraph {
     }
 
     /// Number of distinct neighbours of an entity.
-    pub fn degree(&self, entity: i64) -> usize {
+    pub fn degree(&self, entity: EntityId) -> usize {
         self.nodes
             .get(&entity)
             .map_or(0, |&n| self.graph.neighbors(n).map(|m| self.graph[m]).collect::<BTreeSet<_>>().len())
@@ -59,7 +59,7 @@ impl KnowledgeGraph {
 
     /// The chain with the fewest hops from `from` to `to`, preferring heavier edges among equally
     /// short chains; entity ids in order, both ends included.
-    pub fn shortest_path(&self, from: i64, to: i64) -> Option<Vec<i64>> {
+    pub fn shortest_path(&self, from: EntityId, to: EntityId) -> Option<Vec<EntityId>> {
         let (&start, &goal) = (self.nodes.get(&from)?, self.nodes.get(&to)?);
         let cost = |e: petgraph::graph::EdgeReference<'_, EdgeData>| 1.0 + 1.0 / (1.0 + e.weight().weight as f64);
         let (_, path) = petgraph::algo::astar(&self.graph, start, |n| n == goal, cost, |_| 0.0)?;
@@ -70,12 +70,12 @@ impl KnowledgeGraph {
     /// Stops adding once `limit` entities are collected (nearest first).
     pub fn neighbourhood(
         &self,
-        seeds: &[i64],
+        seeds: &[EntityId],
         depth: u32,
         limit: usize,
         keep: impl Fn(&EdgeData) -> bool,
-    ) -> BTreeSet<i64> {
-        let mut seen: BTreeSet<i64> = BTreeSet::new();
+    ) -> BTreeSet<EntityId> {
+        let mut seen: BTreeSet<EntityId> = BTreeSet::new();
         let mut queue: VecDeque<(NodeIndex, u32)> = VecDeque::new();
         for seed in seeds {
             seen.insert(*seed);
@@ -115,19 +115,23 @@ impl KnowledgeGraph {
 mod tests {
     use super::*;
 
-    fn edge(source: i64, target: i64, weight: i64) -> EdgeRow {
-        EdgeRow { source, target, kind: RelationKind::CoOccurs, weight }
+    fn edge(source: u32, target: u32, weight: i64) -> EdgeRow {
+        EdgeRow { source: EntityId(source), target: EntityId(target), kind: RelationKind::CoOccurs, weight }
     }
 
     #[test]
     fn paths_prefer_fewer_hops_then_heavier_edges() {
         let graph =
             KnowledgeGraph::from_edges(&[edge(1, 2, 1), edge(2, 3, 1), edge(1, 4, 5), edge(4, 3, 5), edge(3, 5, 1)]);
-        assert_eq!(graph.shortest_path(1, 3), Some(vec![1, 4, 3]));
-        assert_eq!(graph.shortest_path(1, 5).map(|p| p.len()), Some(4));
-        assert_eq!(graph.shortest_path(1, 99), None);
-        assert_eq!(graph.neighbourhood(&[1], 1, 100, |_| true), BTreeSet::from([1, 2, 4]));
-        assert_eq!(graph.neighbourhood(&[1], 2, 100, |e| e.weight > 1), BTreeSet::from([1, 3, 4]));
-        assert_eq!(graph.degree(3), 3);
+        let ids = |list: &[u32]| list.iter().copied().map(EntityId).collect::<Vec<_>>();
+        assert_eq!(graph.shortest_path(EntityId(1), EntityId(3)), Some(ids(&[1, 4, 3])));
+        assert_eq!(graph.shortest_path(EntityId(1), EntityId(5)).map(|p| p.len()), Some(4));
+        assert_eq!(graph.shortest_path(EntityId(1), EntityId(99)), None);
+        let near = |depth, keep: fn(&EdgeData) -> bool| {
+            graph.neighbourhood(&[EntityId(1)], depth, 100, keep).into_iter().collect::<Vec<_>>()
+        };
+        assert_eq!(near(1, |_| true), ids(&[1, 2, 4]));
+        assert_eq!(near(2, |e| e.weight > 1), ids(&[1, 3, 4]));
+        assert_eq!(graph.degree(EntityId(3)), 3);
     }
 }

@@ -53,6 +53,9 @@ pub enum SkipReason {
     /// Same bytes as a file already stored.
     #[error("duplicate of {0}")]
     Duplicate(String),
+    /// Guanxi failed on this file (a bug: please report it with the file).
+    #[error("{0} (a bug in Guanxi; please report it with this file)")]
+    Internal(String),
 }
 
 /// Hex SHA-256 of `bytes`.
@@ -139,8 +142,13 @@ fn walk(
                 return;
             }
         };
-        for entry in entries.flatten() {
-            walk(&entry.path(), false, files, problems, visited);
+        for entry in entries {
+            match entry {
+                Ok(entry) => walk(&entry.path(), false, files, problems, visited),
+                Err(e) => {
+                    problems.push((path.to_path_buf(), SkipReason::Unreadable(format!("listing the folder: {e}"))))
+                }
+            }
         }
     } else if metadata.is_file() && (explicit || is_supported(path)) {
         files.push(path.to_path_buf());

@@ -11,13 +11,8 @@ use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::pinyin::normalise_query;
 use crate::store::{EntityRow, Store};
-use crate::vocab::EntityKind;
-use crate::vocab::RelationKind;
+use crate::vocab::{EntityId, EntityKind, RelationKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-fn id32(id: i64) -> u32 {
-    u32::try_from(id).unwrap_or(u32::MAX)
-}
 
 fn count32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
@@ -26,7 +21,7 @@ fn count32(n: i64) -> u32 {
 impl From<EntityRow> for EntitySummary {
     fn from(row: EntityRow) -> Self {
         EntitySummary {
-            id: id32(row.id),
+            id: row.id,
             kind: row.kind,
             name: row.name,
             pinyin: row.pinyin,
@@ -45,7 +40,7 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
     if query.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let mut hits: HashMap<i64, SearchHit> = HashMap::new();
+    let mut hits: HashMap<EntityId, SearchHit> = HashMap::new();
     let mut offer = |row: EntityRow, rank: MatchRank, matched: String| {
         let id = row.id;
         let hit = SearchHit { entity: row.into(), rank, matched };
@@ -91,7 +86,7 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
 /// pinyin or initials key. Several when the name is ambiguous (`区委` on two pages).
 pub fn find_entities(store: &Store, name: &str) -> Result<Vec<EntityRow>> {
     let name = name.trim();
-    if let Some(id) = name.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+    if let Some(id) = EntityId::parse_hash(name) {
         return store.entity(id)?.map(|e| vec![e]).ok_or_else(|| Error::UnknownEntity(name.to_string()));
     }
     let exact = store.entities_named(name)?;
@@ -114,19 +109,24 @@ pub fn show(store: &Store, graph: &KnowledgeGraph, name: &str, max_neighbours: u
 }
 
 /// Everything about one entity by id.
-pub fn entity_detail(store: &Store, graph: &KnowledgeGraph, id: u32, max_neighbours: usize) -> Result<EntityDetail> {
-    let row = store.entity(i64::from(id))?.ok_or_else(|| Error::UnknownEntity(format!("#{id}")))?;
+pub fn entity_detail(
+    store: &Store,
+    graph: &KnowledgeGraph,
+    id: EntityId,
+    max_neighbours: usize,
+) -> Result<EntityDetail> {
+    let row = store.entity(id)?.ok_or_else(|| Error::UnknownEntity(id.to_string()))?;
     detail(store, graph, row, max_neighbours)
 }
 
 fn detail(store: &Store, graph: &KnowledgeGraph, row: EntityRow, max_neighbours: usize) -> Result<EntityDetail> {
     let id = row.id;
-    let page = neighbours(store, id32(id), max_neighbours, 1, &[])?;
+    let page = neighbours(store, id, max_neighbours, 1, &[])?;
     let degree = graph.degree(id) as u32;
     let articles = store
         .articles_of(id, 200)?
         .into_iter()
-        .map(|(article, title, source, n)| ArticleRef { id: id32(article), title, source, mentions: count32(n) })
+        .map(|(article, title, source, n)| ArticleRef { id: count32(article), title, source, mentions: count32(n) })
         .collect();
     Ok(EntityDetail {
         aliases: store.aliases(id)?,
@@ -146,15 +146,15 @@ fn distinct(neighbours: &[Neighbour]) -> u32 {
 /// (all when empty), heaviest first, at most `limit`; also returns how many were left out.
 pub fn neighbours(
     store: &Store,
-    id: u32,
+    id: EntityId,
     limit: usize,
     min_weight: u32,
     kinds: &[EntityKind],
 ) -> Result<(Vec<Neighbour>, u32)> {
-    let id = i64::from(id);
     let edges = store.edges_of(id, usize::MAX >> 1)?;
-    let others: Vec<i64> = edges.iter().map(|e| if e.source == id { e.target } else { e.source }).collect();
-    let entities: HashMap<i64, EntityRow> = store.entities_by_ids(&others)?.into_iter().map(|e| (e.id, e)).collect();
+    let others: Vec<EntityId> = edges.iter().map(|e| if e.source == id { e.target } else { e.source }).collect();
+    let entities: HashMap<EntityId, EntityRow> =
+        store.entities_by_ids(&others)?.into_iter().map(|e| (e.id, e)).collect();
     let mut out = Vec::new();
     let mut left_out = BTreeSet::new();
     for (edge, other) in edges.iter().zip(others) {
@@ -173,8 +173,8 @@ pub fn neighbours(
             outgoing: edge.source == id,
         });
     }
-    let listed: BTreeSet<u32> = out.iter().map(|n| n.entity.id).collect();
-    let more = left_out.iter().filter(|o| !listed.contains(&id32(**o))).count() as u32;
+    let listed: BTreeSet<EntityId> = out.iter().map(|n| n.entity.id).collect();
+    let more = left_out.iter().filter(|o| !listed.contains(o)).count() as u32;
     Ok((out, more))
 }
 
@@ -187,7 +187,7 @@ pub fn evidence(store: &Store, a: &str, b: &str, limit: usize) -> Result<Vec<Evi
     for x in &left {
         for y in &right {
             if x.id != y.id {
-                out.extend(evidence_by_id(store, id32(x.id), id32(y.id), limit)?);
+                out.extend(evidence_by_id(store, x.id, y.id, limit)?);
             }
         }
     }
@@ -198,8 +198,8 @@ pub fn evidence(store: &Store, a: &str, b: &str, limit: usize) -> Result<Vec<Evi
 }
 
 /// Evidence sentences for the edges between two entity ids.
-pub fn evidence_by_id(store: &Store, a: u32, b: u32, limit: usize) -> Result<Vec<Evidence>> {
-    let rows = store.evidence_between(i64::from(a), i64::from(b), limit.saturating_mul(3))?;
+pub fn evidence_by_id(store: &Store, a: EntityId, b: EntityId, limit: usize) -> Result<Vec<Evidence>> {
+    let rows = store.evidence_between(a, b, limit.saturating_mul(3))?;
     let mut by_sentence: BTreeMap<(i64, i64), (usize, usize, Vec<RelationKind>)> = BTreeMap::new();
     for row in rows {
         by_sentence
@@ -222,12 +222,12 @@ pub fn evidence_by_id(store: &Store, a: u32, b: u32, limit: usize) -> Result<Vec
         let text = article.body.get(start..end).unwrap_or_default().to_string();
         out.push(Evidence {
             article: ArticleRef {
-                id: id32(article.id),
+                id: count32(article.id),
                 title: article.title.clone(),
                 source: article.source.clone(),
                 mentions: 0,
             },
-            sentence_id: id32(sentence_id),
+            sentence_id: count32(sentence_id),
             relations,
             spans: cut_spans(&article.body, start, end, mentions, &focus),
             text,
@@ -240,7 +240,7 @@ pub fn evidence_by_id(store: &Store, a: u32, b: u32, limit: usize) -> Result<Vec
 pub fn path(store: &Store, graph: &KnowledgeGraph, a: &str, b: &str) -> Result<Vec<PathHop>> {
     let left = find_entities(store, a)?;
     let right = find_entities(store, b)?;
-    let mut best: Option<Vec<i64>> = None;
+    let mut best: Option<Vec<EntityId>> = None;
     for x in &left {
         for y in &right {
             if let Some(chain) = graph.shortest_path(x.id, y.id) {
@@ -255,18 +255,16 @@ pub fn path(store: &Store, graph: &KnowledgeGraph, a: &str, b: &str) -> Result<V
 }
 
 /// The shortest chain between two entity ids.
-pub fn path_by_id(store: &Store, graph: &KnowledgeGraph, a: u32, b: u32) -> Result<Vec<PathHop>> {
-    let chain = graph
-        .shortest_path(i64::from(a), i64::from(b))
-        .ok_or_else(|| Error::NoPath { from: format!("#{a}"), to: format!("#{b}") })?;
+pub fn path_by_id(store: &Store, graph: &KnowledgeGraph, a: EntityId, b: EntityId) -> Result<Vec<PathHop>> {
+    let chain = graph.shortest_path(a, b).ok_or_else(|| Error::NoPath { from: a.to_string(), to: b.to_string() })?;
     path_hops(store, &chain)
 }
 
-fn path_hops(store: &Store, chain: &[i64]) -> Result<Vec<PathHop>> {
+fn path_hops(store: &Store, chain: &[EntityId]) -> Result<Vec<PathHop>> {
     let mut hops = Vec::new();
     for pair in chain.windows(2) {
         let (Some(from), Some(to)) = (store.entity(pair[0])?, store.entity(pair[1])?) else { continue };
-        let evidence = evidence_by_id(store, id32(from.id), id32(to.id), 1)?.into_iter().next();
+        let evidence = evidence_by_id(store, from.id, to.id, 1)?.into_iter().next();
         let edges: Vec<_> = store
             .edges_of(from.id, usize::MAX >> 1)?
             .into_iter()
@@ -289,10 +287,10 @@ fn path_hops(store: &Store, chain: &[i64]) -> Result<Vec<PathHop>> {
 /// A subgraph: the whole graph, or everything within `depth` hops of the seeds, filtered by
 /// entity kind and minimum edge weight, capped at `max_nodes` (nearest and heaviest first).
 pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest) -> Result<Subgraph> {
-    let min_weight = i64::from(request.min_weight.max(1));
+    let min_weight = request.min_weight.max(1);
     let kind_ok = |kind: EntityKind| request.kinds.is_empty() || request.kinds.contains(&kind);
     let max_nodes = request.max_nodes.max(1) as usize;
-    let (ids, truncated): (Vec<i64>, bool) = if request.seeds.is_empty() {
+    let (ids, truncated): (Vec<EntityId>, bool) = if request.seeds.is_empty() {
         let mut all: Vec<EntityRow> = store.all_entities()?.into_iter().filter(|e| kind_ok(e.kind)).collect();
         let truncated = all.len() > max_nodes;
         if truncated {
@@ -305,25 +303,33 @@ pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest
         for seed in &request.seeds {
             seeds.extend(find_entities(store, seed)?.into_iter().map(|e| e.id));
         }
-        let kinds: HashMap<i64, EntityKind> = if request.kinds.is_empty() {
+        let kinds: HashMap<EntityId, EntityKind> = if request.kinds.is_empty() {
             HashMap::new()
         } else {
             store.all_entities()?.into_iter().map(|e| (e.id, e.kind)).collect()
         };
-        let near = graph.neighbourhood(&seeds, request.depth, max_nodes + 1, |e| e.weight >= min_weight);
+        let near = graph.neighbourhood(&seeds, request.depth, max_nodes + 1, |e| e.weight >= i64::from(min_weight));
         let truncated = near.len() > max_nodes;
-        let ids: Vec<i64> = near
+        let ids: Vec<EntityId> = near
             .into_iter()
             .filter(|id| seeds.contains(id) || kinds.is_empty() || kinds.get(id).is_some_and(|k| kind_ok(*k)))
             .take(max_nodes)
             .collect();
         (ids, truncated)
     };
+    let mut sub = induced(store, graph, &ids, min_weight)?;
+    sub.truncated = truncated;
+    Ok(sub)
+}
+
+/// The entities `ids` (unknown ids are left out) and the edges of at least `min_weight` among them.
+pub fn induced(store: &Store, graph: &KnowledgeGraph, ids: &[EntityId], min_weight: u32) -> Result<Subgraph> {
+    let min_weight = i64::from(min_weight.max(1));
     let nodes: Vec<GraphNode> = store
-        .entities_by_ids(&ids)?
+        .entities_by_ids(ids)?
         .into_iter()
         .map(|e| GraphNode {
-            id: id32(e.id),
+            id: e.id,
             degree: graph.degree(e.id) as u32,
             kind: e.kind,
             label: e.name,
@@ -333,22 +339,35 @@ pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest
         })
         .collect();
     let edges = store
-        .edges_among(&ids)?
+        .edges_among(ids)?
         .into_iter()
         .filter(|e| e.weight >= min_weight)
         .map(|e| GraphEdge {
-            id: format!("{}:{}:{}", e.kind.as_str(), e.source, e.target),
-            source: id32(e.source),
-            target: id32(e.target),
+            id: format!("{}:{}:{}", e.kind.as_str(), e.source.0, e.target.0),
+            source: e.source,
+            target: e.target,
             kind: e.kind,
             weight: count32(e.weight),
         })
         .collect();
-    Ok(Subgraph { nodes, edges, truncated })
+    Ok(Subgraph { nodes, edges, truncated: false })
+}
+
+/// Adds an entity's heaviest neighbours (at most `limit`, over edges of at least `min_weight`, to
+/// entities of `kinds`, all when empty) to the entities already `visible`: the subgraph induced by
+/// all of them, and how many neighbours the cap left out.
+pub fn expand(store: &Store, graph: &KnowledgeGraph, id: EntityId, request: &ExpandRequest) -> Result<Expansion> {
+    let (neighbours, more) = neighbours(store, id, request.limit as usize, request.min_weight, &request.kinds)?;
+    let mut ids = request.visible.clone();
+    ids.push(id);
+    ids.extend(neighbours.iter().map(|n| n.entity.id));
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Expansion { subgraph: induced(store, graph, &ids, request.min_weight)?, more })
 }
 
 /// An article cut into paragraphs of spans, every mention marked; `focus` entities are flagged.
-pub fn article(store: &Store, id: u32, focus: &[u32]) -> Result<ArticleView> {
+pub fn article(store: &Store, id: u32, focus: &[EntityId]) -> Result<ArticleView> {
     let row = store.article(i64::from(id))?.ok_or(Error::UnknownArticle(id))?;
     let mentions = store.mentions_in_article(row.id)?;
     let mut paragraphs = Vec::new();

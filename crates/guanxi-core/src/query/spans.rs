@@ -3,10 +3,11 @@
 
 use super::TextSpan;
 use crate::store::MentionRow;
+use crate::vocab::EntityId;
 
 /// Cuts `text[start..end]` into plain and mention spans. Overlapping mentions keep the outermost
 /// (江海区委 wins over the 江海区 inside it). `focus` marks the entities asked about.
-pub fn cut_spans(text: &str, start: usize, end: usize, mentions: &[MentionRow], focus: &[u32]) -> Vec<TextSpan> {
+pub fn cut_spans(text: &str, start: usize, end: usize, mentions: &[MentionRow], focus: &[EntityId]) -> Vec<TextSpan> {
     let mut inside: Vec<&MentionRow> = mentions
         .iter()
         .filter(|m| {
@@ -32,7 +33,7 @@ pub fn cut_spans(text: &str, start: usize, end: usize, mentions: &[MentionRow], 
                 focus: false,
             });
         }
-        let id = u32::try_from(mention.entity_id).unwrap_or(u32::MAX);
+        let id = mention.entity_id;
         spans.push(TextSpan {
             text: text[mention.start..mention.end].to_string(),
             entity_id: Some(id),
@@ -55,8 +56,14 @@ mod tests {
     #[test]
     fn outermost_mentions_win_and_text_is_kept_whole() {
         let text = "江海区委召开座谈会😀";
-        let m = |id, start, end| MentionRow { entity_id: id, kind: EntityKind::Place, sentence_id: 1, start, end };
-        let spans = cut_spans(text, 0, text.len(), &[m(1, 0, 9), m(2, 0, 12)], &[2]);
+        let m = |id, start, end| MentionRow {
+            entity_id: EntityId(id),
+            kind: EntityKind::Place,
+            sentence_id: 1,
+            start,
+            end,
+        };
+        let spans = cut_spans(text, 0, text.len(), &[m(1, 0, 9), m(2, 0, 12)], &[EntityId(2)]);
         let joined: String = spans.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(joined, text);
         assert_eq!(spans[0].text, "江海区委");

@@ -1,8 +1,7 @@
 //! The answers the CLI prints and the app shows. Every type serialises to JSON and (with the
-//! `specta` feature) to TypeScript; ids are `u32` because TypeScript numbers cannot hold i64.
+//! `specta` feature) to TypeScript; entity ids are [`EntityId`]s (numbers in TypeScript).
 
-use crate::vocab::EntityKind;
-use crate::vocab::RelationKind;
+use crate::vocab::{EntityId, EntityKind, RelationKind};
 use serde::Serialize;
 
 /// An entity in a list.
@@ -10,7 +9,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EntitySummary {
     /// Entity id.
-    pub id: u32,
+    pub id: EntityId,
     /// What it is.
     pub kind: EntityKind,
     /// Canonical name.
@@ -57,7 +56,7 @@ pub struct TextSpan {
     /// The text of the piece (render it as text, never as HTML).
     pub text: String,
     /// The entity mentioned, when the piece is a mention.
-    pub entity_id: Option<u32>,
+    pub entity_id: Option<EntityId>,
     /// Its kind.
     pub kind: Option<EntityKind>,
     /// Whether it is one of the entities asked about (to highlight more strongly).
@@ -147,7 +146,7 @@ pub struct PathHop {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GraphNode {
     /// Entity id.
-    pub id: u32,
+    pub id: EntityId,
     /// Kind.
     pub kind: EntityKind,
     /// Canonical name.
@@ -169,9 +168,9 @@ pub struct GraphEdge {
     /// A key unique in the database and stable across queries: `kind:source:target`.
     pub id: String,
     /// Source entity id (the smaller id for co_occurs).
-    pub source: u32,
+    pub source: EntityId,
     /// Target entity id.
-    pub target: u32,
+    pub target: EntityId,
     /// Kind.
     pub kind: RelationKind,
     /// Evidence sentences.
@@ -266,4 +265,28 @@ pub struct Stats {
     pub entities: Vec<KindCount>,
     /// Edges per kind.
     pub edges: Vec<RelationCount>,
+}
+
+/// What to add when expanding an entity (see [`super::expand`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExpandRequest {
+    /// The entities already on screen (kept in the answer).
+    pub visible: Vec<EntityId>,
+    /// Most neighbours added.
+    pub limit: u32,
+    /// Lightest edge followed.
+    pub min_weight: u32,
+    /// Kinds of neighbour added (all when empty).
+    pub kinds: Vec<EntityKind>,
+}
+
+/// Neighbours added by expanding an entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Expansion {
+    /// The entity, its shown neighbours and the entities already on screen, with the edges among them.
+    pub subgraph: Subgraph,
+    /// Neighbours not added because of the cap.
+    pub more: u32,
 }

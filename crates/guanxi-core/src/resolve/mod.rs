@@ -1,4 +1,4 @@
-//! Resolution: surfaces become entities (DESIGN.md §2).
+//! Resolution: surfaces become entities (see ARCHITECTURE.md, "What the graph means").
 //!
 //! - `以下简称“华电江门公司”` makes the short name an alias of the organization before it;
 //! - bare district-level names (`区委`, `区信访局`, `团区委`) are qualified by the page's district

@@ -10,6 +10,7 @@
 //! Blob format: (neighbour entity id, weight) pairs, each a little-endian `u32`, sorted by
 //! neighbour id; both directions are stored (a pair appears in the lists of both entities).
 
+use crate::vocab::EntityId;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,6 +31,12 @@ pub(super) fn decode(blob: &[u8]) -> impl Iterator<Item = (i64, i64)> + '_ {
         let word = |at: usize| u32::from_le_bytes([entry[at], entry[at + 1], entry[at + 2], entry[at + 3]]);
         (i64::from(word(0)), i64::from(word(4)))
     })
+}
+
+/// The (neighbour, weight) entries of a stored list, neighbours as entity ids (a stored neighbour
+/// is a `u32`, so it always is one).
+pub(super) fn decode_entities(blob: &[u8]) -> impl Iterator<Item = (EntityId, i64)> + '_ {
+    decode(blob).map(|(neighbour, weight)| (EntityId(u32::try_from(neighbour).unwrap_or(u32::MAX)), weight))
 }
 
 fn encode(entries: &[(i64, i64)]) -> rusqlite::Result<Vec<u8>> {

@@ -2,15 +2,14 @@
 
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
-use crate::vocab::EntityKind;
-use crate::vocab::RelationKind;
+use crate::vocab::{EntityId, EntityKind, RelationKind};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// An entity as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntityRow {
     /// Row id.
-    pub id: i64,
+    pub id: EntityId,
     /// Kind.
     pub kind: EntityKind,
     /// Canonical name.
@@ -29,9 +28,9 @@ pub struct EntityRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EdgeRow {
     /// Source entity (the smaller id for co_occurs).
-    pub source: i64,
+    pub source: EntityId,
     /// Target entity.
-    pub target: i64,
+    pub target: EntityId,
     /// Kind.
     pub kind: RelationKind,
     /// Number of evidence sentences.
@@ -59,7 +58,7 @@ pub struct ArticleRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionRow {
     /// Entity id.
-    pub entity_id: i64,
+    pub entity_id: EntityId,
     /// Entity kind.
     pub kind: EntityKind,
     /// Sentence id.
@@ -120,10 +119,9 @@ pub struct StatsRow {
 const ENTITY_COLUMNS: &str = "e.id, e.kind, e.name, e.pinyin, e.initials, e.mentions, e.articles";
 
 fn entity_row(row: &Row<'_>) -> rusqlite::Result<EntityRow> {
-    let kind: String = row.get(1)?;
     Ok(EntityRow {
         id: row.get(0)?,
-        kind: EntityKind::parse(&kind).unwrap_or(EntityKind::Organization),
+        kind: row.get(1)?,
         name: row.get(2)?,
         pinyin: row.get(3)?,
         initials: row.get(4)?,
@@ -134,24 +132,18 @@ fn entity_row(row: &Row<'_>) -> rusqlite::Result<EntityRow> {
 
 /// Reads a typed relation from `SELECT source, target, kind, weight FROM edges`.
 fn edge_row(row: &Row<'_>) -> rusqlite::Result<EdgeRow> {
-    let kind: String = row.get(2)?;
-    Ok(EdgeRow {
-        source: row.get(0)?,
-        target: row.get(1)?,
-        kind: RelationKind::parse(&kind).unwrap_or(RelationKind::HoldsRoleIn),
-        weight: row.get(3)?,
-    })
+    Ok(EdgeRow { source: row.get(0)?, target: row.get(1)?, kind: row.get(2)?, weight: row.get(3)? })
 }
 
 /// The co_occurs edge between `entity` and `neighbour`, the smaller id as source.
-fn co_occurs(entity: i64, neighbour: i64, weight: i64) -> EdgeRow {
+fn co_occurs(entity: EntityId, neighbour: EntityId, weight: i64) -> EdgeRow {
     EdgeRow { source: entity.min(neighbour), target: entity.max(neighbour), kind: RelationKind::CoOccurs, weight }
 }
 
 /// The co_occurs edges of `entity`'s stored list to larger ids: each pair is in both entities'
 /// lists, and this reads it once (from the smaller id's list).
-fn co_occurs_upward(entity: i64, list: &[u8]) -> impl Iterator<Item = EdgeRow> + '_ {
-    cooccurrence::decode(list)
+fn co_occurs_upward(entity: EntityId, list: &[u8]) -> impl Iterator<Item = EdgeRow> + '_ {
+    cooccurrence::decode_entities(list)
         .filter(move |&(other, _)| other > entity)
         .map(move |(other, weight)| co_occurs(entity, other, weight))
 }
@@ -165,7 +157,7 @@ impl Store {
     }
 
     /// One entity by id.
-    pub fn entity(&self, id: i64) -> Result<Option<EntityRow>> {
+    pub fn entity(&self, id: EntityId) -> Result<Option<EntityRow>> {
         Ok(self.entities_where("WHERE e.id = ?1", [id], "reading an entity")?.into_iter().next())
     }
 
@@ -207,7 +199,7 @@ impl Store {
     }
 
     /// Distinct aliases of an entity, sorted.
-    pub fn aliases(&self, entity_id: i64) -> Result<Vec<String>> {
+    pub fn aliases(&self, entity_id: EntityId) -> Result<Vec<String>> {
         self.strings(
             "SELECT DISTINCT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias",
             entity_id,
@@ -216,18 +208,18 @@ impl Store {
     }
 
     /// Distinct roles of an entity, sorted.
-    pub fn roles(&self, entity_id: i64) -> Result<Vec<String>> {
+    pub fn roles(&self, entity_id: EntityId) -> Result<Vec<String>> {
         self.strings("SELECT DISTINCT role FROM roles WHERE entity_id = ?1 ORDER BY role", entity_id, "reading roles")
     }
 
-    fn strings(&self, sql: &str, id: i64, context: &str) -> Result<Vec<String>> {
+    fn strings(&self, sql: &str, id: EntityId, context: &str) -> Result<Vec<String>> {
         let mut statement = self.conn.prepare_cached(sql).map_err(Error::sql(context))?;
         let rows = statement.query_map([id], |r| r.get(0)).map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
     /// Edges touching an entity, heaviest first (then by the other end and kind).
-    pub fn edges_of(&self, entity_id: i64, limit: usize) -> Result<Vec<EdgeRow>> {
+    pub fn edges_of(&self, entity_id: EntityId, limit: usize) -> Result<Vec<EdgeRow>> {
         let context = "reading neighbours";
         let mut statement = self
             .conn
@@ -240,7 +232,9 @@ impl Store {
         let rows = statement.query_map([entity_id], edge_row).map_err(Error::sql(context))?;
         let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
         if let Some(list) = self.neighbour_list(entity_id)? {
-            edges.extend(cooccurrence::decode(&list).map(|(other, weight)| co_occurs(entity_id, other, weight)));
+            edges.extend(
+                cooccurrence::decode_entities(&list).map(|(other, weight)| co_occurs(entity_id, other, weight)),
+            );
         }
         let other = |e: &EdgeRow| if e.source == entity_id { e.target } else { e.source };
         edges.sort_by(|a, b| b.weight.cmp(&a.weight).then(other(a).cmp(&other(b))).then(a.kind.cmp(&b.kind)));
@@ -249,7 +243,7 @@ impl Store {
     }
 
     /// An entity's stored co_occurs list, if it has neighbours.
-    fn neighbour_list(&self, entity_id: i64) -> Result<Option<Vec<u8>>> {
+    fn neighbour_list(&self, entity_id: EntityId) -> Result<Option<Vec<u8>>> {
         self.conn
             .prepare_cached("SELECT neighbours FROM cooccurrences WHERE entity_id = ?1")
             .and_then(|mut s| s.query_row([entity_id], |r| r.get(0)).optional())
@@ -267,7 +261,7 @@ impl Store {
             self.conn.prepare_cached("SELECT entity_id, neighbours FROM cooccurrences").map_err(Error::sql(context))?;
         let mut rows = lists.query([]).map_err(Error::sql(context))?;
         while let Some(row) = rows.next().map_err(Error::sql(context))? {
-            let entity: i64 = row.get(0).map_err(Error::sql(context))?;
+            let entity: EntityId = row.get(0).map_err(Error::sql(context))?;
             let list = row.get_ref(1).and_then(|v| v.as_blob().map_err(Into::into)).map_err(Error::sql(context))?;
             edges.extend(co_occurs_upward(entity, list));
         }
@@ -281,10 +275,10 @@ impl Store {
     }
 
     /// Entities by ids (missing ids are skipped), in id order.
-    pub fn entities_by_ids(&self, ids: &[i64]) -> Result<Vec<EntityRow>> {
+    pub fn entities_by_ids(&self, ids: &[EntityId]) -> Result<Vec<EntityRow>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
             out.extend(self.entities_where(&format!("WHERE e.id IN ({list})"), [], "reading entities")?);
         }
         out.sort_by_key(|e| e.id);
@@ -292,11 +286,11 @@ impl Store {
     }
 
     /// Edges among a set of entities, sorted.
-    pub fn edges_among(&self, ids: &[i64]) -> Result<Vec<EdgeRow>> {
-        let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    pub fn edges_among(&self, ids: &[EntityId]) -> Result<Vec<EdgeRow>> {
+        let set: std::collections::HashSet<EntityId> = ids.iter().copied().collect();
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
             let sql = format!("SELECT source, target, kind, weight FROM edges WHERE source IN ({list})");
             let mut statement = self.conn.prepare(&sql).map_err(Error::sql("reading edges"))?;
             let rows = statement.query_map([], edge_row).map_err(Error::sql("reading edges"))?;
@@ -317,7 +311,7 @@ impl Store {
     }
 
     /// Evidence sentences of the edges between two entities (any kind, either direction).
-    pub fn evidence_between(&self, a: i64, b: i64, limit: usize) -> Result<Vec<EvidenceRow>> {
+    pub fn evidence_between(&self, a: EntityId, b: EntityId, limit: usize) -> Result<Vec<EvidenceRow>> {
         let context = "reading evidence";
         let mut statement = self
             .conn
@@ -335,13 +329,12 @@ impl Store {
             .map_err(Error::sql(context))?;
         let rows = statement
             .query_map(params![a, b, limit as i64], |row| {
-                let kind: String = row.get(4)?;
                 Ok(EvidenceRow {
                     sentence_id: row.get(0)?,
                     article_id: row.get(1)?,
                     start: row.get::<_, i64>(2)? as usize,
                     end: row.get::<_, i64>(3)? as usize,
-                    kind: RelationKind::parse(&kind).unwrap_or(RelationKind::CoOccurs),
+                    kind: row.get(4)?,
                 })
             })
             .map_err(Error::sql(context))?;
@@ -371,7 +364,7 @@ impl Store {
     }
 
     /// Articles mentioning an entity: (article id, title, source path, mentions in it), most first.
-    pub fn articles_of(&self, entity_id: i64, limit: usize) -> Result<Vec<(i64, String, String, i64)>> {
+    pub fn articles_of(&self, entity_id: EntityId, limit: usize) -> Result<Vec<(i64, String, String, i64)>> {
         let context = "reading an entity's articles";
         let mut statement = self
             .conn
@@ -402,10 +395,9 @@ impl Store {
             .map_err(Error::sql(context))?;
         let rows = statement
             .query_map([article_id], |r| {
-                let kind: String = r.get(1)?;
                 Ok(MentionRow {
                     entity_id: r.get(0)?,
-                    kind: EntityKind::parse(&kind).unwrap_or(EntityKind::Organization),
+                    kind: r.get(1)?,
                     sentence_id: r.get(2)?,
                     start: r.get::<_, i64>(3)? as usize,
                     end: r.get::<_, i64>(4)? as usize,
@@ -450,6 +442,12 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
+    /// SQLite's `PRAGMA data_version` of this connection: it changes when another connection
+    /// (an ingest, another process) commits, so a cached graph knows it is stale.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(Error::sql("reading the data version"))
+    }
+
     /// Counts of everything.
     pub fn stats(&self) -> Result<StatsRow> {
         let count =
@@ -465,7 +463,7 @@ impl Store {
         for kind in EntityKind::ALL {
             let n = self
                 .conn
-                .query_row("SELECT count(*) FROM entities WHERE kind = ?1", [kind.as_str()], |r| r.get(0))
+                .query_row("SELECT count(*) FROM entities WHERE kind = ?1", [kind], |r| r.get(0))
                 .map_err(Error::sql("counting entities"))?;
             stats.entities.push((kind, n));
         }
@@ -474,7 +472,7 @@ impl Store {
                 count("SELECT coalesce(sum(degree), 0) / 2 FROM cooccurrences")?
             } else {
                 self.conn
-                    .query_row("SELECT count(*) FROM edges WHERE kind = ?1", [kind.as_str()], |r| r.get(0))
+                    .query_row("SELECT count(*) FROM edges WHERE kind = ?1", [kind], |r| r.get(0))
                     .map_err(Error::sql("counting edges"))?
             };
             stats.edges.push((kind, n));

@@ -210,6 +210,7 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
     Ok(())
 }
 
+/// Writes one page's rows (source, entities, articles and sentences, mentions, relations).
 fn write_page(
     tx: &rusqlite::Connection,
     path: &str,
@@ -222,116 +223,140 @@ fn write_page(
         params![path, source.sha256, source.encoding, source.size as i64],
     )?;
     let source_id = tx.last_insert_rowid();
+    let entity_ids = write_entities(tx, source_id, page, pending)?;
+    let sentence_ids = write_articles(tx, source_id, source, pending)?;
+    write_mentions(tx, page, &entity_ids, &sentence_ids)?;
+    write_relations(tx, page, &entity_ids, &sentence_ids, pending)?;
+    Ok(StoredFile {
+        articles: source.articles.len(),
+        sentences: sentence_ids.iter().map(Vec::len).sum(),
+        mentions: page.mentions.len(),
+        replaced: false,
+    })
+}
 
-    // Entities: insert new ones with their pinyin keys, reuse existing ones. An entity with no
-    // mention on this page (named only through a relation) is not stored: no orphan nodes.
+/// Entities: inserts new ones with their pinyin keys, reuses existing ones, adds aliases and
+/// roles. An entity with no mention on this page (named only through a relation) is not stored:
+/// no orphan nodes. Returns the row id of each page entity (`None` when not stored).
+fn write_entities(
+    tx: &rusqlite::Connection,
+    source_id: i64,
+    page: &ResolvedPage,
+    pending: &mut Pending,
+) -> rusqlite::Result<Vec<Option<i64>>> {
     let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
     let mut entity_ids: Vec<Option<i64>> = Vec::with_capacity(page.entities.len());
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)
-",
-        )?;
-        let mut has_alias = tx.prepare_cached("SELECT 1 FROM aliases WHERE alias = ?1 AND entity_id = ?2")?;
-        let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
-        let mut alias =
-            tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
-        let mut role =
-            tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
-        for (index, entity) in page.entities.iter().enumerate() {
-            if !mentioned.contains(&index) {
-                entity_ids.push(None);
-                continue;
-            }
-            let existing: Option<i64> =
-                select.query_row(params![entity.kind.as_str(), entity.name], |r| r.get(0)).optional()?;
-            let id = match existing {
-                Some(id) => id,
-                None => {
-                    // A new entity: its pinyin forms and search keys.
-                    let pinyin = name_pinyin(&entity.name, entity.kind);
-                    insert.execute(params![entity.kind.as_str(), entity.name, pinyin.display, pinyin.initials])?;
-                    let id = tx.last_insert_rowid();
-                    pending.keys.extend(pinyin.keys.into_iter().map(|k| (k, id)));
-                    id
-                }
-            };
-            for a in &entity.aliases {
-                let known: bool = has_alias.exists(params![a, id])?;
-                alias.execute(params![a, id, source_id])?;
-                if !known {
-                    // Aliases are searchable by pinyin too.
-                    pending.keys.extend(name_pinyin(a, entity.kind).keys.into_iter().map(|k| (k, id)));
-                }
-            }
-            for r in &entity.roles {
-                role.execute(params![id, r, source_id])?;
-            }
-            entity_ids.push(Some(id));
+    let mut insert =
+        tx.prepare_cached("INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut has_alias = tx.prepare_cached("SELECT 1 FROM aliases WHERE alias = ?1 AND entity_id = ?2")?;
+    let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
+    let mut alias =
+        tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
+    let mut role = tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
+    for (index, entity) in page.entities.iter().enumerate() {
+        if !mentioned.contains(&index) {
+            entity_ids.push(None);
+            continue;
         }
+        let existing: Option<i64> = select.query_row(params![entity.kind, entity.name], |r| r.get(0)).optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                // A new entity: its pinyin forms and search keys.
+                let pinyin = name_pinyin(&entity.name, entity.kind);
+                insert.execute(params![entity.kind, entity.name, pinyin.display, pinyin.initials])?;
+                let id = tx.last_insert_rowid();
+                pending.keys.extend(pinyin.keys.into_iter().map(|k| (k, id)));
+                id
+            }
+        };
+        for a in &entity.aliases {
+            let known: bool = has_alias.exists(params![a, id])?;
+            alias.execute(params![a, id, source_id])?;
+            if !known {
+                // Aliases are searchable by pinyin too.
+                pending.keys.extend(name_pinyin(a, entity.kind).keys.into_iter().map(|k| (k, id)));
+            }
+        }
+        for r in &entity.roles {
+            role.execute(params![id, r, source_id])?;
+        }
+        entity_ids.push(Some(id));
     }
+    Ok(entity_ids)
+}
 
-    // Articles and sentences.
+/// Articles and their sentences; returns the sentence row ids, per article.
+fn write_articles(
+    tx: &rusqlite::Connection,
+    source_id: i64,
+    source: &SourceText,
+    pending: &mut Pending,
+) -> rusqlite::Result<Vec<Vec<i64>>> {
     let mut sentence_ids: Vec<Vec<i64>> = Vec::with_capacity(source.articles.len());
-    let mut sentence_count = 0;
-    {
-        let mut article_insert = tx.prepare_cached(
-            "INSERT INTO articles (source_id, ordinal, title, byline, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut sentence_insert = tx.prepare_cached(
-            "INSERT INTO sentences (article_id, ordinal, start, end, byline) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (ordinal, article) in source.articles.iter().enumerate() {
-            article_insert.execute(params![source_id, ordinal as i64, article.title, article.byline, article.text])?;
-            let article_id = tx.last_insert_rowid();
-            pending.articles.push(article_id);
-            let mut ids = Vec::with_capacity(article.sentences.len());
-            for (n, sentence) in article.sentences.iter().enumerate() {
-                sentence_insert.execute(params![
-                    article_id,
-                    n as i64,
-                    sentence.start as i64,
-                    sentence.end as i64,
-                    sentence.byline
-                ])?;
-                ids.push(tx.last_insert_rowid());
-            }
-            sentence_count += ids.len();
-            sentence_ids.push(ids);
-        }
-    }
-
-    // Mentions, with per-entity counts.
-    let mut counts: HashMap<i64, (i64, BTreeSet<usize>)> = HashMap::new();
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO mentions (entity_id, sentence_id, start, end, surface) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for mention in &page.mentions {
-            let Some(entity_id) = entity_ids[mention.entity] else { continue };
-            let sentence_id = sentence_ids[mention.article][mention.sentence];
-            insert.execute(params![
-                entity_id,
-                sentence_id,
-                mention.start as i64,
-                mention.end as i64,
-                mention.surface
+    let mut article_insert = tx
+        .prepare_cached("INSERT INTO articles (source_id, ordinal, title, byline, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut sentence_insert = tx.prepare_cached(
+        "INSERT INTO sentences (article_id, ordinal, start, end, byline) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (ordinal, article) in source.articles.iter().enumerate() {
+        article_insert.execute(params![source_id, ordinal as i64, article.title, article.byline, article.text])?;
+        let article_id = tx.last_insert_rowid();
+        pending.articles.push(article_id);
+        let mut ids = Vec::with_capacity(article.sentences.len());
+        for (n, sentence) in article.sentences.iter().enumerate() {
+            sentence_insert.execute(params![
+                article_id,
+                n as i64,
+                sentence.start as i64,
+                sentence.end as i64,
+                sentence.byline
             ])?;
-            let entry = counts.entry(entity_id).or_default();
-            entry.0 += 1;
-            entry.1.insert(mention.article);
+            ids.push(tx.last_insert_rowid());
         }
-        let mut update =
-            tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
-        for (entity_id, (n, articles)) in &counts {
-            update.execute(params![n, articles.len() as i64, entity_id])?;
-        }
+        sentence_ids.push(ids);
     }
+    Ok(sentence_ids)
+}
 
-    // Relations. co_occurs: the page's pairs, one per sentence that mentions both entities (the
-    // definition `remove_source` subtracts and evidence queries read), summed over the batch and
-    // merged into the adjacency lists when it commits. Typed relations: rows with their evidence.
-    let mut evidence: BTreeMap<(i64, i64, &str), BTreeSet<i64>> = BTreeMap::new();
+/// Mentions, and each entity's mention and article counts.
+fn write_mentions(
+    tx: &rusqlite::Connection,
+    page: &ResolvedPage,
+    entity_ids: &[Option<i64>],
+    sentence_ids: &[Vec<i64>],
+) -> rusqlite::Result<()> {
+    let mut counts: HashMap<i64, (i64, BTreeSet<usize>)> = HashMap::new();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO mentions (entity_id, sentence_id, start, end, surface) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for mention in &page.mentions {
+        let Some(entity_id) = entity_ids[mention.entity] else { continue };
+        let sentence_id = sentence_ids[mention.article][mention.sentence];
+        insert.execute(params![entity_id, sentence_id, mention.start as i64, mention.end as i64, mention.surface])?;
+        let entry = counts.entry(entity_id).or_default();
+        entry.0 += 1;
+        entry.1.insert(mention.article);
+    }
+    let mut update =
+        tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
+    for (entity_id, (n, articles)) in &counts {
+        update.execute(params![n, articles.len() as i64, entity_id])?;
+    }
+    Ok(())
+}
+
+/// Relations. co_occurs: the page's pairs, one per sentence that mentions both entities (the
+/// definition `remove_source` subtracts and evidence queries read), summed over the batch and
+/// merged into the adjacency lists when it commits. Typed relations: rows with their evidence.
+fn write_relations(
+    tx: &rusqlite::Connection,
+    page: &ResolvedPage,
+    entity_ids: &[Option<i64>],
+    sentence_ids: &[Vec<i64>],
+    pending: &mut Pending,
+) -> rusqlite::Result<()> {
+    let mut evidence: BTreeMap<(i64, i64, RelationKind), BTreeSet<i64>> = BTreeMap::new();
     for relation in &page.relations {
         let (Some(from), Some(to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
             continue;
@@ -340,28 +365,20 @@ fn write_page(
             cooccurrence::add_pair(&mut pending.pairs, from, to);
         } else {
             let sentence = sentence_ids[relation.article][relation.sentence];
-            evidence.entry((from, to, relation.kind.as_str())).or_default().insert(sentence);
+            evidence.entry((from, to, relation.kind)).or_default().insert(sentence);
         }
     }
-    {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO edges (source, target, kind, weight) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
-             RETURNING id",
-        )?;
-        let mut insert_evidence =
-            tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
-        for ((from, to, kind), sentences) in &evidence {
-            let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
-            for sentence in sentences {
-                insert_evidence.execute(params![edge_id, sentence])?;
-            }
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO edges (source, target, kind, weight) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
+         RETURNING id",
+    )?;
+    let mut insert_evidence = tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
+    for ((from, to, kind), sentences) in &evidence {
+        let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
+        for sentence in sentences {
+            insert_evidence.execute(params![edge_id, sentence])?;
         }
     }
-    Ok(StoredFile {
-        articles: source.articles.len(),
-        sentences: sentence_count,
-        mentions: page.mentions.len(),
-        replaced: false,
-    })
+    Ok(())
 }

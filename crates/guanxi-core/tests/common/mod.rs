@@ -26,7 +26,7 @@ pub fn stored_cooccurrence(store: &Store) -> Vec<(i64, i64, i64)> {
         .unwrap()
         .into_iter()
         .filter(|e| !e.kind.is_directed())
-        .map(|e| (e.source, e.target, e.weight))
+        .map(|e| (e.source.as_i64(), e.target.as_i64(), e.weight))
         .collect();
     pairs.sort();
     pairs

@@ -1,0 +1,331 @@
+//! `guanxi`: the command line of the Guanxi knowledge-graph explorer. A thin adapter over
+//! guanxi-core's [`Workspace`]: parse arguments, call the engine, print (text for people,
+//! `--json` for scripts). A library so that other faces' tests can run the very same commands
+//! (the window's parity test ingests through [`run`]); `main.rs` only calls it.
+
+mod print;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use guanxi_core::pipeline::{FileOutcome, IngestEvent};
+use guanxi_core::query::SubgraphRequest;
+use guanxi_core::{EntityKind, IngestOptions, Recogniser, Workspace, WorkspaceOptions};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::ffi::OsString;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Guanxi (关系): Chinese news pages in, a searchable knowledge graph out.
+#[derive(Debug, Parser)]
+#[command(name = "guanxi", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Db {
+    /// The database file (created by `ingest`).
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest folders and files (.txt, .html, .htm; folders recursively) into the database.
+    Ingest {
+        /// Files or folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The database file (created if missing).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// User dictionary (default: guanxi-dictionary.txt beside the database).
+        #[arg(long, value_name = "FILE")]
+        dictionary: Option<PathBuf>,
+        /// Re-process files whose bytes did not change (after editing the user dictionary).
+        #[arg(long)]
+        force: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find entities by 汉字 substring, pinyin (yuanjiawei, "yuan jia wei") or initials (yjw).
+    Search {
+        /// What to look for.
+        query: String,
+        #[command(flatten)]
+        db: Db,
+        /// Most results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Show an entity: kind, aliases, roles, counts, neighbours by weight, articles.
+    Show {
+        /// Name, alias, pinyin or #id.
+        name: String,
+        #[command(flatten)]
+        db: Db,
+        /// Most neighbours listed.
+        #[arg(long, default_value_t = 30)]
+        neighbours: usize,
+    },
+    /// The sentences in which A and B appear together, with article titles.
+    Evidence {
+        /// First entity.
+        a: String,
+        /// Second entity.
+        b: String,
+        #[command(flatten)]
+        db: Db,
+        /// Most sentences.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// The shortest chain of edges between A and B, a sentence per hop.
+    Path {
+        /// First entity.
+        a: String,
+        /// Second entity.
+        b: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Counts of files, articles, sentences, mentions, entities per kind, edges.
+    Stats {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Print one article with its mentions marked 【like this】.
+    Article {
+        /// Article id (see `show`).
+        id: u32,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// List the ingested files with their encoding, or the reason they were skipped.
+    Sources {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Export the graph, or the subgraph around seeds, as GraphML (Gephi, yEd, Cytoscape, networkx).
+    Export {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Output file.
+        #[arg(short, long, value_name = "OUT.graphml")]
+        output: PathBuf,
+        /// Start from these entities (repeat); without seeds, the whole graph.
+        #[arg(long = "seed", value_name = "NAME")]
+        seeds: Vec<String>,
+        /// Hops from the seeds.
+        #[arg(long, default_value_t = 1)]
+        depth: u32,
+        /// Keep only these kinds (person, organization, place, project; repeat).
+        #[arg(long = "kind", value_name = "KIND", value_parser = parse_kind)]
+        kinds: Vec<EntityKind>,
+        /// Drop edges with fewer evidence sentences.
+        #[arg(long, default_value_t = 1)]
+        min_weight: u32,
+        /// Most nodes written.
+        #[arg(long, default_value_t = 1_000_000)]
+        max_nodes: u32,
+    },
+    /// Recognise entities in text from standard input (one text a line; --jsonl: JSON lines with
+    /// a "text" field). Writes "entities": [[start, end, kind, surface], …], offsets in code points.
+    Annotate {
+        /// Read and write JSON lines.
+        #[arg(long)]
+        jsonl: bool,
+    },
+}
+
+fn parse_kind(text: &str) -> std::result::Result<EntityKind, String> {
+    EntityKind::parse(text).ok_or_else(|| format!("unknown kind {text:?} (person, organization, place, project)"))
+}
+
+/// Parses `args` (the program name first) and runs the command: exit code 0 when all went well,
+/// 2 when an ingest skipped files; an error otherwise. Argument errors exit the process as clap does.
+pub fn run<I, T>(args: I) -> Result<ExitCode>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    execute(Cli::parse_from(args))
+}
+
+/// Whether an error is the reader of our output going away (`guanxi … | head`): then we stop
+/// quietly, as ripgrep does.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn open(db: &Path) -> Result<Workspace> {
+    Ok(Workspace::open_existing(db, WorkspaceOptions::default())?)
+}
+
+fn execute(cli: Cli) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Ingest { paths, db, dictionary, force, json } => return ingest(&paths, &db, dictionary, force, json),
+        Command::Search { query, db, limit } => {
+            let hits = open(&db.db)?.search(&query, limit)?;
+            if db.json {
+                print::json(&mut out, &hits)?;
+            } else {
+                print::search(&mut out, &query, &hits)?;
+            }
+        }
+        Command::Show { name, db, neighbours } => {
+            let details = open(&db.db)?.show(&name, neighbours)?;
+            if db.json {
+                print::json(&mut out, &details)?;
+            } else {
+                print::show(&mut out, &details)?;
+            }
+        }
+        Command::Evidence { a, b, db, limit } => {
+            let evidence = open(&db.db)?.evidence(&a, &b, limit)?;
+            if db.json {
+                print::json(&mut out, &evidence)?;
+            } else {
+                print::evidence(&mut out, &a, &b, &evidence)?;
+            }
+        }
+        Command::Path { a, b, db } => {
+            let hops = open(&db.db)?.path(&a, &b)?;
+            if db.json {
+                print::json(&mut out, &hops)?;
+            } else {
+                print::path(&mut out, &hops)?;
+            }
+        }
+        Command::Stats { db } => {
+            let stats = open(&db.db)?.stats()?;
+            if db.json {
+                print::json(&mut out, &stats)?;
+            } else {
+                print::stats(&mut out, &stats)?;
+            }
+        }
+        Command::Article { id, db } => {
+            let article = open(&db.db)?.article(id, &[])?;
+            if db.json {
+                print::json(&mut out, &article)?;
+            } else {
+                print::article(&mut out, &article)?;
+            }
+        }
+        Command::Sources { db } => {
+            let sources = open(&db.db)?.sources()?;
+            if db.json {
+                let rows: Vec<serde_json::Value> = sources
+                    .iter()
+                    .map(|s| serde_json::json!({"path": s.path, "status": s.status, "encoding": s.encoding, "error": s.error}))
+                    .collect();
+                print::json(&mut out, &rows)?;
+            } else {
+                for s in sources {
+                    let detail = s.error.or(s.encoding).unwrap_or_default();
+                    writeln!(out, "{:<8} {}  {}", s.status, s.path, detail)?;
+                }
+            }
+        }
+        Command::Export { db, output, seeds, depth, kinds, min_weight, max_nodes } => {
+            let request = SubgraphRequest { seeds, depth, kinds, min_weight, max_nodes };
+            let subgraph = open(&db)?.subgraph(&request)?;
+            guanxi_core::export::export_graphml_file(&subgraph, &output)?;
+            writeln!(
+                out,
+                "wrote {} nodes and {} edges to {}{}",
+                subgraph.nodes.len(),
+                subgraph.edges.len(),
+                output.display(),
+                if subgraph.truncated { " (capped by --max-nodes)" } else { "" }
+            )?;
+        }
+        Command::Annotate { jsonl } => annotate(jsonl)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool, json: bool) -> Result<ExitCode> {
+    let workspace =
+        Workspace::open(db, WorkspaceOptions { dictionary }).with_context(|| format!("opening {}", db.display()))?;
+    let terminal = std::io::stderr().is_terminal();
+    let bar = terminal.then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} files {elapsed_precise} eta {eta} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let report = workspace.ingest(paths, &IngestOptions { force }, |event| match event {
+        IngestEvent::Started { total } => {
+            if let Some(bar) = &bar {
+                bar.set_length(u64::from(*total));
+            }
+        }
+        IngestEvent::File { done, total, path, outcome } => {
+            if let Some(bar) = &bar {
+                bar.set_position(u64::from(*done));
+                bar.set_message(path.clone());
+                if let FileOutcome::Skipped { reason } = outcome {
+                    bar.println(format!("skipped {path}: {reason}"));
+                }
+            } else {
+                eprintln!("[{done}/{total}] {path}: {}", print::outcome(outcome));
+            }
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let stats = workspace.stats()?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        print::json(&mut out, &serde_json::json!({"report": report, "database": stats}))?;
+    } else {
+        print::ingest_summary(&mut out, db, &report, &stats)?;
+    }
+    Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn annotate(jsonl: bool) -> Result<()> {
+    let recogniser = Recogniser::new()?;
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (number, line) in stdin.lines().enumerate() {
+        let line = line.with_context(|| format!("reading standard input line {}", number + 1))?;
+        if jsonl {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut value: serde_json::Value =
+                serde_json::from_str(&line).with_context(|| format!("standard input line {}: not JSON", number + 1))?;
+            let text = value
+                .get("text")
+                .and_then(|t| t.as_str())
+                .with_context(|| format!("standard input line {}: no \"text\" string", number + 1))?
+                .to_string();
+            let entities = print::code_point_entities(&text, &recogniser.recognise_text(&text));
+            value["entities"] = serde_json::Value::Array(entities);
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+        } else {
+            let entities = print::code_point_entities(&line, &recogniser.recognise_text(&line));
+            serde_json::to_writer(&mut out, &serde_json::json!({"text": line, "entities": entities}))?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
