@@ -10,7 +10,6 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   libgl1-mesa-dri libegl-mesa0
   xvfb xauth webkit2gtk-driver
-  chromium imagemagick x11-utils
   fonts-noto-cjk
 )
 

@@ -7,35 +7,35 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  The open database, or `None` when none is open yet. */
-	database: () => typedError<DatabaseInfo | null, string>(__TAURI_INVOKE("database")),
+	database: () => typedError<DatabaseInfo | null, CommandError>(__TAURI_INVOKE("database")),
 	/**  Opens (or creates) a database file and shows it; remembered among the recent databases. */
-	openDatabase: (path: string) => typedError<DatabaseInfo, string>(__TAURI_INVOKE("open_database", { path })),
+	openDatabase: (path: string) => typedError<DatabaseInfo, CommandError>(__TAURI_INVOKE("open_database", { path })),
 	/**  Recently opened databases, newest first. */
-	recentDatabases: () => typedError<string[], string>(__TAURI_INVOKE("recent_databases")),
+	recentDatabases: () => typedError<string[], CommandError>(__TAURI_INVOKE("recent_databases")),
 	/**  Entities matching a query in 汉字, pinyin or initials, best first. */
-	search: (text: string, limit: number) => typedError<SearchHit[], string>(__TAURI_INVOKE("search", { text, limit })),
+	search: (text: string, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { text, limit })),
 	/**  The whole graph, or the part around some seeds, filtered and capped. */
-	subgraph: (request: SubgraphRequest) => typedError<Subgraph, string>(__TAURI_INVOKE("subgraph", { request })),
+	subgraph: (request: SubgraphRequest) => typedError<Subgraph, CommandError>(__TAURI_INVOKE("subgraph", { request })),
 	/**  The given entities and the edges among them (after a filter change, or to show a path). */
-	induced: (ids: number[], minWeight: number) => typedError<Subgraph, string>(__TAURI_INVOKE("induced", { ids, minWeight })),
+	induced: (ids: EntityId[], minWeight: number) => typedError<Subgraph, CommandError>(__TAURI_INVOKE("induced", { ids, minWeight })),
 	/**  Adds an entity's heaviest neighbours (at most `limit`) to what is on screen. */
-	expand: (id: number, visible: number[], limit: number, minWeight: number, kinds: EntityKind[]) => typedError<Expansion, string>(__TAURI_INVOKE("expand", { id, visible, limit, minWeight, kinds })),
+	expand: (id: EntityId, visible: EntityId[], limit: number, minWeight: number, kinds: EntityKind[]) => typedError<Expansion, CommandError>(__TAURI_INVOKE("expand", { id, visible, limit, minWeight, kinds })),
 	/**  Everything about one entity: kind, aliases, roles, neighbours, articles. */
-	entity: (id: number, maxNeighbours: number) => typedError<EntityDetail, string>(__TAURI_INVOKE("entity", { id, maxNeighbours })),
+	entity: (id: EntityId, maxNeighbours: number) => typedError<EntityDetail, CommandError>(__TAURI_INVOKE("entity", { id, maxNeighbours })),
 	/**  The sentences behind the edges between two entities, both names marked. */
-	evidence: (a: number, b: number, limit: number) => typedError<Evidence_Serialize[], string>(__TAURI_INVOKE("evidence", { a, b, limit })),
-	/**  The shortest chain between two entities, one sentence a hop. */
-	path: (a: number, b: number) => typedError<PathHop_Serialize[], string>(__TAURI_INVOKE("path", { a, b })),
+	evidence: (a: EntityId, b: EntityId, limit: number) => typedError<Evidence_Serialize[], CommandError>(__TAURI_INVOKE("evidence", { a, b, limit })),
+	/**  The shortest chain between two entities, one sentence a hop (a `no_path` error when none). */
+	path: (a: EntityId, b: EntityId) => typedError<PathHop_Serialize[], CommandError>(__TAURI_INVOKE("path", { a, b })),
 	/**  An article cut into paragraphs of spans, every mention marked (`focus` ones more strongly). */
-	article: (id: number, focus: number[]) => typedError<ArticleView_Serialize, string>(__TAURI_INVOKE("article", { id, focus })),
+	article: (id: number, focus: EntityId[]) => typedError<ArticleView_Serialize, CommandError>(__TAURI_INVOKE("article", { id, focus })),
 	/**  Writes the given entities and the edges among them as GraphML (the CLI's writer). */
-	exportGraphml: (ids: number[], minWeight: number, path: string) => typedError<ExportSummary, string>(__TAURI_INVOKE("export_graphml", { ids, minWeight, path })),
+	exportGraphml: (ids: EntityId[], minWeight: number, path: string) => typedError<ExportSummary, CommandError>(__TAURI_INVOKE("export_graphml", { ids, minWeight, path })),
 	/**  Writes a picture of the view (PNG bytes made by the window) to a file the person chose. */
-	savePng: (path: string, bytes: number[]) => typedError<null, string>(__TAURI_INVOKE("save_png", { path, bytes })),
+	savePng: (path: string, bytes: number[]) => typedError<null, CommandError>(__TAURI_INVOKE("save_png", { path, bytes })),
 	/**  Ingests files and folders into the open database, one event per file; cancel keeps what finished. */
-	ingest: (paths: string[], onEvent: Channel<IngestEvent>) => typedError<IngestReport, string>(__TAURI_INVOKE("ingest", { paths, onEvent })),
+	ingest: (paths: string[], onEvent: Channel<IngestEvent>) => typedError<IngestReport, CommandError>(__TAURI_INVOKE("ingest", { paths, onEvent })),
 	/**  Asks the running ingest to stop after the file it is writing. */
-	cancelIngest: () => __TAURI_INVOKE<void>("cancel_ingest"),
+	cancelIngest: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_ingest")),
 };
 
 /* Types */
@@ -82,6 +82,17 @@ export type ArticleView_Serialize = {
 	paragraphs: TextSpan_Serialize[][],
 };
 
+/**
+ *  A failed command, as the window receives it: what kind of failure (so it can tell "no path"
+ *  from a failure) and a sentence for the person at the window.
+ */
+export type CommandError = {
+	/**  What kind of failure. */
+	kind: ErrorKind,
+	/**  The engine's message (names the file, entity or article concerned). */
+	message: string,
+};
+
 /**  The database the window shows. */
 export type DatabaseInfo = {
 	/**  The database file. */
@@ -106,6 +117,14 @@ export type EntityDetail = {
 	articles: ArticleRef[],
 };
 
+/**
+ *  An entity's id: its row in the store, the node id in the graph and the id clients send back.
+ * 
+ *  A `u32` because TypeScript numbers cannot hold every `i64`; the store refuses (rather than
+ *  truncates) an id that does not fit.
+ */
+export type EntityId = number;
+
 /**  What an entity is. */
 export type EntityKind = 
 /**  A named person (reporters included). */
@@ -120,7 +139,7 @@ export type EntityKind =
 /**  An entity in a list. */
 export type EntitySummary = {
 	/**  Entity id. */
-	id: number,
+	id: EntityId,
 	/**  What it is. */
 	kind: EntityKind,
 	/**  Canonical name. */
@@ -134,6 +153,30 @@ export type EntitySummary = {
 	/**  Number of articles mentioning it. */
 	articles: number,
 };
+
+/**
+ *  What kind of failure an [`Error`] is, for clients that react differently to each (the window
+ *  says "no path" for [`ErrorKind::NoPath`] and shows a failure for the rest).
+ */
+export type ErrorKind = 
+/**  No chain of edges connects two entities. */
+"no_path" | 
+/**  A name or id matches no entity. */
+"unknown_entity" | 
+/**  An article id that is not in the database. */
+"unknown_article" | 
+/**  An ingest is already running. */
+"busy" | 
+/**  Bad input from the user: a user dictionary line, a missing file or folder. */
+"invalid_input" | 
+/**  The database was refused or failed: foreign, damaged, newer, or an SQLite error. */
+"database" | 
+/**  Reading or writing a file failed. */
+"io" | 
+/**  The person cancelled. */
+"cancelled" | 
+/**  A bug in Guanxi (or a damaged installation). */
+"internal";
 
 /**  One sentence of evidence for the edges between two entities. */
 export type Evidence = Evidence_Serialize | Evidence_Deserialize;
@@ -206,9 +249,9 @@ export type GraphEdge = {
 	/**  A key unique in the database and stable across queries: `kind:source:target`. */
 	id: string,
 	/**  Source entity id (the smaller id for co_occurs). */
-	source: number,
+	source: EntityId,
 	/**  Target entity id. */
-	target: number,
+	target: EntityId,
 	/**  Kind. */
 	kind: RelationKind,
 	/**  Evidence sentences. */
@@ -218,7 +261,7 @@ export type GraphEdge = {
 /**  A node of a subgraph. */
 export type GraphNode = {
 	/**  Entity id. */
-	id: number,
+	id: EntityId,
 	/**  Kind. */
 	kind: EntityKind,
 	/**  Canonical name. */
@@ -417,7 +460,7 @@ export type TextSpan_Deserialize = {
 	/**  The text of the piece (render it as text, never as HTML). */
 	text: string,
 	/**  The entity mentioned, when the piece is a mention. */
-	entity_id?: number | null,
+	entity_id?: EntityId | null,
 	/**  Its kind. */
 	kind?: EntityKind | null,
 	/**  Whether it is one of the entities asked about (to highlight more strongly). */
@@ -429,7 +472,7 @@ export type TextSpan_Serialize = {
 	/**  The text of the piece (render it as text, never as HTML). */
 	text: string,
 	/**  The entity mentioned, when the piece is a mention. */
-	entity_id: number | null,
+	entity_id: EntityId | null,
 	/**  Its kind. */
 	kind: EntityKind | null,
 	/**  Whether it is one of the entities asked about (to highlight more strongly). */

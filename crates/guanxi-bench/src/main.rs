@@ -155,7 +155,7 @@ fn queries(db: &Path, n: usize) -> Result<()> {
     let mut hub_nodes = 0;
     for _ in 0..5 {
         export_hub.push(time_ms(|| {
-            let request = SubgraphRequest { seeds: vec![format!("#{}", hub.id)], depth: 2, ..Default::default() };
+            let request = SubgraphRequest { seeds: vec![hub.id.to_string()], depth: 2, ..Default::default() };
             if let Ok(sub) = query::subgraph(&store, &graph, &request) {
                 hub_nodes = sub.nodes.len();
                 let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-hub.graphml"));

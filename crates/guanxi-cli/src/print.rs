@@ -90,7 +90,7 @@ pub fn search(out: &mut impl Write, query: &str, hits: &[SearchHit]) -> io::Resu
         writeln!(
             out,
             "#{:<6} {:<12} {:<14} {:<22} {:>4} mentions  ({:?}: {})",
-            e.id,
+            e.id.0,
             e.name,
             e.kind.as_str(),
             e.pinyin,
@@ -108,7 +108,7 @@ pub fn show(out: &mut impl Write, details: &[EntityDetail]) -> io::Result<()> {
             writeln!(out)?;
         }
         let e = &d.entity;
-        writeln!(out, "{} (#{}) — {}", e.name, e.id, kind_zh(e.kind))?;
+        writeln!(out, "{} ({}) — {}", e.name, e.id, kind_zh(e.kind))?;
         writeln!(out, "  pinyin    {} ({})", e.pinyin, e.initials)?;
         writeln!(out, "  mentions  {} in {} articles", e.mentions, e.articles)?;
         if !d.aliases.is_empty() {
@@ -126,7 +126,7 @@ pub fn show(out: &mut impl Write, details: &[EntityDetail]) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "    {:>4}  {} {} (#{}, {}) [{}]",
+                "    {:>4}  {} {} ({}, {}) [{}]",
                 n.weight,
                 arrow,
                 n.entity.name,

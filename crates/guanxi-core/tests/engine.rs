@@ -287,3 +287,59 @@ fn outcomes_are_reported_per_file() {
     assert!(report.cancelled);
     assert_eq!(query::stats(&other).unwrap().files, 0);
 }
+
+/// A roster: one sentence naming `n` people (surname + given names, listed with 、).
+fn roster(n: usize) -> String {
+    const SURNAMES: &[char] =
+        &['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡'];
+    const GIVEN: &[char] =
+        &['建', '国', '明', '华', '志', '强', '文', '军', '平', '海', '玉', '兰', '红', '德', '春', '秋'];
+    let names: Vec<String> = (0..n)
+        .map(|i| {
+            let surname = SURNAMES[i % SURNAMES.len()];
+            let (a, b) =
+                (GIVEN[(i / SURNAMES.len()) % GIVEN.len()], GIVEN[(i / (SURNAMES.len() * GIVEN.len())) % GIVEN.len()]);
+            format!("{surname}{a}{b}")
+        })
+        .collect();
+    format!("会议名单\n\n区领导{}参加会议。\n", names.join("、"))
+}
+
+#[test]
+fn a_roster_sentence_links_neighbours_not_every_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::write(pages.join("roster.txt"), roster(1000)).unwrap();
+    let db = dir.path().join("roster.db");
+    let mut store = Store::open(&db).unwrap();
+    let report = ingest(&mut store, &[pages]);
+    assert_eq!(report.stored, 1, "{report:?}");
+    let people = query::stats(&store).unwrap().entities.iter().find(|k| k.kind == EntityKind::Person).unwrap().count;
+    assert!(people > 200, "the roster's names are recognised: {people}");
+    let co_occurs = common::stored_cooccurrence(&store);
+    // Linear in the names (each to the two after it), not people²/2.
+    assert!(co_occurs.len() <= 2 * people as usize, "{} edges for {people} people", co_occurs.len());
+    // The stored weights are the rule applied to the mentions, and each edge's evidence is exactly
+    // the sentences its weight counts.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_eq!(co_occurs, common::cooccurrence_from_mentions(&conn));
+    for &(a, b, weight) in co_occurs.iter().step_by(97) {
+        let (a, b) = (guanxi_core::EntityId(a as u32), guanxi_core::EntityId(b as u32));
+        let evidence = query::evidence_by_id(&store, a, b, 100).unwrap();
+        assert_eq!(evidence.len() as i64, weight, "evidence of {a}–{b}");
+    }
+    // Two names far apart in the list share the sentence but no edge, and no evidence.
+    let listed: Vec<u32> = conn
+        .prepare("SELECT entity_id FROM mentions ORDER BY start")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let (first, far) = (guanxi_core::EntityId(listed[0]), guanxi_core::EntityId(listed[20]));
+    assert!(query::evidence_by_id(&store, first, far, 10).unwrap().is_empty());
+    assert!(!co_occurs
+        .iter()
+        .any(|&(a, b, _)| (a, b) == (first.as_i64().min(far.as_i64()), first.as_i64().max(far.as_i64()))));
+}

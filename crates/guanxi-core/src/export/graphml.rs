@@ -60,7 +60,7 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
     let mut nodes: Vec<_> = graph.nodes.iter().collect();
     nodes.sort_by_key(|n| n.id);
     for node in nodes {
-        let id = format!("n{}", node.id);
+        let id = format!("n{}", node.id.0);
         writer.create_element("node").with_attribute(("id", id.as_str())).write_inner_content(|w| {
             data(w, "label", &node.label)?;
             data(w, "name", &node.label)?;
@@ -75,7 +75,7 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
     let mut edges: Vec<_> = graph.edges.iter().collect();
     edges.sort_by_key(|e| (e.source, e.target, e.kind));
     for (number, edge) in edges.into_iter().enumerate() {
-        let (id, source, target) = (format!("e{number}"), format!("n{}", edge.source), format!("n{}", edge.target));
+        let (id, source, target) = (format!("e{number}"), format!("n{}", edge.source.0), format!("n{}", edge.target.0));
         writer
             .create_element("edge")
             .with_attributes([("id", id.as_str()), ("source", source.as_str()), ("target", target.as_str())])

@@ -276,23 +276,81 @@ impl Builder {
         }
     }
 
-    /// `co_occurs`: every pair of distinct entities mentioned in one sentence.
+    /// `co_occurs`: the pairs of entities one sentence links (see [`co_occurs_pairs`]).
     fn co_occurrences(&mut self) {
-        let mut by_sentence: HashMap<(usize, usize), BTreeSet<usize>> = HashMap::new();
+        let mut by_sentence: HashMap<(usize, usize), Vec<SentenceMention<'_, usize>>> = HashMap::new();
         for mention in &self.page.mentions {
-            by_sentence.entry((mention.article, mention.sentence)).or_default().insert(mention.entity);
+            let entity = &self.page.entities[mention.entity];
+            by_sentence.entry((mention.article, mention.sentence)).or_default().push(SentenceMention {
+                start: mention.start,
+                end: mention.end,
+                kind: entity.kind,
+                name: &entity.name,
+                key: mention.entity,
+            });
         }
-        let mut keys: Vec<_> = by_sentence.keys().copied().collect();
-        keys.sort();
-        for key in keys {
-            let entities: Vec<usize> = by_sentence[&key].iter().copied().collect();
-            for (i, &x) in entities.iter().enumerate() {
-                for &y in &entities[i + 1..] {
-                    self.relate(RelationKind::CoOccurs, x, y, key.0, key.1);
-                }
-            }
+        let mut sentences: Vec<_> = by_sentence.into_iter().collect();
+        sentences.sort_by_key(|(key, _)| *key);
+        let relations: Vec<Relation> = sentences
+            .into_iter()
+            .flat_map(|((article, sentence), mentions)| {
+                co_occurs_pairs(mentions).into_iter().map(move |(from, to)| Relation {
+                    kind: RelationKind::CoOccurs,
+                    from,
+                    to,
+                    article,
+                    sentence,
+                })
+            })
+            .collect();
+        self.page.relations.extend(relations);
+    }
+}
+
+/// A sentence with more distinct entities than this is a list (a roster, the attendees of a
+/// meeting, a menu that slipped through): naming people together is not relating every pair.
+pub const LIST_SENTENCE_ENTITIES: usize = 12;
+
+/// In a list sentence, each entity is linked to this many entities before and after it (in the
+/// order the sentence names them): edges grow linearly with the list, not as n²/2.
+pub const LIST_WINDOW: usize = 2;
+
+/// One mention in a sentence, as [`co_occurs_pairs`] needs it; `key` is the caller's entity key
+/// (an index on a page, a row id in the store).
+#[derive(Debug, Clone, Copy)]
+pub struct SentenceMention<'a, K> {
+    /// Byte offset where the mention starts.
+    pub start: usize,
+    /// Byte offset where it ends.
+    pub end: usize,
+    /// The entity's kind.
+    pub kind: EntityKind,
+    /// The entity's canonical name.
+    pub name: &'a str,
+    /// The entity.
+    pub key: K,
+}
+
+/// The `co_occurs` pairs of one sentence, each as (smaller key, larger key), sorted: every pair of
+/// distinct entities, except in a list sentence (more than [`LIST_SENTENCE_ENTITIES`] entities),
+/// where each entity is linked only to the [`LIST_WINDOW`] entities named before and after it.
+/// Entities are ordered by their first mention (start, longer first, then kind and name), so the
+/// resolver, the store (when it removes a file) and evidence queries all agree on the pairs.
+pub fn co_occurs_pairs<K: Copy + Ord>(mut mentions: Vec<SentenceMention<'_, K>>) -> Vec<(K, K)> {
+    mentions.sort_by(|a, b| {
+        a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.kind.cmp(&b.kind)).then(a.name.cmp(b.name))
+    });
+    let mut seen = BTreeSet::new();
+    let ordered: Vec<K> = mentions.iter().map(|m| m.key).filter(|key| seen.insert(*key)).collect();
+    let window = if ordered.len() > LIST_SENTENCE_ENTITIES { LIST_WINDOW } else { ordered.len() };
+    let mut pairs = Vec::new();
+    for (i, &x) in ordered.iter().enumerate() {
+        for &y in ordered.iter().skip(i + 1).take(window) {
+            pairs.push((x.min(y), x.max(y)));
         }
     }
+    pairs.sort_unstable();
+    pairs
 }
 
 /// Whether a name already ends like a full organization name (委员会, 公司…): then it is not an
@@ -443,4 +501,52 @@ fn canonical(
         EntityKind::Person => surface.to_string(),
     };
     (!lexicon.non_entities.contains(&name)).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(names: &[&'static str]) -> Vec<SentenceMention<'static, usize>> {
+        // Written in order, three bytes a character; keys are not in written order.
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| SentenceMention {
+                start: i * 12,
+                end: i * 12 + 9,
+                kind: EntityKind::Person,
+                name,
+                key: (i * 7) % names.len(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_sentence_links_every_pair() {
+        let pairs = co_occurs_pairs(sentence(&["袁加伟", "郑建国", "岑明俸"]));
+        assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
+    }
+
+    #[test]
+    fn a_list_sentence_links_neighbours_only() {
+        let names: Vec<&'static str> = (0..4000).map(|i| &*Box::leak(format!("名{i}").into_boxed_str())).collect();
+        let pairs = co_occurs_pairs(sentence(&names));
+        // Linear: each name to the two after it (the last ones to fewer).
+        assert_eq!(pairs.len(), 2 * 4000 - 3);
+        assert!(pairs.iter().all(|(a, b)| a < b));
+        // Written order decides, not the keys: the first two names written are linked.
+        let first = sentence(&names)[0].key;
+        let second = sentence(&names)[1].key;
+        assert!(pairs.contains(&(first.min(second), first.max(second))));
+    }
+
+    #[test]
+    fn an_entity_named_twice_counts_once_and_the_boundary_is_inclusive() {
+        let mut mentions = sentence(&["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑"]);
+        let again = SentenceMention { start: 500, end: 503, ..mentions[0] };
+        mentions.push(again);
+        // 12 distinct entities: not yet a list, every pair.
+        assert_eq!(co_occurs_pairs(mentions).len(), 12 * 11 / 2);
+    }
 }

@@ -10,7 +10,8 @@
 //! Blob format: (neighbour entity id, weight) pairs, each a little-endian `u32`, sorted by
 //! neighbour id; both directions are stored (a pair appears in the lists of both entities).
 
-use crate::vocab::EntityId;
+use crate::resolve::{co_occurs_pairs, SentenceMention};
+use crate::vocab::{EntityId, EntityKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{BTreeMap, HashMap};
 
@@ -82,6 +83,76 @@ pub(super) fn apply(conn: &Connection, deltas: &PairDeltas) -> rusqlite::Result<
         }
     }
     Ok(())
+}
+
+/// Calls `each` with every sentence's co_occurs pairs, as the resolver made them
+/// ([`co_occurs_pairs`]), for the mentions that `sql` selects: `sentence_id, entity_id, start,
+/// end, kind, name`, ordered by sentence.
+pub(super) fn sentence_pairs(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    mut each: impl FnMut(i64, Vec<(i64, i64)>),
+) -> rusqlite::Result<()> {
+    struct Row {
+        entity: i64,
+        start: usize,
+        end: usize,
+        kind: EntityKind,
+        name: String,
+    }
+    let mut flush = |sentence: i64, rows: &[Row]| {
+        let mentions = rows
+            .iter()
+            .map(|r| SentenceMention { start: r.start, end: r.end, kind: r.kind, name: &r.name, key: r.entity })
+            .collect();
+        each(sentence, co_occurs_pairs(mentions));
+    };
+    let mut statement = conn.prepare(sql)?;
+    let mut rows = statement.query(params)?;
+    let mut current: Option<i64> = None;
+    let mut buffer: Vec<Row> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let sentence: i64 = row.get(0)?;
+        if current.is_some_and(|c| c != sentence) {
+            if let Some(done) = current {
+                flush(done, &buffer);
+            }
+            buffer.clear();
+        }
+        current = Some(sentence);
+        buffer.push(Row {
+            entity: row.get(1)?,
+            start: usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+            end: usize::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+            kind: row.get(4)?,
+            name: row.get(5)?,
+        });
+    }
+    if let Some(done) = current {
+        flush(done, &buffer);
+    }
+    Ok(())
+}
+
+/// The mention columns [`sentence_pairs`] reads, for a `WHERE` on `m` (mentions), `s`
+/// (sentences) and `ar` (articles).
+pub(super) const MENTION_PAIRS_SQL: &str = "SELECT m.sentence_id, m.entity_id, m.start, m.end, e.kind, e.name
+     FROM mentions m JOIN entities e ON e.id = m.entity_id
+     JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id";
+
+/// Schema version 5's Rust step: every co_occurs list rebuilt from the mentions with the list
+/// sentence rule (older versions linked every pair of a sentence, rosters included).
+pub(super) fn rebuild_lists(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM cooccurrences", [])?;
+    let mut deltas = PairDeltas::new();
+    let sql = format!("{MENTION_PAIRS_SQL} ORDER BY m.sentence_id");
+    sentence_pairs(conn, &sql, [], |_, pairs| {
+        for (a, b) in pairs {
+            add_pair(&mut deltas, a, b);
+        }
+    })?;
+    apply(conn, &deltas)
 }
 
 /// Schema version 3's Rust step: the co_occurs rows of `edges` become adjacency lists.

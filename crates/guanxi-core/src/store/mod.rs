@@ -35,6 +35,8 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/003_cooccurrence_lists.sql"),
         then: Some(cooccurrence::convert_pair_rows),
     },
+    Migration { sql: include_str!("migrations/004_article_origin.sql"), then: None },
+    Migration { sql: include_str!("migrations/005_list_sentences.sql"), then: Some(cooccurrence::rebuild_lists) },
 ];
 
 /// The schema version this build writes.

@@ -184,16 +184,14 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
          WHERE entities.id = x.entity_id",
         [source_id],
     )?;
-    let removed: PairDeltas = tx
-        .prepare(
-            "SELECT a.entity_id, b.entity_id, -count(DISTINCT a.sentence_id)
-             FROM mentions a JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
-             JOIN sentences s ON s.id = a.sentence_id
-             JOIN articles ar ON ar.id = s.article_id
-             WHERE ar.source_id = ?1 GROUP BY a.entity_id, b.entity_id",
-        )?
-        .query_map([source_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    // The pairs this source's sentences added, by the resolver's rule (list sentences included).
+    let mut removed = PairDeltas::new();
+    let sql = format!("{} WHERE ar.source_id = ?1 ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
+    cooccurrence::sentence_pairs(tx, &sql, [source_id], |_, pairs| {
+        for (a, b) in pairs {
+            *removed.entry((a, b)).or_insert(0) -= 1;
+        }
+    })?;
     cooccurrence::apply(tx, &removed)?;
     tx.execute(
         "UPDATE edges SET weight = edges.weight - x.n

@@ -2,21 +2,39 @@
 
 use guanxi_core::Store;
 
-/// co_occurs pairs by definition: (smaller id, larger id, sentences mentioning both), sorted.
+/// co_occurs pairs by definition: (smaller id, larger id, sentences that link both), sorted. A
+/// sentence links every pair of the entities it names, except a list sentence (more than 12
+/// entities), which links each entity to the two named before and after it (order of first
+/// mention: start, longer first, then kind and name).
 pub fn cooccurrence_from_mentions(conn: &rusqlite::Connection) -> Vec<(i64, i64, i64)> {
-    let mut pairs: Vec<(i64, i64, i64)> = conn
+    let mut rows: Vec<(i64, i64, i64, i64, String, String)> = conn
         .prepare(
-            "SELECT a.entity_id, b.entity_id, count(DISTINCT a.sentence_id) FROM mentions a
-             JOIN mentions b ON b.sentence_id = a.sentence_id AND a.entity_id < b.entity_id
-             GROUP BY a.entity_id, b.entity_id",
+            "SELECT m.sentence_id, m.entity_id, m.start, m.end, e.kind, e.name
+             FROM mentions m JOIN entities e ON e.id = m.entity_id",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    pairs.sort();
-    pairs
+    let kind_order = |kind: &str| ["person", "organization", "place", "project"].iter().position(|k| *k == kind);
+    rows.sort_by(|a, b| (a.0, a.2, -a.3, kind_order(&a.4), &a.5).cmp(&(b.0, b.2, -b.3, kind_order(&b.4), &b.5)));
+    let mut weights: std::collections::BTreeMap<(i64, i64), i64> = Default::default();
+    for sentence in rows.chunk_by(|a, b| a.0 == b.0) {
+        let mut order: Vec<i64> = Vec::new();
+        for row in sentence {
+            if !order.contains(&row.1) {
+                order.push(row.1);
+            }
+        }
+        let reach = if order.len() > 12 { 2 } else { order.len() };
+        for i in 0..order.len() {
+            for j in i + 1..order.len().min(i + 1 + reach) {
+                *weights.entry((order[i].min(order[j]), order[i].max(order[j]))).or_default() += 1;
+            }
+        }
+    }
+    weights.into_iter().map(|((a, b), w)| (a, b, w)).collect()
 }
 
 /// The stored co_occurs edges as (source, target, weight), sorted.
