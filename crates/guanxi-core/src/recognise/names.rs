@@ -281,6 +281,19 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
     if matches!(before.tag, "m" | "q") || before.word.ends_with('个') {
         return None;
     }
+    let first = extend_project(tokens, last, text);
+    let first = skip_counts(tokens, first, last);
+    if first >= last {
+        return None;
+    }
+    // An organization's body in front (江海区委 + 重大项目) is not part of a project's name.
+    let after_org = tokens[first..last].iter().any(|t| t.word.ends_with("区委") || t.word.ends_with("党委"));
+    (is_specific_project(recogniser, tokens, first, last) && !after_org).then_some(first)
+}
+
+/// Extends leftwards from the suffix token `last` over the words of a project's name, up to 36
+/// characters: any word, back to punctuation, a verb that is no project verb, or a function word.
+fn extend_project(tokens: &[Token<'_>], last: usize, text: &str) -> usize {
     let mut first = last;
     while first > 0 {
         let previous = &tokens[first - 1];
@@ -309,8 +322,12 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
         }
         first -= 1;
     }
-    // Leading counts and modifiers are not part of the name (141个区重点项目, 六大项目); a
-    // single character jieba calls a classifier may be (天 + 沙河大道项目).
+    first
+}
+
+/// Skips leading counts and modifiers, not part of a name (141个区重点项目, 六大项目); a single
+/// character jieba calls a classifier may be (天 + 沙河大道项目).
+fn skip_counts(tokens: &[Token<'_>], mut first: usize, last: usize) -> usize {
     while first < last {
         let t = &tokens[first];
         let count = matches!(t.tag, "m" | "q")
@@ -321,9 +338,12 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
         }
         first += 1;
     }
-    if first >= last {
-        return None;
-    }
+    first
+}
+
+/// Whether the words `first..last` before a project suffix name something specific: a word that is
+/// not generic, a named road or structure, or a park's own words.
+fn is_specific_project(recogniser: &Recogniser, tokens: &[Token<'_>], first: usize, last: usize) -> bool {
     let lexicon = recogniser.lexicon();
     let specific = tokens[first..last].iter().any(|t| {
         let known_place = lexicon.places.contains(t.word) || lexicon.place_short_forms.contains_key(t.word);
@@ -343,10 +363,7 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
     let park = matches!(tokens[last].word, "产业园" | "工业园" | "科技园")
         && last - first >= 2
         && tokens[first..last].iter().all(|t| !GENERIC_PROJECT_WORDS.contains(&t.word) && t.tag != "m");
-    let specific = specific || named_structure || park;
-    // An organization's body in front (江海区委 + 重大项目) is not part of a project's name.
-    let after_org = tokens[first..last].iter().any(|t| t.word.ends_with("区委") || t.word.ends_with("党委"));
-    (specific && !after_org).then_some(first)
+    specific || named_structure || park
 }
 
 /// `A、B、C等外联交通项目`: the items enumerated before 等 + a project noun are projects. The

@@ -189,7 +189,7 @@ fn is_word_not_name(
     enumerated: bool,
 ) -> bool {
     // jieba's dictionary lists some names under `m` or `t` (许立群, 周恩来).
-    let ordinary = recogniser.dictionary_tag(name).is_some_and(|t| !t.starts_with("nr") && !(t == "m" || t == "t"));
+    let ordinary = recogniser.dictionary_tag(name).is_some_and(|t| !t.starts_with("nr") && t != "m" && t != "t");
     let common = ordinary || recogniser.lexicon().non_entities.contains(name);
     common
         || here.is_some_and(|t| {
@@ -339,38 +339,7 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
     if !text.contains("、") {
         return;
     }
-    let lexicon = recogniser.lexicon();
-    let is_item = |start: usize, end: usize| -> bool {
-        let name = &text[start..end];
-        let count = name.chars().count();
-        (2..=4).contains(&count)
-            && name.chars().all(is_cjk)
-            && lexicon.surname_at(name).is_some_and(|(surname, _)| count - surname.chars().count() <= 2)
-            && !recogniser.is_common_word(name)
-            && !lexicon.places.contains(name)
-            && !lexicon.place_short_forms.contains_key(name)
-            && !is_not_name(name)
-            && plausible_learned(recogniser, text, start, end)
-    };
-    // Skips a bracketed annotation (（蒙古族）, （女）) forwards from `at`.
-    let skip_note_forward = |at: usize| -> usize {
-        let rest = &text[at..];
-        if let Some(inner) = rest.strip_prefix('（') {
-            if let Some(close) = inner.find('）').filter(|&c| c <= 12) {
-                return at + '（'.len_utf8() + close + '）'.len_utf8();
-            }
-        }
-        at
-    };
-    let skip_note_backward = |at: usize| -> usize {
-        let before = &text[..at];
-        if let Some(inner) = before.strip_suffix('）') {
-            if let Some(open) = inner.rfind('（').filter(|&o| inner.len() - o <= 15) {
-                return open;
-            }
-        }
-        at
-    };
+    let is_item = |start: usize, end: usize| is_listed_name(recogniser, text, start, end);
     let mut frontier: Vec<(usize, usize)> =
         out.iter().filter(|c| c.kind == EntityKind::Person).map(|c| (c.start, c.end)).collect();
     let mut seen: Vec<(usize, usize)> = frontier.clone();
@@ -390,19 +359,57 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
             }
         };
         // The item after: 、 then characters up to the next item end.
-        let after = skip_note_forward(end);
+        let after = skip_note_forward(text, end);
         if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
             let item_end = item_start + text[item_start..].find(is_item_end).unwrap_or(text.len() - item_start);
             add(item_start, item_end);
         }
         // The item before: characters back to the previous item end, then 、.
-        if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(b.len())) {
+        if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(text, b.len())) {
             let item_start = text[..item_end]
                 .rfind(is_item_end)
                 .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
             add(item_start, item_end);
         }
     }
+}
+
+/// Whether `start..end` of `text`, an item of an enumeration, is a name: two to four CJK characters
+/// beginning with a surname, not an ordinary word, a gazetteer place or a nickname.
+fn is_listed_name(recogniser: &Recogniser, text: &str, start: usize, end: usize) -> bool {
+    let lexicon = recogniser.lexicon();
+    let name = &text[start..end];
+    let count = name.chars().count();
+    (2..=4).contains(&count)
+        && name.chars().all(is_cjk)
+        && lexicon.surname_at(name).is_some_and(|(surname, _)| count - surname.chars().count() <= 2)
+        && !recogniser.is_common_word(name)
+        && !lexicon.places.contains(name)
+        && !lexicon.place_short_forms.contains_key(name)
+        && !is_not_name(name)
+        && plausible_learned(recogniser, text, start, end)
+}
+
+/// Skips a bracketed annotation (（蒙古族）, （女）) forwards from `at`.
+fn skip_note_forward(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    if let Some(inner) = rest.strip_prefix('（') {
+        if let Some(close) = inner.find('）').filter(|&c| c <= 12) {
+            return at + '（'.len_utf8() + close + '）'.len_utf8();
+        }
+    }
+    at
+}
+
+/// Skips a bracketed annotation backwards from `at` (to its opening bracket).
+fn skip_note_backward(text: &str, at: usize) -> usize {
+    let before = &text[..at];
+    if let Some(inner) = before.strip_suffix('）') {
+        if let Some(open) = inner.rfind('（').filter(|&o| inner.len() - o <= 15) {
+            return open;
+        }
+    }
+    at
 }
 
 /// A reporter named after 记者 and before 报道, 摄 or a closing bracket (记者江山报道, （记者严明）):
@@ -654,33 +661,31 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
             },
         );
         for (at, name) in hits {
-            {
-                let start = sentence.start + at;
-                let end = start + name.len();
-                let surname_end = recogniser.lexicon().surname_at(name).map_or(at + name.len(), |(s, _)| at + s.len());
-                if is_nickname(text, at, surname_end) {
-                    continue;
-                }
-                // A longer name that starts with this one (王达 in 王达强) is not a mention of it.
-                let next_is_given = text[at + name.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| is_cjk(c) && !is_name_follower(c) && name.chars().count() == 2);
-                if next_is_given {
-                    continue;
-                }
-                if mentions.iter().any(|m| m.sentence == index && m.start < end && start < m.end) {
-                    continue;
-                }
-                mentions.push(Mention {
-                    sentence: index,
-                    start,
-                    end,
-                    kind: EntityKind::Person,
-                    surface: name.clone(),
-                    role: None,
-                });
+            let start = sentence.start + at;
+            let end = start + name.len();
+            let surname_end = recogniser.lexicon().surname_at(name).map_or(at + name.len(), |(s, _)| at + s.len());
+            if is_nickname(text, at, surname_end) {
+                continue;
             }
+            // A longer name that starts with this one (王达 in 王达强) is not a mention of it.
+            let next_is_given = text[at + name.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| is_cjk(c) && !is_name_follower(c) && name.chars().count() == 2);
+            if next_is_given {
+                continue;
+            }
+            if mentions.iter().any(|m| m.sentence == index && m.start < end && start < m.end) {
+                continue;
+            }
+            mentions.push(Mention {
+                sentence: index,
+                start,
+                end,
+                kind: EntityKind::Person,
+                surface: name.clone(),
+                role: None,
+            });
         }
     }
 }
