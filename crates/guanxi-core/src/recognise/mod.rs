@@ -582,8 +582,9 @@ fn intern_tag(tag: &str) -> &'static str {
     leaked
 }
 
-/// The character at byte `at` of `text` (a character boundary before its end); CJK characters
-/// (three bytes) decoded directly.
+/// The character at byte `at` of `text` (a character boundary before its end); three-byte
+/// characters (the BMP's CJK ideographs) decoded directly, others (ASCII, the supplementary
+/// ideographs U+20000… that [`crate::vocab::is_cjk`] also covers) by the standard decoder.
 #[inline]
 pub(crate) fn char_at(text: &str, at: usize) -> char {
     match text.as_bytes().get(at..at + 3) {

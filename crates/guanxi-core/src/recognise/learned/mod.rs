@@ -27,7 +27,7 @@ pub use features::SentenceFeatures;
 pub(crate) use features::{features, is_transliteration, Gazetteer};
 pub use model::Model;
 #[cfg(feature = "training")]
-pub use train::{gold_labels, gold_labels_masked, train};
+pub use train::{gold_labels_masked, train};
 
 /// Labels: outside, begin/inside person, begin/inside place.
 pub const LABELS: usize = 5;

@@ -6,13 +6,9 @@ use super::features::SentenceFeatures;
 use super::model::{rows, Model};
 use super::{BUCKETS, B_LOC, B_PER, I_LOC, I_PER, LABELS, O};
 
-/// Gold labels for a sentence from person/place spans given in character offsets.
-pub fn gold_labels(n: usize, spans: &[(usize, usize, bool)]) -> Vec<usize> {
-    gold_labels_masked(&vec![true; n], spans)
-}
-
-/// Gold labels where characters the features mark as never in a name (see [`SentenceFeatures`])
-/// are outside, with any name crossing them dropped (the decoder could not produce it).
+/// Gold labels for a sentence from person/place spans given in character offsets. Characters the
+/// features mark as never in a name (see [`SentenceFeatures`]) are outside, with any name crossing
+/// them dropped (the decoder could not produce it).
 pub fn gold_labels_masked(nameable: &[bool], spans: &[(usize, usize, bool)]) -> Vec<usize> {
     let n = nameable.len();
     let mut labels = vec![O; n];
@@ -134,7 +130,7 @@ mod tests {
 
     #[test]
     fn gold_labels_mark_begin_and_inside() {
-        let labels = gold_labels(6, &[(0, 3, true), (4, 6, false)]);
+        let labels = gold_labels_masked(&[true; 6], &[(0, 3, true), (4, 6, false)]);
         assert_eq!(labels, vec![B_PER, I_PER, I_PER, O, B_LOC, I_LOC]);
         // A name crossing a character that cannot be in one is dropped.
         let labels = gold_labels_masked(&[true, false, true], &[(0, 3, true), (2, 3, false)]);
