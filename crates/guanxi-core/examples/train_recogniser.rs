@@ -2,7 +2,7 @@
 //! of pd98-dev.jsonl and writes `resources/ner-perceptron.bin`. The other 40% stay held out for
 //! `scripts/score.py pd98`, which uses the same split.
 //!
-//! `cargo run --release -p guanxi-core --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl [EPOCHS]`
+//! `cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl [EPOCHS]`
 
 use guanxi_core::recognise::learned;
 use guanxi_core::Recogniser;

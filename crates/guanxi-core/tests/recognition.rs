@@ -1,9 +1,11 @@
 //! Recognition and resolution on the two seed pages (corpus/demo), against the hand-annotated gold
 //! in tests/gold/: every gold person is found, the organizations, places and projects that matter
 //! are there under their canonical names, nothing ARCHITECTURE.md says is not an entity is a person, and the gold
-//! relation edges exist with their evidence sentence.
+//! relation edges exist with their evidence sentence. And the learned layer is loaded (its embedded
+//! weights read, damaged copies do not) and finds names no rule confirms.
 
 use guanxi_core::ingest::{split_page, Article};
+use guanxi_core::recognise::learned;
 use guanxi_core::resolve::{resolve_page, ResolvedPage};
 use guanxi_core::EntityKind;
 use guanxi_core::Recogniser;
@@ -167,4 +169,36 @@ fn roles_and_nesting_are_typed_relations() {
     assert!(has(RelationKind::HoldsRoleIn, yuan, committee), "袁加伟 holds_role_in 江海区委");
     assert!(has(RelationKind::LocatedIn, committee, district), "江海区委 located_in 江海区");
     assert!(jianghai.resolved.entities[yuan].roles.contains("区委书记"));
+}
+
+/// The learned layer's weights, as [`Recogniser::new`] embeds them.
+const MODEL: &[u8] = include_bytes!("../resources/ner-perceptron.bin");
+
+#[test]
+fn the_learned_layer_is_loaded_and_finds_names_the_rules_do_not() -> guanxi_core::Result<()> {
+    // The embedded weights read; damaged copies are refused with a reason.
+    let model = learned::Model::from_bytes(MODEL).expect("the embedded model reads");
+    let truncated = learned::Model::from_bytes(&MODEL[..MODEL.len() - 2]).expect_err("a truncated model");
+    assert!(truncated.contains("expected"), "{truncated}");
+    let mut wrong_magic = MODEL.to_vec();
+    wrong_magic[..8].copy_from_slice(b"GXNER000");
+    let wrong = learned::Model::from_bytes(&wrong_magic).expect_err("another format");
+    assert!(wrong.contains("GXNER001"), "{wrong}");
+    assert!(learned::Model::from_bytes(&[]).is_err());
+    // Held-out pd98-dev sentences whose person no rule confirms (no title, speech verb,
+    // enumeration, byline or other cue): only the learned layer finds them.
+    let recogniser = Recogniser::new()?;
+    for (sentence, name) in [
+        ("邱玲孤身勇斗歹徒的事迹在南粤大地引起强烈反响。", "邱玲"),
+        ("钱其琛结束访问摩洛哥时指出中非合作前景美好", "钱其琛"),
+    ] {
+        let spans = model.spans(&recogniser.learned_features(sentence));
+        assert!(spans.iter().any(|s| s.person && &sentence[s.start..s.end] == name), "{name}: {spans:?}");
+        let found = recogniser.recognise_text(sentence);
+        assert!(
+            found.iter().any(|(_, _, kind, surface)| *kind == EntityKind::Person && surface == name),
+            "{name} in {found:?}"
+        );
+    }
+    Ok(())
 }

@@ -76,7 +76,7 @@ pub struct Recogniser {
     jieba: Jieba,
     lexicon: Lexicon,
     user: UserDictionary,
-    /// The learned layer, when its embedded weights are present.
+    /// The learned layer (its embedded weights).
     model: learned::Model,
     /// Single-character surnames, for the learned layer's features.
     surname_chars: lexicon::CharSet,
@@ -91,7 +91,7 @@ const LEARNED: u8 = 1;
 /// Priority of a person from the learned layer (as a person confirmed by context).
 const LEARNED_PERSON: u8 = 2;
 
-/// The learned layer's weights (see [`learned`]); empty before training.
+/// The learned layer's weights (see [`learned`]).
 const MODEL: &[u8] = include_bytes!("../../resources/ner-perceptron.bin");
 
 impl std::fmt::Debug for Recogniser {
@@ -208,8 +208,7 @@ impl Recogniser {
     /// The learned layer's person and place spans, filtered by the rules' vetoes (nicknames,
     /// non-entities, common words).
     fn learned(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
-        let model = &self.model;
-        for mut span in model.spans_of_text(text, tokens, &self.surname_chars, &self.gazetteer) {
+        for mut span in self.model.spans_of_text(text, tokens, &self.surname_chars, &self.gazetteer) {
             if span.person {
                 (span.start, span.end) = person_bounds(text, span.start, span.end);
             }
@@ -217,31 +216,7 @@ impl Recogniser {
             if self.lexicon.non_entities.contains(surface) {
                 continue;
             }
-            // A gazetteer place is a place whatever the model thinks.
-            // So is a "name" ending in a place suffix (龙溪路, 子绵村): given names do not end so.
-            // Three characters or more ending in a landform or landmark (王家坝,
-            // 赵州桥, 莫高窟) are places too.
-            let place_like = surface
-                .ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛'])
-                || (surface.chars().count() >= 3
-                    && surface.ends_with(['河', '窟', '桥', '坝', '沟', '寨', '观', '滩', '湾', '洞', '屯', '堡']));
-            // A long transliterated name jieba itself reads as a person (内塔尼亚胡 `nrt`) is one.
-            let transliterated_person = !span.person
-                && surface.chars().count() >= 4
-                && tokens
-                    .binary_search_by_key(&span.start, |t| t.start)
-                    .ok()
-                    .is_some_and(|k| tokens[k].end == span.end && tokens[k].tag == "nrt");
-            // A foreign name (all transliteration characters, not in the gazetteer) is a person
-            // or a place by its context: a title or 选手 before, a speech verb or 一行 after make
-            // it a person (乌叶海亚, 德桑蒂斯); unless 在, 首都, a dateline… say place (杜尚别).
-            // (Demoting the model's persons by that place context lost more than it gained.)
-            let foreign = surface.chars().count() >= 3 && surface.chars().all(learned::is_transliteration);
-            let context = if foreign { foreign_context(text, tokens, span.start, span.end) } else { None };
-            let transliterated_person = transliterated_person || context == Some(true);
-            let person = (span.person || transliterated_person)
-                && !place_like
-                && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface));
+            let person = self.learned_is_person(text, tokens, span);
             let kind = if person { EntityKind::Person } else { EntityKind::Place };
             let span = learned::Span { person, ..span };
             // A title in book or quotation brackets on its own (《周易》, 『吉尼斯』) is a work or a
@@ -278,8 +253,43 @@ impl Recogniser {
             }
             out.push(Candidate { start: span.start, end: span.end, kind, role: None, priority });
         }
-        // Names jieba's HMM proposes for words its dictionary lacks (梁军), with a common surname,
-        // where neither the model nor the rules found anything: persons (+0.5 F1 on held-out pd98).
+        self.hmm_names(text, tokens, out);
+    }
+
+    /// Whether a span the learned layer proposed is a person (else a place), whatever the model
+    /// said: gazetteer places and place-like endings are places, foreign names go by their context.
+    fn learned_is_person(&self, text: &str, tokens: &[Token<'_>], span: learned::Span) -> bool {
+        let surface = &text[span.start..span.end];
+        // A gazetteer place is a place whatever the model thinks.
+        // So is a "name" ending in a place suffix (龙溪路, 子绵村): given names do not end so.
+        // Three characters or more ending in a landform or landmark (王家坝,
+        // 赵州桥, 莫高窟) are places too.
+        let place_like = surface
+            .ends_with(['路', '街', '村', '镇', '县', '市', '省', '乡', '巷', '州', '庙', '寺', '湖', '岛'])
+            || (surface.chars().count() >= 3
+                && surface.ends_with(['河', '窟', '桥', '坝', '沟', '寨', '观', '滩', '湾', '洞', '屯', '堡']));
+        // A long transliterated name jieba itself reads as a person (内塔尼亚胡 `nrt`) is one.
+        let transliterated_person = !span.person
+            && surface.chars().count() >= 4
+            && tokens
+                .binary_search_by_key(&span.start, |t| t.start)
+                .ok()
+                .is_some_and(|k| tokens[k].end == span.end && tokens[k].tag == "nrt");
+        // A foreign name (all transliteration characters, not in the gazetteer) is a person
+        // or a place by its context: a title or 选手 before, a speech verb or 一行 after make
+        // it a person (乌叶海亚, 德桑蒂斯); unless 在, 首都, a dateline… say place (杜尚别).
+        // (Demoting the model's persons by that place context lost more than it gained.)
+        let foreign = surface.chars().count() >= 3 && surface.chars().all(learned::is_transliteration);
+        let context = if foreign { foreign_context(text, tokens, span.start, span.end) } else { None };
+        let transliterated_person = transliterated_person || context == Some(true);
+        (span.person || transliterated_person)
+            && !place_like
+            && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface))
+    }
+
+    /// Names jieba's HMM proposes for words its dictionary lacks (梁军), with a common surname,
+    /// where neither the model nor the rules found anything: persons (+0.5 F1 on held-out pd98).
+    fn hmm_names(&self, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
         for token in tokens {
             if !token.tag.starts_with("nr")
                 || !(2..=3).contains(&token.word.chars().count())
@@ -352,11 +362,6 @@ impl Recogniser {
         pages
     }
 
-    /// Recognises one article on its own (no page-level propagation).
-    pub fn recognise_article(&self, article: &Article) -> Vec<Mention> {
-        self.recognise_sentences(article, self.article_tokens(article), false)
-    }
-
     /// jieba's tokens of each sentence of an article (none for a byline).
     fn article_tokens<'a>(&'a self, article: &'a Article) -> Vec<Vec<Token<'a>>> {
         article
@@ -372,106 +377,16 @@ impl Recogniser {
         let mut mentions = Vec::new();
         for ((index, sentence), tokens) in article.sentences.iter().enumerate().zip(all_tokens) {
             let text = &article.text[sentence.start..sentence.end];
-            let mut candidates = Vec::new();
-            let mut learned_places = Vec::new();
-            if sentence.byline {
-                person::byline(self, text, &mut candidates);
-            } else {
-                self.user.find(text, &mut candidates);
-                let user_end = candidates.len();
-                person::find(self, text, &tokens, &mut candidates);
-                // The rules' names get the learned layer's edge corrections too (倪煜等 → 倪煜).
-                for c in candidates[user_end..].iter_mut() {
-                    (c.start, c.end) = person_bounds(text, c.start, c.end);
-                }
-                person::surname_with_title(self, &tokens, &mut candidates);
-                person::photo_credit(self, text, &mut candidates);
-                person::reporter(self, text, &mut candidates);
-                person::appointed(self, text, &mut candidates);
-                person::annotated(self, text, &tokens, &mut candidates);
-                names::find(self, text, &tokens, &mut candidates);
-                let before = candidates.len();
-                self.learned(text, &tokens, &mut candidates);
-                person::enumerated(self, text, &mut candidates);
-                if nested {
-                    learned_places =
-                        candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();
-                }
-            }
+            let (mut candidates, learned_places) = self.candidates(text, &tokens, sentence.byline, nested);
             // Organizations written inside a project's name (江门宝士制冷有限公司 + 年产…项目) are
             // mentions too.
             let orgs: Vec<Candidate> =
                 candidates.iter().filter(|c| c.kind == EntityKind::Organization).cloned().collect();
-            // Places that are not: 联系村(社区) (the generic "village (community)"), a verb taken for
-            // a place (发给社区), a city swallowing 市场 (贵溪市|场); a station joins its city
-            // (广州 + 南站).
-            for c in candidates.iter_mut().filter(|c| c.kind == EntityKind::Place) {
-                let after = &text[c.end..];
-                if text[c.start..c.end].ends_with('市') && after.starts_with(['场', '民']) {
-                    c.end -= '市'.len_utf8();
-                }
-            }
-            candidates.retain(|c| {
-                c.kind != EntityKind::Place || {
-                    let surface = &text[c.start..c.end];
-                    let after = &text[c.end..];
-                    // …村(社区), and 村 that begins the next word (联系|村卫生站, 村委会, 村干部).
-                    let generic_village = surface.ends_with('村')
-                        && ["(社区)", "（社区）", "卫生站", "卫生室", "委会", "委", "干部", "民", "级", "组"]
-                            .iter()
-                            .any(|w| after.starts_with(w));
-                    let verb_start = tokens.binary_search_by_key(&c.start, |t| t.start).ok().is_some_and(|k| {
-                        tokens[k].end < c.end
-                                && (matches!(tokens[k].tag, "v" | "vd" | "vn" | "p" | "d" | "c" | "ad")
-                                    || self
-                                        .dictionary_tag(tokens[k].word)
-                                        .is_some_and(|t| matches!(t, "v" | "vd" | "p" | "d" | "c" | "ad")))
-                                // 外海街道 + 前进村: after a place, a village's name may be a verb.
-                                && !(k > 0 && tokens[k - 1].tag == "ns")
-                    });
-                    c.end > c.start && !generic_village && !verb_start
-                }
-            });
-            let joined: Vec<Candidate> = candidates
-                .iter()
-                .filter(|c| c.kind == EntityKind::Place)
-                .filter_map(|c| {
-                    let next = tokens.binary_search_by_key(&c.end, |t| t.start).ok().map(|k| &tokens[k])?;
-                    matches!(
-                        next.word,
-                        "站" | "南站" | "北站" | "东站" | "西站" | "火车站" | "高铁站" | "客运站" | "港"
-                    )
-                    .then(|| Candidate {
-                        start: c.start,
-                        end: next.end,
-                        kind: EntityKind::Place,
-                        role: None,
-                        priority: c.priority,
-                    })
-                })
-                .collect();
+            self.drop_false_places(text, &tokens, &mut candidates);
+            let joined = joined_stations(&tokens, &candidates);
             candidates.extend(joined);
             let accepted = settle(candidates);
-            let inner_orgs: Vec<Candidate> = settle(
-                orgs.into_iter()
-                    .filter(|o| {
-                        accepted.iter().any(|a| {
-                            a.kind == EntityKind::Project && a.start <= o.start && o.end <= a.end && o.end < a.end
-                        })
-                    })
-                    .collect(),
-            );
-            let inside: Vec<Candidate> = learned_places
-                .into_iter()
-                .filter(|p| {
-                    accepted.iter().any(|a| {
-                        matches!(a.kind, EntityKind::Organization | EntityKind::Project)
-                            && a.start <= p.start
-                            && p.end <= a.end
-                            && a.end - a.start > p.end - p.start
-                    })
-                })
-                .collect();
+            let (inside, inner_orgs) = nested_names(&accepted, orgs, learned_places);
             for candidate in accepted.into_iter().chain(inside).chain(inner_orgs) {
                 let surface = &text[candidate.start..candidate.end];
                 if self.user.is_banned(surface) {
@@ -488,6 +403,75 @@ impl Recogniser {
             }
         }
         mentions
+    }
+
+    /// Every layer's candidates in one sentence (a byline's reporters only); with `nested`, also the
+    /// places the learned layer proposed, apart.
+    fn candidates(
+        &self,
+        text: &str,
+        tokens: &[Token<'_>],
+        byline: bool,
+        nested: bool,
+    ) -> (Vec<Candidate>, Vec<Candidate>) {
+        let mut candidates = Vec::new();
+        let mut learned_places = Vec::new();
+        if byline {
+            person::byline(self, text, &mut candidates);
+            return (candidates, learned_places);
+        }
+        self.user.find(text, &mut candidates);
+        let user_end = candidates.len();
+        person::find(self, text, tokens, &mut candidates);
+        // The rules' names get the learned layer's edge corrections too (倪煜等 → 倪煜).
+        for c in candidates[user_end..].iter_mut() {
+            (c.start, c.end) = person_bounds(text, c.start, c.end);
+        }
+        person::surname_with_title(self, tokens, &mut candidates);
+        person::photo_credit(self, text, &mut candidates);
+        person::reporter(self, text, &mut candidates);
+        person::appointed(self, text, &mut candidates);
+        person::annotated(self, text, tokens, &mut candidates);
+        names::find(self, text, tokens, &mut candidates);
+        let before = candidates.len();
+        self.learned(text, tokens, &mut candidates);
+        person::enumerated(self, text, &mut candidates);
+        if nested {
+            learned_places = candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();
+        }
+        (candidates, learned_places)
+    }
+
+    /// Drops places that are not: 联系村(社区) (the generic "village (community)"), a verb taken for
+    /// a place (发给社区); and trims a city swallowing 市场 (贵溪市|场).
+    fn drop_false_places(&self, text: &str, tokens: &[Token<'_>], candidates: &mut Vec<Candidate>) {
+        for c in candidates.iter_mut().filter(|c| c.kind == EntityKind::Place) {
+            let after = &text[c.end..];
+            if text[c.start..c.end].ends_with('市') && after.starts_with(['场', '民']) {
+                c.end -= '市'.len_utf8();
+            }
+        }
+        candidates.retain(|c| {
+            c.kind != EntityKind::Place || {
+                let surface = &text[c.start..c.end];
+                let after = &text[c.end..];
+                // …村(社区), and 村 that begins the next word (联系|村卫生站, 村委会, 村干部).
+                let generic_village = surface.ends_with('村')
+                    && ["(社区)", "（社区）", "卫生站", "卫生室", "委会", "委", "干部", "民", "级", "组"]
+                        .iter()
+                        .any(|w| after.starts_with(w));
+                let verb_start = tokens.binary_search_by_key(&c.start, |t| t.start).ok().is_some_and(|k| {
+                    tokens[k].end < c.end
+                            && (matches!(tokens[k].tag, "v" | "vd" | "vn" | "p" | "d" | "c" | "ad")
+                                || self
+                                    .dictionary_tag(tokens[k].word)
+                                    .is_some_and(|t| matches!(t, "v" | "vd" | "p" | "d" | "c" | "ad")))
+                            // 外海街道 + 前进村: after a place, a village's name may be a verb.
+                            && !(k > 0 && tokens[k - 1].tag == "ns")
+                });
+                c.end > c.start && !generic_village && !verb_start
+            }
+        });
     }
 
     /// Recognises free text (split into sentences as one article would be); used by `annotate`.
@@ -535,6 +519,57 @@ fn foreign_context(text: &str, tokens: &[Token<'_>], start: usize, end: usize) -
     None
 }
 
+/// A station joins its city (广州 + 南站): the places followed by a station's token, extended over it.
+fn joined_stations(tokens: &[Token<'_>], candidates: &[Candidate]) -> Vec<Candidate> {
+    candidates
+        .iter()
+        .filter(|c| c.kind == EntityKind::Place)
+        .filter_map(|c| {
+            let next = tokens.binary_search_by_key(&c.end, |t| t.start).ok().map(|k| &tokens[k])?;
+            matches!(next.word, "站" | "南站" | "北站" | "东站" | "西站" | "火车站" | "高铁站" | "客运站" | "港").then(
+                || Candidate {
+                    start: c.start,
+                    end: next.end,
+                    kind: EntityKind::Place,
+                    role: None,
+                    priority: c.priority,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Names kept inside accepted ones, overlapping them: the learned places inside a longer
+/// organization or project (中国 in 中国奥委会), and the organizations inside a project's name
+/// (settled among themselves).
+fn nested_names(
+    accepted: &[Candidate],
+    orgs: Vec<Candidate>,
+    learned_places: Vec<Candidate>,
+) -> (Vec<Candidate>, Vec<Candidate>) {
+    let inner_orgs: Vec<Candidate> = settle(
+        orgs.into_iter()
+            .filter(|o| {
+                accepted
+                    .iter()
+                    .any(|a| a.kind == EntityKind::Project && a.start <= o.start && o.end <= a.end && o.end < a.end)
+            })
+            .collect(),
+    );
+    let inside: Vec<Candidate> = learned_places
+        .into_iter()
+        .filter(|p| {
+            accepted.iter().any(|a| {
+                matches!(a.kind, EntityKind::Organization | EntityKind::Project)
+                    && a.start <= p.start
+                    && p.end <= a.end
+                    && a.end - a.start > p.end - p.start
+            })
+        })
+        .collect();
+    (inside, inner_orgs)
+}
+
 /// A jieba tag as a `&'static str` (jieba's tag set is small; a tag not seen before is kept once).
 fn intern_tag(tag: &str) -> &'static str {
     static TAGS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
@@ -547,8 +582,9 @@ fn intern_tag(tag: &str) -> &'static str {
     leaked
 }
 
-/// The character at byte `at` of `text` (a character boundary before its end); CJK characters
-/// (three bytes) decoded directly.
+/// The character at byte `at` of `text` (a character boundary before its end); three-byte
+/// characters (the BMP's CJK ideographs) decoded directly, others (ASCII, the supplementary
+/// ideographs U+20000… that [`crate::vocab::is_cjk`] also covers) by the standard decoder.
 #[inline]
 pub(crate) fn char_at(text: &str, at: usize) -> char {
     match text.as_bytes().get(at..at + 3) {

@@ -4,7 +4,7 @@
 
 use super::lexicon::{CharSet, FxBuild, GENERIC_PREFIXES, ORG_SUFFIXES, PLACE_SUFFIXES, PROJECT_SUFFIXES};
 use super::{Candidate, Recogniser, Token};
-use crate::vocab::EntityKind;
+use crate::vocab::{is_cjk, EntityKind};
 use std::collections::{HashMap, HashSet};
 
 const NAMES: u8 = 1;
@@ -188,10 +188,6 @@ fn is_verb_like(recogniser: &Recogniser, word: &str) -> bool {
     recogniser.dictionary_tag(word).is_some_and(|t| matches!(t, "v" | "vd" | "p" | "d" | "c" | "ad"))
 }
 
-fn is_cjk_char(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
 /// Skips a leading preposition (据, 经, 在, 由, 向, 对, 从, 及) that jieba glued to a name.
 fn strip_preposition(text: &str, start: usize, end: usize) -> usize {
     let mut chars = text[start..end].chars();
@@ -285,6 +281,19 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
     if matches!(before.tag, "m" | "q") || before.word.ends_with('个') {
         return None;
     }
+    let first = extend_project(tokens, last, text);
+    let first = skip_counts(tokens, first, last);
+    if first >= last {
+        return None;
+    }
+    // An organization's body in front (江海区委 + 重大项目) is not part of a project's name.
+    let after_org = tokens[first..last].iter().any(|t| t.word.ends_with("区委") || t.word.ends_with("党委"));
+    (is_specific_project(recogniser, tokens, first, last) && !after_org).then_some(first)
+}
+
+/// Extends leftwards from the suffix token `last` over the words of a project's name, up to 36
+/// characters: any word, back to punctuation, a verb that is no project verb, or a function word.
+fn extend_project(tokens: &[Token<'_>], last: usize, text: &str) -> usize {
     let mut first = last;
     while first > 0 {
         let previous = &tokens[first - 1];
@@ -313,8 +322,12 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
         }
         first -= 1;
     }
-    // Leading counts and modifiers are not part of the name (141个区重点项目, 六大项目); a
-    // single character jieba calls a classifier may be (天 + 沙河大道项目).
+    first
+}
+
+/// Skips leading counts and modifiers, not part of a name (141个区重点项目, 六大项目); a single
+/// character jieba calls a classifier may be (天 + 沙河大道项目).
+fn skip_counts(tokens: &[Token<'_>], mut first: usize, last: usize) -> usize {
     while first < last {
         let t = &tokens[first];
         let count = matches!(t.tag, "m" | "q")
@@ -325,9 +338,12 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
         }
         first += 1;
     }
-    if first >= last {
-        return None;
-    }
+    first
+}
+
+/// Whether the words `first..last` before a project suffix name something specific: a word that is
+/// not generic, a named road or structure, or a park's own words.
+fn is_specific_project(recogniser: &Recogniser, tokens: &[Token<'_>], first: usize, last: usize) -> bool {
     let lexicon = recogniser.lexicon();
     let specific = tokens[first..last].iter().any(|t| {
         let known_place = lexicon.places.contains(t.word) || lexicon.place_short_forms.contains_key(t.word);
@@ -347,10 +363,7 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
     let park = matches!(tokens[last].word, "产业园" | "工业园" | "科技园")
         && last - first >= 2
         && tokens[first..last].iter().all(|t| !GENERIC_PROJECT_WORDS.contains(&t.word) && t.tag != "m");
-    let specific = specific || named_structure || park;
-    // An organization's body in front (江海区委 + 重大项目) is not part of a project's name.
-    let after_org = tokens[first..last].iter().any(|t| t.word.ends_with("区委") || t.word.ends_with("党委"));
-    (specific && !after_org).then_some(first)
+    specific || named_structure || park
 }
 
 /// `A、B、C等外联交通项目`: the items enumerated before 等 + a project noun are projects. The
@@ -358,7 +371,7 @@ fn project_start(recogniser: &Recogniser, tokens: &[Token<'_>], last: usize, tex
 fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
     for (at, _) in text.match_indices('等') {
         let after = &text[at + '等'.len_utf8()..];
-        let head_len: usize = after.chars().take_while(|c| is_cjk_char(*c)).take(10).map(char::len_utf8).sum();
+        let head_len: usize = after.chars().take_while(|c| is_cjk(*c)).take(10).map(char::len_utf8).sum();
         let head = &after[..head_len];
         if !(head.ends_with("项目") || head.ends_with("工程")) {
             continue;
@@ -371,7 +384,7 @@ fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
             let piece_start = separator + '、'.len_utf8();
             let piece = &text[piece_start..end];
             let count = piece.chars().count();
-            if (3..=14).contains(&count) && piece.chars().all(is_cjk_char) {
+            if (3..=14).contains(&count) && piece.chars().all(is_cjk) {
                 out.push(Candidate { start: piece_start, end, kind: EntityKind::Project, role: None, priority: NAMES });
             }
             end = separator;
@@ -381,145 +394,183 @@ fn enumerated_projects(text: &str, out: &mut Vec<Candidate>) {
 
 /// Finds places, organizations and projects in one sentence.
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
-    let lexicon = recogniser.lexicon();
     if text.contains("等") {
         enumerated_projects(text, out);
     }
     let suffix_index = suffix_index();
     for (i, token) in tokens.iter().enumerate() {
-        let next = tokens.get(i + 1);
         let suffixes = suffix_index.of(token.word);
-        // Places from the gazetteer and jieba's place tag.
-        // With the learned layer loaded, jieba's `ns` alone (两国, 海关, 新建…) is not enough: only
-        // gazetteer words are taken here, the model proposes the rest.
-        // Short forms count for cities, provinces and the seed gazetteer (江门, 河北, 江海); a
-        // county's short form (新建, 商城) is too often a word: the learned layer decides those.
-        // A city's or province's short form counts whatever jieba's tag (大连 comes out `d`).
-        // (合作 of 合作市 is a word first: not when jieba's dictionary has it as a verb, noun…)
-        let city_short = token.tag != "ns"
-            && lexicon.is_city_short_form(token.word)
-            && !recogniser
-                .dictionary_tag(token.word)
-                .is_some_and(|t| matches!(t, "v" | "vn" | "vd" | "n" | "a" | "an" | "ad" | "nz" | "l" | "i"));
-        let known_place = (token.tag == "ns" || city_short)
-            && (lexicon.places.contains(token.word)
-                || lexicon.place_short_forms.get(token.word).is_some_and(|full| {
-                    lexicon.seed_places.contains(full) || full.ends_with(['市', '省']) || full.ends_with("自治区")
-                }));
-        if (token.tag == "ns" || known_place) && token.word.chars().count() >= 2 && known_place {
-            let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
-            if !followed_by_paper {
-                let mut end = token.end;
-                if let Some(n) = next.filter(|n| PLACE_SUFFIXES.contains(&n.word)) {
-                    end = n.end;
-                }
-                if !lexicon.non_entities.contains(&text[token.start..end]) {
-                    out.push(Candidate {
-                        start: token.start,
-                        end,
-                        kind: EntityKind::Place,
-                        role: None,
-                        priority: NAMES,
-                    });
-                }
-            }
-        }
-        // Places by suffix: 石冲 + 社区, 外海 + 街道, or one HMM token like 东升村.
+        gazetteer_place(recogniser, text, tokens, i, out);
         if let Some(suffix) = suffixes.and_then(|s| longest(token.word, &s.place)) {
-            let (start, end) = if token.word == suffix {
-                match i.checked_sub(1).map(|p| &tokens[p]) {
-                    Some(previous)
-                        // 外海街道 + 前进 + 村: after a place, any word names the village.
-                        if (is_name_part(previous, EntityKind::Place)
-                            || previous.tag == "a"
-                            || (i >= 2 && tokens[i - 2].tag == "ns" && previous.word.chars().all(is_cjk_char)))
-                            && (2..=4).contains(&previous.word.chars().count())
-                            && !(suffix == "社区" && is_verb_like(recogniser, previous.word)) =>
-                    {
-                        (previous.start, token.end)
-                    }
-                    _ => (token.end, token.end),
-                }
-            } else if token.word.chars().count() >= 3
-                && (!recogniser.is_common_word(token.word) || matches!(token.tag, "ns" | "nz"))
-                && !is_verb_like(recogniser, &token.word[..token.word.len() - suffix.len()])
-            {
-                (token.start, token.end)
-            } else {
-                (token.end, token.end)
-            };
-            // 据里村社区: a leading preposition is not part of the name.
-            let start = strip_preposition(text, start, end);
-            let surface = &text[start..end];
-            // 支持村(社区): the generic "village (community)" of official prose, not a village.
-            let generic_pair =
-                suffix == "村" && (text[end..].starts_with("(社区)") || text[end..].starts_with("（社区）"));
-            let is_lane = suffix == "里";
-            let lane_ok = !is_lane || text[end..].chars().next().is_some_and(|c| c.is_ascii_digit() || c == '建');
-            if end > start
-                && lane_ok
-                && !generic_pair
-                && !generic(surface, suffix.len())
-                && !lexicon.non_entities.contains(surface)
-            {
-                out.push(Candidate { start, end, kind: EntityKind::Place, role: None, priority: NAMES });
-            }
+            suffix_place(recogniser, text, tokens, i, suffix, out);
         }
-        // Organizations: a suffix token and the name before it.
-        if let Some(suffix) = suffixes.and_then(|s| longest(token.word, &s.organization)).filter(|suffix| {
-            // 举办, 格局, 总部, 干部: a word that merely ends like an organization.
+        // 举办, 格局, 总部, 干部: a word that merely ends like an organization.
+        let organization = suffixes.and_then(|s| longest(token.word, &s.organization)).filter(|suffix| {
             token.word == *suffix || !(token.tag.starts_with('v') || NOT_ORGANIZATIONS.contains(&token.word))
-        }) {
-            let team = suffix == "代表队" && token.word == suffix;
-            let first = if team || COMPANY_SUFFIXES.contains(&suffix) {
-                extend_company(tokens, i, text)
-            } else {
-                extend_left(tokens, i, EntityKind::Organization, 24, text)
-            };
-            // 旭升商砼代表队: the team stands for its company.
-            let end = if team && first < i { tokens[i - 1].end } else { token.end };
-            let start = strip_preposition(text, tokens[first].start, end);
-            let surface = &text[start..end];
-            // 中心, 办, 部, 委, 局, 专班 need a head that names something (外海街道 + 公共服务中心),
-            // not only common nouns (高端糖果生产中心).
-            let needs_head = matches!(suffix, "中心" | "办" | "部" | "委" | "局" | "办公室" | "专班");
-            let has_head = tokens[first..=i].iter().any(|t| {
-                matches!(t.tag, "ns" | "nz" | "nt" | "j" | "nr" | "nrt" | "eng")
-                    || (t.tag == "x" && t.word.chars().all(char::is_alphanumeric))
-                    || !recogniser.is_common_word(t.word)
-            });
-            if needs_head && !has_head && !(surface.starts_with('区') || surface.starts_with("团区")) {
+        });
+        if let Some(suffix) = organization {
+            if !organization_by_suffix(recogniser, text, tokens, i, suffix, out) {
                 continue;
             }
-            let qualifiable = surface.starts_with('区') || surface.starts_with("团区");
-            let long_enough = surface.chars().count() >= 3 || qualifiable;
-            if long_enough
-                && (qualifiable || !lexicon.non_entities.contains(surface))
-                && !generic(surface, suffix.len())
-                && !(first == i && recogniser.is_common_word(token.word) && !qualifiable && token.tag != "nt")
-            {
-                out.push(Candidate { start, end, kind: EntityKind::Organization, role: None, priority: NAMES });
-            }
         }
-        // Projects: 芯联集成电路材料研发制造总部 + 项目, 江中高速 + 改扩建.
         if let Some(suffix) = suffixes.and_then(|s| longest(token.word, &s.project)) {
-            if let Some(first) = project_start(recogniser, tokens, i, text) {
-                let start = tokens[first].start;
-                let surface = &text[start..token.end];
-                if surface.chars().count() >= 4
-                    && !lexicon.non_entities.contains(surface)
-                    && !generic(surface, suffix.len())
-                {
-                    out.push(Candidate {
-                        start,
-                        end: token.end,
-                        kind: EntityKind::Project,
-                        role: None,
-                        priority: NAMES,
-                    });
-                }
-            }
+            project_by_suffix(recogniser, text, tokens, i, suffix, out);
         }
+    }
+}
+
+/// Places from the gazetteer and jieba's place tag: token `i` when it is one.
+///
+/// With the learned layer loaded, jieba's `ns` alone (两国, 海关, 新建…) is not enough: only
+/// gazetteer words are taken here, the model proposes the rest.
+/// Short forms count for cities, provinces and the seed gazetteer (江门, 河北, 江海); a
+/// county's short form (新建, 商城) is too often a word: the learned layer decides those.
+/// A city's or province's short form counts whatever jieba's tag (大连 comes out `d`).
+/// (合作 of 合作市 is a word first: not when jieba's dictionary has it as a verb, noun…)
+#[inline]
+fn gazetteer_place(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], i: usize, out: &mut Vec<Candidate>) {
+    let lexicon = recogniser.lexicon();
+    let token = &tokens[i];
+    let city_short = token.tag != "ns"
+        && lexicon.is_city_short_form(token.word)
+        && !recogniser
+            .dictionary_tag(token.word)
+            .is_some_and(|t| matches!(t, "v" | "vn" | "vd" | "n" | "a" | "an" | "ad" | "nz" | "l" | "i"));
+    let known_place = (token.tag == "ns" || city_short)
+        && (lexicon.places.contains(token.word)
+            || lexicon.place_short_forms.get(token.word).is_some_and(|full| {
+                lexicon.seed_places.contains(full) || full.ends_with(['市', '省']) || full.ends_with("自治区")
+            }));
+    if !known_place || token.word.chars().count() < 2 {
+        return;
+    }
+    let next = tokens.get(i + 1);
+    if next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报")) {
+        return;
+    }
+    let mut end = token.end;
+    if let Some(n) = next.filter(|n| PLACE_SUFFIXES.contains(&n.word)) {
+        end = n.end;
+    }
+    if !lexicon.non_entities.contains(&text[token.start..end]) {
+        out.push(Candidate { start: token.start, end, kind: EntityKind::Place, role: None, priority: NAMES });
+    }
+}
+
+/// Places by suffix: 石冲 + 社区, 外海 + 街道, or one HMM token like 东升村 (token `i` ends with the
+/// place suffix `suffix`).
+fn suffix_place(
+    recogniser: &Recogniser,
+    text: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    suffix: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let token = &tokens[i];
+    let (start, end) = if token.word == suffix {
+        match i.checked_sub(1).map(|p| &tokens[p]) {
+            Some(previous)
+                // 外海街道 + 前进 + 村: after a place, any word names the village.
+                if (is_name_part(previous, EntityKind::Place)
+                    || previous.tag == "a"
+                    || (i >= 2 && tokens[i - 2].tag == "ns" && previous.word.chars().all(is_cjk)))
+                    && (2..=4).contains(&previous.word.chars().count())
+                    && !(suffix == "社区" && is_verb_like(recogniser, previous.word)) =>
+            {
+                (previous.start, token.end)
+            }
+            _ => (token.end, token.end),
+        }
+    } else if token.word.chars().count() >= 3
+        && (!recogniser.is_common_word(token.word) || matches!(token.tag, "ns" | "nz"))
+        && !is_verb_like(recogniser, &token.word[..token.word.len() - suffix.len()])
+    {
+        (token.start, token.end)
+    } else {
+        (token.end, token.end)
+    };
+    // 据里村社区: a leading preposition is not part of the name.
+    let start = strip_preposition(text, start, end);
+    let surface = &text[start..end];
+    // 支持村(社区): the generic "village (community)" of official prose, not a village.
+    let generic_pair = suffix == "村" && (text[end..].starts_with("(社区)") || text[end..].starts_with("（社区）"));
+    let is_lane = suffix == "里";
+    let lane_ok = !is_lane || text[end..].chars().next().is_some_and(|c| c.is_ascii_digit() || c == '建');
+    if end > start
+        && lane_ok
+        && !generic_pair
+        && !generic(surface, suffix.len())
+        && !recogniser.lexicon().non_entities.contains(surface)
+    {
+        out.push(Candidate { start, end, kind: EntityKind::Place, role: None, priority: NAMES });
+    }
+}
+
+/// Organizations: token `i` ends with the organization suffix `suffix`; the name before it is
+/// taken. Returns false when the suffix needs a head that names something and has none (then the
+/// token makes no project either).
+fn organization_by_suffix(
+    recogniser: &Recogniser,
+    text: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    suffix: &str,
+    out: &mut Vec<Candidate>,
+) -> bool {
+    let token = &tokens[i];
+    let team = suffix == "代表队" && token.word == suffix;
+    let first = if team || COMPANY_SUFFIXES.contains(&suffix) {
+        extend_company(tokens, i, text)
+    } else {
+        extend_left(tokens, i, EntityKind::Organization, 24, text)
+    };
+    // 旭升商砼代表队: the team stands for its company.
+    let end = if team && first < i { tokens[i - 1].end } else { token.end };
+    let start = strip_preposition(text, tokens[first].start, end);
+    let surface = &text[start..end];
+    // 中心, 办, 部, 委, 局, 专班 need a head that names something (外海街道 + 公共服务中心),
+    // not only common nouns (高端糖果生产中心).
+    let needs_head = matches!(suffix, "中心" | "办" | "部" | "委" | "局" | "办公室" | "专班");
+    let has_head = tokens[first..=i].iter().any(|t| {
+        matches!(t.tag, "ns" | "nz" | "nt" | "j" | "nr" | "nrt" | "eng")
+            || (t.tag == "x" && t.word.chars().all(char::is_alphanumeric))
+            || !recogniser.is_common_word(t.word)
+    });
+    let qualifiable = surface.starts_with('区') || surface.starts_with("团区");
+    if needs_head && !has_head && !qualifiable {
+        return false;
+    }
+    let long_enough = surface.chars().count() >= 3 || qualifiable;
+    if long_enough
+        && (qualifiable || !recogniser.lexicon().non_entities.contains(surface))
+        && !generic(surface, suffix.len())
+        && !(first == i && recogniser.is_common_word(token.word) && !qualifiable && token.tag != "nt")
+    {
+        out.push(Candidate { start, end, kind: EntityKind::Organization, role: None, priority: NAMES });
+    }
+    true
+}
+
+/// Projects: 芯联集成电路材料研发制造总部 + 项目, 江中高速 + 改扩建 (token `i` ends with the
+/// project suffix `suffix`).
+fn project_by_suffix(
+    recogniser: &Recogniser,
+    text: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    suffix: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let Some(first) = project_start(recogniser, tokens, i, text) else { return };
+    let token = &tokens[i];
+    let start = tokens[first].start;
+    let surface = &text[start..token.end];
+    if surface.chars().count() >= 4
+        && !recogniser.lexicon().non_entities.contains(surface)
+        && !generic(surface, suffix.len())
+    {
+        out.push(Candidate { start, end: token.end, kind: EntityKind::Project, role: None, priority: NAMES });
     }
 }
 

@@ -1,13 +1,13 @@
 //! Person names: surname + one or two given-name characters, accepted only with evidence from
-//! context (a title before, a speech verb after, an enumeration after a confirmed name, a byline),
-//! or as a three-character name jieba's HMM proposes and its dictionary does not know.
+//! context (a title before, a speech verb after a word jieba reads as a name, an enumeration after a
+//! confirmed name, a byline). Ordinary names without such context are the learned layer's.
 
 use super::lexicon::{
     CharSet, FxBuild, NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, NOT_NAMES, SPEECH_VERBS, TITLES,
 };
 use super::{Candidate, Mention, Recogniser, Token};
 use crate::ingest::Article;
-use crate::vocab::EntityKind;
+use crate::vocab::{is_cjk, EntityKind};
 
 /// Surname characters that are mostly function words or word starts.
 const FUNCTION_SURNAMES: &str =
@@ -21,10 +21,6 @@ fn function_surnames() -> &'static CharSet {
 
 /// Priority of a name confirmed by context (beats suffix-built names in an overlap).
 const CONFIRMED: u8 = 2;
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
 
 /// Byte offset after `n` characters from `start`, if they are all CJK.
 fn advance_cjk(text: &str, start: usize, n: usize) -> Option<usize> {
@@ -108,9 +104,6 @@ fn is_nickname(text: &str, start: usize, surname_end: usize) -> bool {
 pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
     let lexicon = recogniser.lexicon();
     let mut last_person_end: Option<usize> = None;
-    // The learned layer is always loaded (a damaged model fails at startup); the branches for
-    // recognition without it remain for the rules' own tests until they are removed.
-    let learned = true;
     let title_last = title_last_chars();
     // Where the next name may start (after the last one found).
     let mut next_start = 0;
@@ -129,77 +122,32 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         // The token starting here, if any.
         let here = tokens.get(cursor).filter(|t| t.start == pos);
         // Cheap gate before any lookup: a name here needs a title right before, an enumeration
-        // after a confirmed name, or (without the learned layer, or for a speech verb) a token
-        // jieba tags as a name starting here.
-        let gate = previous.is_some_and(|p| title_last.contains(p))
-            || (previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8()))
-            || !learned
-            || here.is_some_and(|t| t.tag.starts_with("nr"));
-        // With the learned layer deciding ordinary names, the rules skip surnames that are far
-        // more often function words (干部和群众, 讲话时强调, 人大代表占).
-        if !gate || (learned && function_surnames().contains(c)) {
+        // after a confirmed name, or (for a speech verb) a token jieba tags as a name starting
+        // here. With the learned layer deciding ordinary names, the rules skip surnames that are
+        // far more often function words (干部和群众, 讲话时强调, 人大代表占).
+        let enumerated = previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8());
+        let jieba_name = here.is_some_and(|t| t.tag.starts_with("nr"));
+        let gate = previous.is_some_and(|p| title_last.contains(p)) || enumerated || jieba_name;
+        if !gate || function_surnames().contains(c) {
             continue;
         }
-        let Some((surname, rank)) = lexicon.surname_at(&text[pos..]) else { continue };
+        let Some((surname, _)) = lexicon.surname_at(&text[pos..]) else { continue };
         let title = title_before(text, pos, tokens);
-        let enumerated = previous == Some('、') && last_person_end == Some(pos - '、'.len_utf8());
-        // With the learned layer, only a title, an enumeration or a speech verb after a token jieba
-        // tags as a name starting here confirms a name (see `speech_ok` below): nothing to do
-        // without one of them.
-        if learned && title.is_none() && !enumerated && !here.is_some_and(|t| t.tag.starts_with("nr")) {
+        // Only a title, an enumeration or a speech verb after a token jieba tags as a name
+        // starting here confirms a name (see `speech_ok` below): nothing to do without one of them.
+        if title.is_none() && !enumerated && !jieba_name {
             continue;
         }
         let surname_end = pos + surname.len();
-        let surname_chars = surname.chars().count();
         if is_nickname(text, pos, surname_end) {
             continue;
         }
-        let long = advance_cjk(text, pos, surname_chars + 2);
-        let short = advance_cjk(text, pos, surname_chars + 1);
-        // Choose the name's length: a speech verb decides; else token boundaries do.
-        let end = if let Some(end) = short.filter(|&e| speech_after(text, e)) {
-            Some(end)
-        } else if let Some(end) = long.filter(|&e| speech_after(text, e)) {
-            Some(end)
-        } else {
-            let long_ok = long.filter(|&e| {
-                is_boundary(tokens, e, text) && !text[..e].chars().next_back().is_some_and(is_name_follower)
-            });
-            long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
-        };
-        let Some(end) = end else { continue };
-        let name = &text[pos..end];
+        let Some(end) = name_end(text, tokens, pos, surname.chars().count()) else { continue };
         // A speech verb alone confirms only what jieba also reads as a name (高兴地说 is not 高兴地).
-        let speech_ok =
-            speech_after(text, end) && (!learned || here.is_some_and(|t| t.end >= end && t.tag.starts_with("nr")));
-        let confirmed_by_context = title.is_some() || enumerated || speech_ok;
-        // Without the learned layer: a whole jieba token tagged as a name, with a common surname,
-        // that is neither a word of its dictionary under another tag nor a gazetteer place (张家口).
-        // (With it, this adds more false names than it finds on held-out pd98.)
-        let hmm_name = !learned
-            && name.chars().count() == surname_chars + 2
-            && rank < 120
-            && here.is_some_and(|t| t.end == end && t.tag.starts_with("nr"))
-            && !recogniser.is_common_word(name)
-            && !is_not_name(name)
-            && !lexicon.places.contains(name)
-            && !lexicon.place_short_forms.contains_key(name);
-        // Evaluated only for confirmed names: these look words up in jieba's dictionary.
-        let common = || {
-            // jieba's dictionary lists some names under `m` or `t` (许立群, 周恩来).
-            let ordinary = recogniser
-                .dictionary_tag(name)
-                .is_some_and(|t| !t.starts_with("nr") && !(learned && (t == "m" || t == "t")));
-            ordinary || lexicon.non_entities.contains(name)
-        };
-        // The name must not start a longer ordinary word, nor a verb (宣传党的, 支持村).
-        let starts_word = || {
-            here.is_some_and(|t| {
-                (t.end > end && recogniser.is_common_word(t.word))
-                    || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c"))
-            })
-        };
-        if (confirmed_by_context && !common() && !starts_word()) || hmm_name {
+        let speech_ok = speech_after(text, end) && here.is_some_and(|t| t.end >= end && t.tag.starts_with("nr"));
+        if (title.is_some() || enumerated || speech_ok)
+            && !is_word_not_name(recogniser, &text[pos..end], end, here, enumerated)
+        {
             out.push(Candidate {
                 start: pos,
                 end,
@@ -211,6 +159,43 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
             next_start = end;
         }
     }
+}
+
+/// The end of a name starting at `pos` with a surname of `surname_chars` characters: one or two
+/// given-name characters, the length a speech verb after decides, else token boundaries do.
+fn name_end(text: &str, tokens: &[Token<'_>], pos: usize, surname_chars: usize) -> Option<usize> {
+    let long = advance_cjk(text, pos, surname_chars + 2);
+    let short = advance_cjk(text, pos, surname_chars + 1);
+    if let Some(end) = short.filter(|&e| speech_after(text, e)) {
+        Some(end)
+    } else if let Some(end) = long.filter(|&e| speech_after(text, e)) {
+        Some(end)
+    } else {
+        let long_ok = long
+            .filter(|&e| is_boundary(tokens, e, text) && !text[..e].chars().next_back().is_some_and(is_name_follower));
+        long_ok.or(short.filter(|&e| is_boundary(tokens, e, text)))
+    }
+}
+
+/// Whether a name confirmed by context is an ordinary word after all (evaluated only for confirmed
+/// names: this looks words up in jieba's dictionary): a word of jieba's dictionary under another
+/// tag, a non-entity, or the start of a longer ordinary word or of a verb (宣传党的, 支持村).
+/// `name` ends at byte `end` of the sentence; `here` is the token starting where it starts.
+fn is_word_not_name(
+    recogniser: &Recogniser,
+    name: &str,
+    end: usize,
+    here: Option<&Token<'_>>,
+    enumerated: bool,
+) -> bool {
+    // jieba's dictionary lists some names under `m` or `t` (许立群, 周恩来).
+    let ordinary = recogniser.dictionary_tag(name).is_some_and(|t| !t.starts_with("nr") && t != "m" && t != "t");
+    let common = ordinary || recogniser.lexicon().non_entities.contains(name);
+    common
+        || here.is_some_and(|t| {
+            (t.end > end && recogniser.is_common_word(t.word))
+                || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c"))
+        })
 }
 
 /// Titles and address forms that, after a lone surname, make the surname a person (江主席,
@@ -354,38 +339,7 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
     if !text.contains("、") {
         return;
     }
-    let lexicon = recogniser.lexicon();
-    let is_item = |start: usize, end: usize| -> bool {
-        let name = &text[start..end];
-        let count = name.chars().count();
-        (2..=4).contains(&count)
-            && name.chars().all(is_cjk)
-            && lexicon.surname_at(name).is_some_and(|(surname, _)| count - surname.chars().count() <= 2)
-            && !recogniser.is_common_word(name)
-            && !lexicon.places.contains(name)
-            && !lexicon.place_short_forms.contains_key(name)
-            && !is_not_name(name)
-            && plausible_learned(recogniser, text, start, end)
-    };
-    // Skips a bracketed annotation (（蒙古族）, （女）) forwards from `at`.
-    let skip_note_forward = |at: usize| -> usize {
-        let rest = &text[at..];
-        if let Some(inner) = rest.strip_prefix('（') {
-            if let Some(close) = inner.find('）').filter(|&c| c <= 12) {
-                return at + '（'.len_utf8() + close + '）'.len_utf8();
-            }
-        }
-        at
-    };
-    let skip_note_backward = |at: usize| -> usize {
-        let before = &text[..at];
-        if let Some(inner) = before.strip_suffix('）') {
-            if let Some(open) = inner.rfind('（').filter(|&o| inner.len() - o <= 15) {
-                return open;
-            }
-        }
-        at
-    };
+    let is_item = |start: usize, end: usize| is_listed_name(recogniser, text, start, end);
     let mut frontier: Vec<(usize, usize)> =
         out.iter().filter(|c| c.kind == EntityKind::Person).map(|c| (c.start, c.end)).collect();
     let mut seen: Vec<(usize, usize)> = frontier.clone();
@@ -405,19 +359,57 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
             }
         };
         // The item after: 、 then characters up to the next item end.
-        let after = skip_note_forward(end);
+        let after = skip_note_forward(text, end);
         if let Some(item_start) = text[after..].strip_prefix('、').map(|_| after + '、'.len_utf8()) {
             let item_end = item_start + text[item_start..].find(is_item_end).unwrap_or(text.len() - item_start);
             add(item_start, item_end);
         }
         // The item before: characters back to the previous item end, then 、.
-        if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(b.len())) {
+        if let Some(item_end) = text[..start].strip_suffix('、').map(|b| skip_note_backward(text, b.len())) {
             let item_start = text[..item_end]
                 .rfind(is_item_end)
                 .map_or(0, |k| k + text[k..].chars().next().map_or(1, char::len_utf8));
             add(item_start, item_end);
         }
     }
+}
+
+/// Whether `start..end` of `text`, an item of an enumeration, is a name: two to four CJK characters
+/// beginning with a surname, not an ordinary word, a gazetteer place or a nickname.
+fn is_listed_name(recogniser: &Recogniser, text: &str, start: usize, end: usize) -> bool {
+    let lexicon = recogniser.lexicon();
+    let name = &text[start..end];
+    let count = name.chars().count();
+    (2..=4).contains(&count)
+        && name.chars().all(is_cjk)
+        && lexicon.surname_at(name).is_some_and(|(surname, _)| count - surname.chars().count() <= 2)
+        && !recogniser.is_common_word(name)
+        && !lexicon.places.contains(name)
+        && !lexicon.place_short_forms.contains_key(name)
+        && !is_not_name(name)
+        && plausible_learned(recogniser, text, start, end)
+}
+
+/// Skips a bracketed annotation (（蒙古族）, （女）) forwards from `at`.
+fn skip_note_forward(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    if let Some(inner) = rest.strip_prefix('（') {
+        if let Some(close) = inner.find('）').filter(|&c| c <= 12) {
+            return at + '（'.len_utf8() + close + '）'.len_utf8();
+        }
+    }
+    at
+}
+
+/// Skips a bracketed annotation backwards from `at` (to its opening bracket).
+fn skip_note_backward(text: &str, at: usize) -> usize {
+    let before = &text[..at];
+    if let Some(inner) = before.strip_suffix('）') {
+        if let Some(open) = inner.rfind('（').filter(|&o| inner.len() - o <= 15) {
+            return open;
+        }
+    }
+    at
 }
 
 /// A reporter named after 记者 and before 报道, 摄 or a closing bracket (记者江山报道, （记者严明）):
@@ -669,33 +661,31 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
             },
         );
         for (at, name) in hits {
-            {
-                let start = sentence.start + at;
-                let end = start + name.len();
-                let surname_end = recogniser.lexicon().surname_at(name).map_or(at + name.len(), |(s, _)| at + s.len());
-                if is_nickname(text, at, surname_end) {
-                    continue;
-                }
-                // A longer name that starts with this one (王达 in 王达强) is not a mention of it.
-                let next_is_given = text[at + name.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| is_cjk(c) && !is_name_follower(c) && name.chars().count() == 2);
-                if next_is_given {
-                    continue;
-                }
-                if mentions.iter().any(|m| m.sentence == index && m.start < end && start < m.end) {
-                    continue;
-                }
-                mentions.push(Mention {
-                    sentence: index,
-                    start,
-                    end,
-                    kind: EntityKind::Person,
-                    surface: name.clone(),
-                    role: None,
-                });
+            let start = sentence.start + at;
+            let end = start + name.len();
+            let surname_end = recogniser.lexicon().surname_at(name).map_or(at + name.len(), |(s, _)| at + s.len());
+            if is_nickname(text, at, surname_end) {
+                continue;
             }
+            // A longer name that starts with this one (王达 in 王达强) is not a mention of it.
+            let next_is_given = text[at + name.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| is_cjk(c) && !is_name_follower(c) && name.chars().count() == 2);
+            if next_is_given {
+                continue;
+            }
+            if mentions.iter().any(|m| m.sentence == index && m.start < end && start < m.end) {
+                continue;
+            }
+            mentions.push(Mention {
+                sentence: index,
+                start,
+                end,
+                kind: EntityKind::Person,
+                surface: name.clone(),
+                role: None,
+            });
         }
     }
 }

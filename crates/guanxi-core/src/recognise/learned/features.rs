@@ -1,0 +1,394 @@
+//! A sentence's characters to feature buckets: each character's code, its neighbours', its jieba
+//! token (word, tag, length, position in it), its neighbours' tokens, a surname flag, its run of
+//! transliteration characters and the token's gazetteer kind, hashed into [`super::BUCKETS`] buckets.
+
+use super::super::lexicon::CharSet;
+use super::super::Token;
+use super::{BITS, FEATURES};
+use crate::vocab::is_cjk;
+
+fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+// A feature's bucket is `finish(template(t) ^ first(a) ^ second(b) ^ third(c))` for a template
+// number `t` and up to three values `a`, `b`, `c` (0 when unused). The parts are separate so that a
+// character's or a token's part is computed once and shared by the templates that use it.
+
+/// The template's part of a bucket hash.
+#[inline]
+const fn template(t: u64) -> u64 {
+    t.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The first value's part of a bucket hash.
+#[inline]
+const fn first(a: u64) -> u64 {
+    a.wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+}
+
+/// The second value's part of a bucket hash.
+#[inline]
+const fn second(b: u64) -> u64 {
+    b.rotate_left(21).wrapping_mul(0x1656_67b1_9e37_79f9)
+}
+
+/// The third value's part of a bucket hash.
+#[inline]
+const fn third(c: u64) -> u64 {
+    c.rotate_left(42).wrapping_mul(0x85eb_ca77_c2b2_ae63)
+}
+
+/// The bucket of a combined hash (always below [`super::BUCKETS`]).
+#[inline]
+fn finish(h: u64) -> u32 {
+    let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    (h >> (64 - BITS)) as u32
+}
+
+/// The template parts of the [`FEATURES`] features, in bucket order.
+const T: [u64; FEATURES] = [
+    template(1),
+    template(2),
+    template(3),
+    template(6),
+    template(7),
+    template(10),
+    template(11),
+    template(14),
+    template(15),
+    template(16),
+    template(19),
+    template(22),
+];
+/// A character's position in its token (see [`CharFacts::position`]) as a second value.
+const POSITION_SECOND: [u64; 4] = [second(0), second(1), second(2), second(3)];
+/// Code parts of the sentinels: two before the sentence (code 1) and two after (code 2).
+const START_FIRST: u64 = first(1);
+/// See [`START_FIRST`].
+const END_FIRST: u64 = first(2);
+/// See [`START_FIRST`].
+const END_SECOND: u64 = second(2);
+
+/// The class of a CJK character: 1 numeral, 3 other (see [`char_class_other`]).
+#[inline]
+fn char_class_cjk(c: char, numerals: &CharSet) -> u64 {
+    if numerals.contains(c) {
+        1
+    } else {
+        3
+    }
+}
+
+/// The class of a character that is not CJK: 1 numeral, 2 Latin letter, 4 anything else.
+#[inline]
+fn char_class_other(c: char) -> u64 {
+    match c {
+        '0'..='9' | '０'..='９' | '〇' => 1,
+        'a'..='z' | 'A'..='Z' | 'ａ'..='ｚ' | 'Ａ'..='Ｚ' => 2,
+        _ => 4,
+    }
+}
+
+/// Whether words with this jieba tag never hold a name (when two characters or longer).
+fn is_plain_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "v" | "vd" | "d" | "c" | "p" | "r" | "q" | "f" | "ad" | "uj" | "ul" | "u" | "y" | "l" | "i" | "a" | "vn"
+    )
+}
+
+/// Hasher for keys that are hashes already.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Place names by the hash of their text (the same hash the features use for words): a lookup
+/// per token without hashing the text twice.
+#[derive(Debug, Default)]
+pub(crate) struct Gazetteer(std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<IdentityHasher>>);
+
+impl Gazetteer {
+    /// Full names (kind 1) and short forms (kind 2) of the lexicon's places.
+    pub(crate) fn new(lexicon: &super::super::Lexicon) -> Self {
+        let mut map = std::collections::HashMap::default();
+        for short in lexicon.place_short_forms.keys() {
+            map.insert(hash_str(short), 2);
+        }
+        for place in &lexicon.places {
+            map.insert(hash_str(place), 1);
+        }
+        Gazetteer(map)
+    }
+
+    fn kind(&self, word_hash: u64) -> u64 {
+        self.0.get(&word_hash).map_or(0, |&k| u64::from(k))
+    }
+}
+
+/// Characters common in transliterated foreign names (阿拉法特, 内塔尼亚胡, 斯卡尔法罗).
+const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬夫弗福盖冈戈格贡古瓜哈海汉豪赫亨洪胡华惠霍基吉加贾杰金卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷蕾里丽利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈内尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐契乔切琴丘萨塞赛桑瑟森沙莎善舍什施史斯松苏索塔泰坦汤唐特滕提汀图托瓦旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤于约扎泽詹兹佐";
+
+/// [`TRANSLITERATION`] as a set.
+fn transliteration_set() -> &'static CharSet {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CharSet::new(TRANSLITERATION.chars()))
+}
+
+/// Chinese numeral characters (their class is numeral, see [`char_class_cjk`]).
+fn numeral_set() -> &'static CharSet {
+    static SET: std::sync::OnceLock<CharSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CharSet::new("〇零一二三四五六七八九十百千万亿".chars()))
+}
+
+/// Whether `c` is common in transliterated foreign names.
+pub(crate) fn is_transliteration(c: char) -> bool {
+    transliteration_set().contains(c)
+}
+
+/// The characters of a sentence with their byte offsets, and each character's feature buckets.
+#[derive(Debug, Default)]
+pub struct SentenceFeatures {
+    /// Byte offset of each character, plus the sentence length at the end.
+    pub offsets: Vec<usize>,
+    /// `FEATURES` buckets per character.
+    pub buckets: Vec<[u32; FEATURES]>,
+    /// Whether the character can be part of a name at all (CJK or a middle dot).
+    pub nameable: Vec<bool>,
+}
+
+/// Computes the features of one sentence from its jieba tokens.
+pub(crate) fn features(
+    text: &str,
+    tokens: &[Token<'_>],
+    surnames: &CharSet,
+    gazetteer: &Gazetteer,
+) -> SentenceFeatures {
+    let mut scratch = Scratch::default();
+    let mut buckets = Vec::new();
+    fill_features(text, tokens, surnames, gazetteer, &mut scratch, |b| buckets.push(b.copied().unwrap_or_default()));
+    SentenceFeatures { offsets: scratch.offsets, buckets, nameable: scratch.nameable }
+}
+
+/// Per-sentence buffers, kept between sentences so tagging allocates nothing in the common case.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    chars: Vec<CharFacts>,
+    /// Byte offset of each character, plus the sentence length at the end.
+    pub(super) offsets: Vec<usize>,
+    /// Per token: what its characters' features need from it.
+    token_facts: Vec<TokenFacts>,
+    nameable: Vec<bool>,
+    /// The decoder's back pointers (see [`super::decode`]).
+    pub(super) back: Vec<[u8; super::LABELS]>,
+    /// The decoder's best labels.
+    pub(super) labels: Vec<usize>,
+}
+
+/// What the features need from one character of a sentence.
+#[derive(Debug, Clone, Copy)]
+struct CharFacts {
+    ch: char,
+    /// Index of its token (`usize::MAX` outside every token).
+    token: usize,
+    /// Position in the token: 0 single, 1 begin, 2 middle, 3 end.
+    position: u8,
+    /// Whether it is common in transliterated names.
+    transliteration: bool,
+    /// 1 numeral, 2 Latin letter, 3 other CJK, 4 anything else.
+    class: u64,
+    /// Its code (the character plus 3) as a first value.
+    code_first: u64,
+    /// Its code as a second value.
+    code_second: u64,
+}
+
+/// What the features of a token's characters need from it, hashed once per token.
+#[derive(Debug, Clone, Copy)]
+struct TokenFacts {
+    /// The word's hash as a first value.
+    word: u64,
+    /// The tag's hash as a first value.
+    tag_first: u64,
+    /// The tag's hash as a third value.
+    tag_third: u64,
+    /// The length in characters (capped at 5) as a third value.
+    len_third: u64,
+    /// Gazetteer kind (1 a full division name 合肥市, 2 the short form of one 合肥) as a first value.
+    gazetteer_first: u64,
+}
+
+/// Fills `scratch` with the characters' byte offsets (plus the end) and which characters can be
+/// part of a name, and calls `sink` for each character in order with its feature buckets (`None`
+/// for a character that cannot be in a name).
+pub(super) fn fill_features(
+    text: &str,
+    tokens: &[Token<'_>],
+    surnames: &CharSet,
+    gazetteer: &Gazetteer,
+    scratch: &mut Scratch,
+    sink: impl FnMut(Option<&[u32; FEATURES]>),
+) {
+    let sets = CharSets { transliteration: transliteration_set(), numerals: numeral_set() };
+    scratch.chars.clear();
+    scratch.offsets.clear();
+    scratch.token_facts.clear();
+    scratch.nameable.clear();
+    let at = scratch.push_tokens(text, tokens, gazetteer, sets);
+    for (i, ch) in text[at..].char_indices() {
+        scratch.push_char(sets, at + i, ch, usize::MAX, 0, false);
+    }
+    scratch.offsets.push(text.len());
+    scratch.emit_buckets(surnames, sink);
+}
+
+/// The character sets a character's facts need.
+#[derive(Clone, Copy)]
+struct CharSets {
+    transliteration: &'static CharSet,
+    numerals: &'static CharSet,
+}
+
+impl Scratch {
+    /// Records one character at byte `at`: its offset, whether it can be in a name, its facts.
+    #[inline]
+    fn push_char(&mut self, sets: CharSets, at: usize, ch: char, token: usize, position: u8, plain: bool) {
+        let code = u64::from(ch) + 3;
+        let cjk = is_cjk(ch);
+        self.offsets.push(at);
+        // Inside a word jieba is sure is a verb, adverb, function word… (two characters or
+        // more) no name starts or ends: those characters are outside without scoring them.
+        self.nameable.push((cjk || ch == '·' || ch == '•') && !plain);
+        self.chars.push(CharFacts {
+            ch,
+            token,
+            position,
+            transliteration: sets.transliteration.contains(ch),
+            class: if cjk { char_class_cjk(ch, sets.numerals) } else { char_class_other(ch) },
+            code_first: first(code),
+            code_second: second(code),
+        });
+    }
+
+    /// Per token: its characters (those from the end of the previous token on, the token's own
+    /// from its start) and their positions in it; and, once, its hashes, length in characters
+    /// (capped), whether it is a plain word, and its gazetteer kind. Returns the byte offset after
+    /// the last token's characters.
+    fn push_tokens(&mut self, text: &str, tokens: &[Token<'_>], gazetteer: &Gazetteer, sets: CharSets) -> usize {
+        let mut at = 0;
+        for (t, token) in tokens.iter().enumerate() {
+            // The characters that start before the token's end.
+            let mut end = token.end.clamp(at, text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            let plain = token.word.len() > 3 && is_plain_tag(token.tag);
+            let first_char = at;
+            let mut len = 0;
+            while at < end {
+                let ch = super::super::char_at(text, at);
+                let next = at + ch.len_utf8();
+                let position = match (at == first_char, next == end) {
+                    (true, true) => 0,
+                    (true, false) => 1,
+                    (false, false) => 2,
+                    (false, true) => 3,
+                };
+                let inside = at >= token.start;
+                self.push_char(sets, at, ch, if inside { t } else { usize::MAX }, position, inside && plain);
+                at = next;
+                len += 1;
+            }
+            let word = hash_str(token.word);
+            let tag = hash_str(token.tag);
+            let gazetteer_kind =
+                if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
+            self.token_facts.push(TokenFacts {
+                word: first(word),
+                tag_first: first(tag),
+                tag_third: third(tag),
+                len_third: third(len.min(5) as u64),
+                gazetteer_first: first(gazetteer_kind),
+            });
+        }
+        at
+    }
+
+    /// Calls `sink` for each recorded character with its buckets (`None` when it cannot be in a
+    /// name).
+    fn emit_buckets(&self, surnames: &CharSet, mut sink: impl FnMut(Option<&[u32; FEATURES]>)) {
+        let n = self.chars.len();
+        // The current run of transliteration characters: its start and end.
+        let mut run = (0, 0);
+        for i in 0..n {
+            if self.chars[i].transliteration && i >= run.1 {
+                run = (i, self.chars[i..].iter().position(|c| !c.transliteration).map_or(n, |k| i + k));
+            }
+            if !self.nameable[i] {
+                // Punctuation, digits, Latin: always outside a name, no features needed.
+                sink(None);
+                continue;
+            }
+            sink(Some(&self.buckets(i, surnames, run)));
+        }
+    }
+
+    /// The buckets of character `i`, inside the transliteration run `run` when it is a
+    /// transliteration character.
+    #[inline(always)]
+    fn buckets(&self, i: usize, surnames: &CharSet, run: (usize, usize)) -> [u32; FEATURES] {
+        let (chars, token_facts) = (&self.chars, &self.token_facts);
+        let here = chars[i];
+        let t = here.token;
+        // The run's length and the character's offset in it, capped (0 outside runs).
+        let (run_length, run_offset) =
+            if here.transliteration { (((run.1 - run.0) as u64).min(7), ((i - run.0) as u64).min(3)) } else { (0, 0) };
+        // A character outside every token has zeros for the token's values.
+        let (word, tag_first, tag_third, len_third, gazetteer_first, prev_word, next_word) = match token_facts.get(t) {
+            None => (0, 0, 0, 0, 0, 0, 0),
+            Some(f) => (
+                f.word,
+                f.tag_first,
+                f.tag_third,
+                f.len_third,
+                f.gazetteer_first,
+                t.checked_sub(1).map_or(first(1), |p| token_facts[p].word),
+                token_facts.get(t + 1).map_or(first(2), |f| f.word),
+            ),
+        };
+        let pos = POSITION_SECOND[usize::from(here.position & 3)];
+        let surname = first(u64::from(surnames.contains(here.ch)));
+        let before = if i > 0 { Some(&chars[i - 1]) } else { None };
+        let after = chars.get(i + 1);
+        let class = here.class * 16 + before.map_or(0, |c| c.class) * 4 + after.map_or(0, |c| c.class);
+        let before_first = before.map_or(START_FIRST, |c| c.code_first);
+        let (after_first, after_second) = after.map_or((END_FIRST, END_SECOND), |c| (c.code_first, c.code_second));
+        [
+            finish(T[0] ^ here.code_first),
+            finish(T[1] ^ before_first),
+            finish(T[2] ^ after_first),
+            finish(T[3] ^ before_first ^ here.code_second),
+            finish(T[4] ^ here.code_first ^ after_second),
+            finish(T[5] ^ tag_first ^ pos ^ len_third),
+            finish(T[6] ^ word ^ pos),
+            finish(T[7] ^ surname ^ pos ^ len_third),
+            finish(T[8] ^ prev_word ^ pos),
+            finish(T[9] ^ next_word ^ pos ^ third(class)),
+            finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
+            finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
+        ]
+    }
+}
