@@ -8,7 +8,7 @@
 Uses the release binary (target/release/guanxi; built with `cargo build --release --bin guanxi`
 unless --no-build). pd98 is scored by exact span per sentence, PER -> person, LOC -> place (ORG is
 incomplete in that corpus and not scored). --part: `test` (default: the held-out lines, those the
-learned layer never saw; see crates/guanxi-core/src/recognise/learned.rs), `train`, or `all`.
+learned layer never saw; see crates/guanxi-core/src/recognise/learned/mod.rs), `train`, or `all`.
 """
 import argparse
 import collections

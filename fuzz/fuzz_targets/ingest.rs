@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 fn recogniser() -> &'static Recogniser {
     static RECOGNISER: OnceLock<Recogniser> = OnceLock::new();
-    RECOGNISER.get_or_init(Recogniser::new)
+    RECOGNISER.get_or_init(|| Recogniser::new().expect("the embedded model loads"))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -388,7 +388,7 @@ pub const ORG_SUFFIXES: &[&str] = &[
 /// Project suffixes: a noun phrase plus one of these is a project.
 pub const PROJECT_SUFFIXES: &[&str] = &["项目", "基地", "产业园", "工业园", "科技园", "改扩建", "扩建"];
 
-/// Whole surfaces that are never entities (DESIGN.md §2): generic groups, bare titles, places
+/// Whole surfaces that are never entities: generic groups, bare titles, places
 /// too vague to be nodes.
 pub const NON_ENTITIES: &[&str] = &[
     "江门日报",

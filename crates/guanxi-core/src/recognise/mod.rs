@@ -1,6 +1,6 @@
 //! Recognition: people, organizations, places and projects in article text.
 //!
-//! Layers (DESIGN.md §4), each in its own module:
+//! Layers, each in its own module:
 //! 1. segmentation and POS tags from jieba-rs, with the gazetteer (China's divisions to township
 //!    level, countries) added to its dictionary;
 //! 2. `person`: surname + given name confirmed by context (a title before, an enumeration, a

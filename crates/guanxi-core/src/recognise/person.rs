@@ -200,7 +200,7 @@ fn is_word_not_name(
 
 /// Titles and address forms that, after a lone surname, make the surname a person (江主席,
 /// 周总理, 王局长, 孙先生, 沙奶奶): pd98 marks the surname alone. Not 女士, 伯, 某: anonymised
-/// people (DESIGN.md §2).
+/// people (ARCHITECTURE.md, "What the graph means").
 const SURNAME_TITLES: &[&str] = &[
     "主席",
     "总理",

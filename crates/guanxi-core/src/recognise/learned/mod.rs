@@ -1,4 +1,4 @@
-//! The learned layer (DESIGN.md §4 layer 7): an averaged perceptron over characters that tags
+//! The learned layer: an averaged perceptron over characters that tags
 //! person and place names (BIO labels), with jieba's words and POS tags, a surname flag and
 //! character n-grams as features, decoded by Viterbi with label transitions.
 //!
