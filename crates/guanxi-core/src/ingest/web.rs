@@ -919,7 +919,9 @@ pub fn extract(html: &str) -> WebArticle {
     let page = Page::new(&document);
     let (headline, title_site) = headline(&document);
     let mut meta = metadata(&document, &page, headline.as_deref(), title_site);
-    let links = page.infos.first().map_or(0, |root| root.links);
+    // Every link counts here, boilerplate ones too: a list page's links are often all in blocks
+    // whose class says `list`.
+    let links = document.select(&scraper::Selector::parse("a[href]").expect("static selector")).count();
     let Some(best) = page.best() else {
         return WebArticle { headline, meta, list_page: links >= MIN_LIST_LINKS, ..WebArticle::default() };
     };
