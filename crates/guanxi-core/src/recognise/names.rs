@@ -406,7 +406,7 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                 || lexicon.place_short_forms.get(token.word).is_some_and(|full| {
                     lexicon.seed_places.contains(full) || full.ends_with(['市', '省']) || full.ends_with("自治区")
                 }));
-        if (token.tag == "ns" || known_place) && token.word.chars().count() >= 2 && known_place {
+        if known_place && token.word.chars().count() >= 2 {
             let followed_by_paper = next.is_some_and(|n| matches!(n.word, "日报" | "晚报" | "讯" | "报"));
             if !followed_by_paper {
                 let mut end = token.end;
