@@ -236,3 +236,16 @@ fn file_name_dates_apply_when_the_content_has_none() {
     assert_eq!(source.articles[0].title, "区领导调研");
     assert!(ingest::is_html(path) && ingest::is_supported(path));
 }
+
+#[test]
+fn small_pages_without_chrome_keep_their_text_through_parse() {
+    let html = "<html><head><script>alert(1)</script></head><body><h1>区委书记袁加伟调研</h1><!-- 注释 -->\
+                <p>江门日报讯(记者/何榕)区委书记袁加伟&nbsp;前往&#x533a;信访局调研。</p></body></html>";
+    let source = ingest::parse(html.as_bytes(), true).expect("a small page is an article");
+    let article = &source.articles[0];
+    assert_eq!(article.title, "区委书记袁加伟调研");
+    assert!(
+        article.text.contains("前往区信访局调研") && !article.text.contains("alert") && !article.text.contains("注释")
+    );
+    assert_eq!(article.byline.as_deref(), Some("记者/何榕"));
+}
