@@ -894,9 +894,10 @@ fn metadata(document: &Html, page: &Page, headline: Option<&str>, title_site: Op
     meta.site = meta_content(document, &["og:site_name", "application-name"])
         .or(title_site)
         .or_else(|| value_after(&near, &["来源：", "来源:", "来源 "]));
-    meta.author = meta_content(document, &["author", "article:author"])
-        .filter(|a| !a.starts_with("http") && a.chars().count() <= 30)
-        .or_else(|| value_after(&near, &["作者：", "作者:", "记者：", "记者 ", "记者"]))
+    // A `<meta name="author">` often names the site (`chinanews`, `网易`): the byline under the
+    // headline and JSON-LD come first, and a meta author that looks like a site is not taken.
+    let site = meta.site.clone().unwrap_or_default();
+    meta.author = value_after(&near, &["作者：", "作者:", "记者：", "记者 ", "记者"])
         .or_else(|| {
             json_ld(document, "author").and_then(|a| match a {
                 serde_json::Value::String(s) => Some(s),
@@ -905,6 +906,14 @@ fn metadata(document: &Html, page: &Page, headline: Option<&str>, title_site: Op
                     items.first().and_then(|i| i.get("name")).and_then(|n| n.as_str()).map(str::to_string)
                 }
                 _ => None,
+            })
+        })
+        .or_else(|| {
+            meta_content(document, &["author", "article:author"]).filter(|a| {
+                a.chars().count() <= 30
+                    && !a.is_ascii()
+                    && !a.contains('网')
+                    && !(site.contains(a.as_str()) || a.contains(site.as_str()) && !site.is_empty())
             })
         });
     meta
