@@ -913,7 +913,8 @@ fn metadata(document: &Html, page: &Page, headline: Option<&str>, title_site: Op
                 a.chars().count() <= 30
                     && !a.is_ascii()
                     && !a.contains('网')
-                    && !(site.contains(a.as_str()) || a.contains(site.as_str()) && !site.is_empty())
+                    && !site.contains(a.as_str())
+                    && (site.is_empty() || !a.contains(site.as_str()))
             })
         });
     meta
