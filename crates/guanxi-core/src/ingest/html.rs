@@ -37,7 +37,8 @@ const BLOCKS: &[&str] = &[
     "title",
 ];
 
-/// Converts an HTML page to text with one paragraph per block element.
+/// Converts an HTML page to text with one paragraph per block element (all of the page's text:
+/// [`super::web::extract`] finds the article in it instead).
 pub fn html_to_text(html: &str) -> String {
     let document = Html::parse_document(html);
     let mut out = String::with_capacity(html.len() / 2);
@@ -52,45 +53,54 @@ pub fn html_to_text(html: &str) -> String {
     text
 }
 
-fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
-    match node.value() {
-        Node::Text(text) => {
-            // Whitespace inside inline text becomes one space; line breaks in source are not paragraphs.
-            let mut last_space = out.ends_with([' ', '\n']);
-            for c in text.chars() {
-                if c.is_whitespace() && c != '\u{3000}' {
-                    if !last_space {
-                        out.push(' ');
-                        last_space = true;
+/// Appends the text of `root`'s subtree, walking with an explicit stack (no recursion, so any
+/// nesting depth is safe).
+fn walk(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+    enum Step<'a> {
+        Enter(ego_tree::NodeRef<'a, Node>),
+        Leave,
+    }
+    let mut stack = vec![Step::Enter(root)];
+    while let Some(step) = stack.pop() {
+        let node = match step {
+            Step::Leave => {
+                out.push('\n');
+                continue;
+            }
+            Step::Enter(node) => node,
+        };
+        match node.value() {
+            Node::Text(text) => {
+                // Whitespace inside inline text becomes one space; line breaks in source are not paragraphs.
+                let mut last_space = out.ends_with([' ', '\n']);
+                for c in text.chars() {
+                    if c.is_whitespace() && c != '\u{3000}' {
+                        if !last_space {
+                            out.push(' ');
+                            last_space = true;
+                        }
+                    } else {
+                        out.push(c);
+                        last_space = false;
                     }
-                } else {
-                    out.push(c);
-                    last_space = false;
                 }
             }
+            Node::Element(element) => {
+                let name = element.name();
+                if SKIPPED.contains(&name) {
+                    continue;
+                }
+                if BLOCKS.contains(&name) {
+                    out.push('\n');
+                    stack.push(Step::Leave);
+                }
+                stack.extend(node.children().collect::<Vec<_>>().into_iter().rev().map(Step::Enter));
+            }
+            Node::Document | Node::Fragment => {
+                stack.extend(node.children().collect::<Vec<_>>().into_iter().rev().map(Step::Enter));
+            }
+            _ => {}
         }
-        Node::Element(element) => {
-            let name = element.name();
-            if SKIPPED.contains(&name) {
-                return;
-            }
-            let block = BLOCKS.contains(&name);
-            if block {
-                out.push('\n');
-            }
-            for child in node.children() {
-                walk(child, out);
-            }
-            if block {
-                out.push('\n');
-            }
-        }
-        Node::Document | Node::Fragment => {
-            for child in node.children() {
-                walk(child, out);
-            }
-        }
-        _ => {}
     }
 }
 

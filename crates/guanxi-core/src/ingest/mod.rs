@@ -1,12 +1,17 @@
-//! Ingest: read files, detect their encoding, strip HTML, split pages into articles and sentences.
+//! Ingest: read files, detect their encoding, find the article in web pages (without the page's
+//! boilerplate, with headline, date, site, author and URL), split pages into articles and sentences.
 
 mod decode;
 mod html;
+mod meta;
 mod split;
+pub mod web;
 
 pub use decode::{decode, DecodeError, Decoded};
 pub use html::html_to_text;
+pub use meta::{date_from_file_name, ArticleMeta};
 pub use split::{split_page, Article, Sentence};
+pub use web::{extract as extract_web_article, WebArticle};
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -15,7 +20,10 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// File extensions Guanxi reads; anything else in a folder is ignored.
-pub const EXTENSIONS: &[&str] = &["txt", "html", "htm"];
+pub const EXTENSIONS: &[&str] = &["txt", "html", "htm", "shtml", "xhtml"];
+
+/// Extensions read as web pages.
+pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "xhtml"];
 
 /// A file read from disk and decoded, ready for recognition.
 #[derive(Debug, Clone)]
@@ -50,6 +58,10 @@ pub enum SkipReason {
     /// Decoded, but no article text in it.
     #[error("no article text found")]
     NoArticles,
+    /// A web page that lists links to articles (index, rolling news, search results, forum
+    /// lists) and holds no article of its own.
+    #[error("a list page, no article")]
+    ListPage,
     /// Same bytes as a file already stored.
     #[error("duplicate of {0}")]
     Duplicate(String),
@@ -82,22 +94,56 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SkipReason> {
     std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.to_string()))
 }
 
-/// Decodes bytes and splits them into articles; `is_html` strips markup first.
+/// Decodes bytes and splits them into articles; `is_html` reads them as a web page (see
+/// [`parse_file`], which also uses the file name).
 pub fn parse(bytes: &[u8], is_html: bool) -> Result<SourceText, SkipReason> {
+    parse_named(bytes, is_html, None)
+}
+
+/// Reads a file's bytes as the reader for its extension chooses: `.html`, `.htm`, `.shtml` and
+/// `.xhtml` as web pages (the article without the page's boilerplate, headline and metadata; list
+/// pages refused with [`SkipReason::ListPage`]), anything else as plain text. A date in the file
+/// name (`2023-01-05`, `20230105`) is the articles' date when the content gives none.
+pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<SourceText, SkipReason> {
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    parse_named(bytes, is_html(path), stem)
+}
+
+fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<SourceText, SkipReason> {
     let decoded = decode(bytes)?;
-    let text = if is_html { html_to_text(&decoded.text) } else { decoded.text };
-    let articles = split_page(&text);
+    let (mut articles, mut meta) = if is_html {
+        let web = web::extract(&decoded.text);
+        if web.list_page {
+            return Err(SkipReason::ListPage);
+        }
+        if web.body.trim().is_empty() {
+            return Err(SkipReason::NoArticles);
+        }
+        let articles = split_page(&web.body);
+        // Several articles in the text (an e-paper page): each keeps its own headline.
+        let articles = match (&web.headline, articles.len()) {
+            (Some(headline), 0 | 1) => split_page(&format!("{headline}\n\n{}", web.body)),
+            _ => articles,
+        };
+        (articles, web.meta)
+    } else {
+        (split_page(&decoded.text), ArticleMeta::default())
+    };
     if articles.is_empty() {
         return Err(SkipReason::NoArticles);
+    }
+    if meta.date.is_none() {
+        meta.date = file_stem.and_then(date_from_file_name);
+    }
+    for article in &mut articles {
+        article.meta = meta.clone();
     }
     Ok(SourceText { sha256: sha256_hex(bytes), encoding: decoded.encoding, size: bytes.len() as u64, articles })
 }
 
-/// Whether a path names an HTML file.
+/// Whether a path names a web page (`.html`, `.htm`, `.shtml`, `.xhtml`, case-insensitive).
 pub fn is_html(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| HTML_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// Lists the supported files under each path (folders recursively, symlink loops ignored),

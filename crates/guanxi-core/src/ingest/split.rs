@@ -6,6 +6,7 @@
 //! middle of a sentence by PDF extraction (a long line with no closing punctuation followed, after one
 //! blank line, by its continuation) are joined again.
 
+use super::meta::ArticleMeta;
 use crate::vocab::is_cjk;
 
 /// One sentence as a byte range into [`Article::text`].
@@ -30,6 +31,8 @@ pub struct Article {
     pub text: String,
     /// Sentences in order, covering all non-blank text.
     pub sentences: Vec<Sentence>,
+    /// Date, URL, site and author, where the file gives them (empty for plain text pages).
+    pub meta: ArticleMeta,
 }
 
 impl Article {
@@ -190,7 +193,13 @@ fn build_article(paragraphs: &[String]) -> Article {
         in_byline_block = false;
         split_sentences(paragraph, offset, 0, &mut sentences);
     }
-    Article { title: paragraphs.first().cloned().unwrap_or_default(), byline, text, sentences }
+    Article {
+        title: paragraphs.first().cloned().unwrap_or_default(),
+        byline,
+        text,
+        sentences,
+        meta: ArticleMeta::default(),
+    }
 }
 
 /// Splits one paragraph (from byte `from` on) into sentences, offsets shifted by `offset`.
