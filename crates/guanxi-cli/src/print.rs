@@ -198,6 +198,18 @@ pub fn path(out: &mut impl Write, hops: &[PathHop]) -> io::Result<()> {
 
 pub fn article(out: &mut impl Write, article: &ArticleView) -> io::Result<()> {
     writeln!(out, "# {} (article #{}, {})", article.title, article.id, article.source)?;
+    let when = [article.date.as_deref(), article.time.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let origin: Vec<&str> =
+        [Some(when.as_str()).filter(|w| !w.is_empty()), article.site.as_deref(), article.author.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+    if !origin.is_empty() {
+        writeln!(out, "{}", origin.join(" · "))?;
+    }
+    if let Some(url) = &article.url {
+        writeln!(out, "{url}")?;
+    }
     for paragraph in article.paragraphs.iter().skip(1) {
         let mut line = String::new();
         for span in paragraph {

@@ -20,8 +20,8 @@ fn main() {
     let ingestor = Ingestor::new(Arc::new(Recogniser::new().expect("the embedded model loads")));
     let prepared: Vec<_> = files
         .iter()
-        .filter_map(|p| std::fs::read(p).ok())
-        .filter_map(|bytes| ingestor.prepare_bytes(&bytes, false).expect("the recogniser loads").ok())
+        .filter_map(|p| std::fs::read(p).ok().map(|bytes| (p, bytes)))
+        .filter_map(|(p, bytes)| ingestor.prepare_bytes(p, &bytes).expect("the recogniser loads").ok())
         .collect();
     let chars: usize = prepared.iter().flat_map(|(s, _)| &s.articles).map(|a| a.text.chars().count()).sum();
     let mentions: usize = prepared.iter().map(|(_, p)| p.mentions.len()).sum();

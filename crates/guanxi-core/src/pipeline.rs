@@ -147,13 +147,14 @@ impl Ingestor {
         Ok(self.recogniser.get_or_init(|| built))
     }
 
-    /// Decodes, splits, recognises and resolves one file's bytes (no store involved).
+    /// Decodes, splits, recognises and resolves one file's bytes (no store involved); `path`
+    /// chooses the reader by its extension and may give the date (`2023-01-05.txt`).
     pub fn prepare_bytes(
         &self,
+        path: &Path,
         bytes: &[u8],
-        is_html: bool,
     ) -> Result<std::result::Result<(SourceText, ResolvedPage), SkipReason>> {
-        let source = match ingest::parse(bytes, is_html) {
+        let source = match ingest::parse_file(path, bytes) {
             Ok(source) => source,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -263,7 +264,7 @@ impl Ingestor {
         if stored_sha.is_some_and(|stored| stored == ingest::sha256_hex(&bytes)) {
             return Prepared::Unchanged;
         }
-        match self.prepare_bytes(&bytes, ingest::is_html(path)) {
+        match self.prepare_bytes(path, &bytes) {
             Ok(Ok(ready)) => Prepared::Ready(Box::new(ready)),
             Ok(Err(reason)) => Prepared::Skip(bytes.len() as u64, reason),
             Err(error) => Prepared::Failed(error),

@@ -126,7 +126,13 @@ fn detail(store: &Store, graph: &KnowledgeGraph, row: EntityRow, max_neighbours:
     let articles = store
         .articles_of(id, 200)?
         .into_iter()
-        .map(|(article, title, source, n)| ArticleRef { id: count32(article), title, source, mentions: count32(n) })
+        .map(|(article, title, source, date, n)| ArticleRef {
+            id: count32(article),
+            title,
+            source,
+            date,
+            mentions: count32(n),
+        })
         .collect();
     Ok(EntityDetail {
         aliases: store.aliases(id)?,
@@ -225,6 +231,7 @@ pub fn evidence_by_id(store: &Store, a: EntityId, b: EntityId, limit: usize) -> 
                 id: count32(article.id),
                 title: article.title.clone(),
                 source: article.source.clone(),
+                date: article.origin.date.clone(),
                 mentions: 0,
             },
             sentence_id: count32(sentence_id),
@@ -377,7 +384,19 @@ pub fn article(store: &Store, id: u32, focus: &[EntityId]) -> Result<ArticleView
         paragraphs.push(cut_spans(&row.body, start, end, &mentions, focus));
         start = end + 1;
     }
-    Ok(ArticleView { id, title: row.title, byline: row.byline, source: row.source, paragraphs })
+    let origin = row.origin;
+    Ok(ArticleView {
+        id,
+        title: row.title,
+        byline: row.byline,
+        source: row.source,
+        date: origin.date,
+        time: origin.time,
+        url: origin.url,
+        site: origin.site,
+        author: origin.author,
+        paragraphs,
+    })
 }
 
 /// Counts of everything in the database.

@@ -73,6 +73,8 @@ pub struct ArticleRef {
     pub title: String,
     /// The file it came from.
     pub source: String,
+    /// Publication date (`YYYY-MM-DD`), when the source gives one.
+    pub date: Option<String>,
     /// Mentions of the entity in question (0 when not about an entity).
     pub mentions: u32,
 }
@@ -223,6 +225,16 @@ pub struct ArticleView {
     pub byline: Option<String>,
     /// The file it came from.
     pub source: String,
+    /// Publication date (`YYYY-MM-DD`), when the source gives one.
+    pub date: Option<String>,
+    /// Publication time (`HH:MM`), when the source gives one.
+    pub time: Option<String>,
+    /// The article's address (canonical link or `og:url`), when known.
+    pub url: Option<String>,
+    /// The site or newspaper, when known.
+    pub site: Option<String>,
+    /// Author or editor, when given.
+    pub author: Option<String>,
     /// Paragraphs, each cut into spans (the first paragraph is the headline).
     pub paragraphs: Vec<Vec<TextSpan>>,
 }

@@ -10,7 +10,9 @@ mod cooccurrence;
 mod read;
 mod write;
 
-pub use read::{ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow};
+pub use read::{
+    ArticleOfEntity, ArticleOrigin, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow,
+};
 pub use write::StoredFile;
 
 use crate::error::{Error, Result};

@@ -52,6 +52,26 @@ pub struct ArticleRow {
     pub byline: Option<String>,
     /// Full text.
     pub body: String,
+    /// Where the article came from and when, as its source gave it.
+    pub origin: ArticleOrigin,
+}
+
+/// An article that mentions an entity: (article id, title, source path, date, mentions in it).
+pub type ArticleOfEntity = (i64, String, String, Option<String>, i64);
+
+/// An article's time and origin, when its source gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleOrigin {
+    /// Publication date, ISO `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Publication time, `HH:MM`.
+    pub time: Option<String>,
+    /// The article's address (canonical link or `og:url`).
+    pub url: Option<String>,
+    /// The site or newspaper.
+    pub site: Option<String>,
+    /// Author or editor.
+    pub author: Option<String>,
 }
 
 /// A mention as stored.
@@ -378,8 +398,9 @@ impl Store {
     pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
         self.conn
             .query_row(
-                "SELECT a.id, s.path, a.ordinal, a.title, a.byline, a.body FROM articles a
-                 JOIN sources s ON s.id = a.source_id WHERE a.id = ?1",
+                "SELECT a.id, s.path, a.ordinal, a.title, a.byline, a.body,
+                        a.published_date, a.published_time, a.url, a.site, a.author
+                 FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?1",
                 [id],
                 |r| {
                     Ok(ArticleRow {
@@ -389,6 +410,13 @@ impl Store {
                         title: r.get(3)?,
                         byline: r.get(4)?,
                         body: r.get(5)?,
+                        origin: ArticleOrigin {
+                            date: r.get(6)?,
+                            time: r.get(7)?,
+                            url: r.get(8)?,
+                            site: r.get(9)?,
+                            author: r.get(10)?,
+                        },
                     })
                 },
             )
@@ -396,13 +424,14 @@ impl Store {
             .map_err(Error::sql("reading an article"))
     }
 
-    /// Articles mentioning an entity: (article id, title, source path, mentions in it), most first.
-    pub fn articles_of(&self, entity_id: EntityId, limit: usize) -> Result<Vec<(i64, String, String, i64)>> {
+    /// Articles mentioning an entity: (article id, title, source path, date, mentions in it), most
+    /// first.
+    pub fn articles_of(&self, entity_id: EntityId, limit: usize) -> Result<Vec<ArticleOfEntity>> {
         let context = "reading an entity's articles";
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT a.id, a.title, so.path, count(*) FROM mentions m
+                "SELECT a.id, a.title, so.path, a.published_date, count(*) FROM mentions m
                  JOIN sentences s ON s.id = m.sentence_id
                  JOIN articles a ON a.id = s.article_id
                  JOIN sources so ON so.id = a.source_id
@@ -410,7 +439,9 @@ impl Store {
             )
             .map_err(Error::sql(context))?;
         let rows = statement
-            .query_map(params![entity_id, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map(params![entity_id, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }

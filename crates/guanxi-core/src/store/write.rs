@@ -298,7 +298,19 @@ fn write_articles(
         "INSERT INTO sentences (article_id, ordinal, start, end, byline) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (ordinal, article) in source.articles.iter().enumerate() {
-        article_insert.execute(params![source_id, ordinal as i64, article.title, article.byline, article.text])?;
+        let meta = &article.meta;
+        article_insert.execute(params![
+            source_id,
+            ordinal as i64,
+            article.title,
+            article.byline,
+            article.text,
+            meta.date,
+            meta.time,
+            meta.url,
+            meta.site,
+            meta.author
+        ])?;
         let article_id = tx.last_insert_rowid();
         pending.articles.push(article_id);
         let mut ids = Vec::with_capacity(article.sentences.len());
