@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 t() { local s=$SECONDS; "$@"; echo "[test-app] $* : $((SECONDS - s))s" >&2; }
 
-[ -d ui/node_modules ] || { echo "[test-app] ui/node_modules missing: run scripts/setup-app.sh" >&2; exit 1; }
+[ -d node_modules ] || { echo "[test-app] node_modules missing (npm workspace at the root): run scripts/setup-app.sh" >&2; exit 1; }
 
 # 1. the UI's own checks
 t bash -c 'cd ui && npx --no-install tsc --noEmit'
