@@ -11,9 +11,11 @@ cd "$ROOT"
 scripts/setup.sh >/dev/null
 cargo build --quiet --release --bin guanxi --bin guanxi-bench
 if [[ " $* " != *" --skip-app "* ]]; then
-  # The window's frontend is embedded at build time (custom-protocol), so build it first.
-  (cd ui && npm run build --silent) >/dev/null
+  # The window's frontend is embedded at build time (custom-protocol), so build it first, in the e2e
+  # mode: ui/e2e/bench-hub.wdio.mjs reads its figures through the test hooks (ui/src/testhooks.ts).
+  (cd ui && npm run build:e2e --silent) >/dev/null
   cargo build --quiet --release -p guanxi-app --features custom-protocol
+  rm -f target/debug/.guanxi-app-custom-protocol # ui/dist holds the hooks: run-app.sh rebuilds
 fi
 if ! .venv/bin/python -c "import jieba" >/dev/null 2>&1; then
   .venv/bin/python -m pip install -q --disable-pip-version-check jieba==0.42.1

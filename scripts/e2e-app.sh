@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs ui/e2e/app.wdio.test.mjs against a running tauri-driver; called by scripts/test-app.sh inside
-# xvfb-run with APP, DB, SECOND, PYTHON, ARTIFACTS and TAURI_DRIVER set. With arguments, runs
-# `node ARGS…` in ui/ instead (bench/run.py: `scripts/e2e-app.sh e2e/bench-hub.wdio.mjs`).
+# xvfb-run with APP, DB, SECOND, PYTHON, ARTIFACTS and TAURI_DRIVER set. APP must embed the UI built
+# with `npm run build:e2e` (the tests read window.__guanxi…); webdriverio and pngjs come from the
+# root node_modules (npm workspace). With arguments, runs `node ARGS…` in ui/ instead (bench/run.py:
+# `scripts/e2e-app.sh e2e/bench-hub.wdio.mjs`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${TAURI_DRIVER_PORT:-4444}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the desktop app needs to build and to be tested in a real window (Debian 12):
-# the apt packages Tauri needs on Debian (+ a CJK font), ui/node_modules, and tauri-driver.
+# the apt packages Tauri needs on Debian (+ a CJK font), node_modules (npm workspace at the root),
+# and tauri-driver.
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,15 +34,18 @@ else
   echo "[setup-app] apt packages present" >&2
 fi
 
-# ui/node_modules: npm ci unless it already matches package-lock.json
-# (npm writes node_modules/.package-lock.json on install; compare it with the lockfile's stamp).
-stamp=ui/node_modules/.guanxi-lock.sha256
-want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+# node_modules at the repository root (an npm workspace over ui/, hoisted; package.json and
+# package-lock.json at the root): npm ci unless it already matches the lockfile (the stamp is the
+# lockfile's hash, written after a successful install).
+stamp=node_modules/.guanxi-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  echo "[setup-app] ui/node_modules up to date" >&2
+  echo "[setup-app] node_modules up to date" >&2
 else
-  echo "[setup-app] npm ci in ui/" >&2
-  (cd ui && npm ci --no-audit --no-fund)
+  # ui/node_modules of the layout before the workspace would shadow the hoisted packages.
+  [ ! -f ui/node_modules/.guanxi-lock.sha256 ] || rm -rf ui/node_modules
+  echo "[setup-app] npm ci (workspace: ui/)" >&2
+  npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
 

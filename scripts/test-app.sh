@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# The desktop app's checks: TypeScript, ESLint, vitest, bindings freshness, production build, then the
-# real-window end-to-end tests under Xvfb (tauri-driver + WebKitWebDriver) on the demo corpus.
+# The desktop app's checks: TypeScript, ESLint, vitest, bindings freshness, production build (no test
+# hooks in it), then a build with the test hooks (--mode e2e) and the real-window end-to-end tests
+# under Xvfb (tauri-driver + WebKitWebDriver) on the demo corpus.
 # Needs scripts/setup-app.sh first. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 t() { local s=$SECONDS; "$@"; echo "[test-app] $* : $((SECONDS - s))s" >&2; }
 
-[ -d ui/node_modules ] || { echo "[test-app] ui/node_modules missing: run scripts/setup-app.sh" >&2; exit 1; }
+[ -d node_modules ] || { echo "[test-app] node_modules missing (npm workspace at the root): run scripts/setup-app.sh" >&2; exit 1; }
 
 # 1. the UI's own checks
 t bash -c 'cd ui && npx --no-install tsc --noEmit'
 t bash -c 'cd ui && npx --no-install eslint .'
 t bash -c 'cd ui && npx --no-install vitest run'
 
-# 2. production build of the UI (embedded into the binary by custom-protocol)
+# 2. the production build of the UI must leave the test hooks out; the window tests then need a build
+#    with them (vite --mode e2e: ui/src/testhooks.ts), which the app embeds (custom-protocol)
 t bash -c 'cd ui && npm run build --silent'
+if grep -rq "__guanxi" ui/dist; then
+  echo "[test-app] the production build of ui/ contains test hooks (__guanxi)" >&2
+  exit 1
+fi
+t bash -c 'cd ui && npm run build:e2e --silent'
+if ! grep -rq "__guanxi" ui/dist; then
+  echo "[test-app] the e2e build of ui/ has no test hooks (__guanxi)" >&2
+  exit 1
+fi
+rm -f target/debug/.guanxi-app-custom-protocol # scripts/run-app.sh rebuilds without the hooks
 
 # 3. Rust tests of the shell; export_bindings regenerates ui/src/bindings.ts, which must not change
 t cargo test -p guanxi-app --features custom-protocol

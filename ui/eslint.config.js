@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-mock/", "node_modules/", "src/bindings.ts"] },
+  { ignores: ["dist/", "node_modules/", "src/bindings.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
