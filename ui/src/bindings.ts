@@ -21,7 +21,7 @@ export const commands = {
 	/**  Adds an entity's heaviest neighbours (at most `limit`) to what is on screen. */
 	expand: (id: EntityId, visible: EntityId[], limit: number, minWeight: number, kinds: EntityKind[]) => typedError<Expansion, CommandError>(__TAURI_INVOKE("expand", { id, visible, limit, minWeight, kinds })),
 	/**  Everything about one entity: kind, aliases, roles, neighbours, articles. */
-	entity: (id: EntityId, maxNeighbours: number) => typedError<EntityDetail, CommandError>(__TAURI_INVOKE("entity", { id, maxNeighbours })),
+	entity: (id: EntityId, maxNeighbours: number) => typedError<EntityDetail_Serialize, CommandError>(__TAURI_INVOKE("entity", { id, maxNeighbours })),
 	/**  The sentences behind the edges between two entities, both names marked. */
 	evidence: (a: EntityId, b: EntityId, limit: number) => typedError<Evidence_Serialize[], CommandError>(__TAURI_INVOKE("evidence", { a, b, limit })),
 	/**  The shortest chain between two entities, one sentence a hop (a `no_path` error when none). */
@@ -40,13 +40,32 @@ export const commands = {
 
 /* Types */
 /**  An article in a list. */
-export type ArticleRef = {
+export type ArticleRef = ArticleRef_Serialize | ArticleRef_Deserialize;
+
+/**  An article in a list. */
+export type ArticleRef_Deserialize = {
 	/**  Article id. */
 	id: number,
 	/**  Headline. */
 	title: string,
 	/**  The file it came from. */
 	source: string,
+	/**  Publication date (`YYYY-MM-DD`), when the source gives one. */
+	date?: string | null,
+	/**  Mentions of the entity in question (0 when not about an entity). */
+	mentions: number,
+};
+
+/**  An article in a list. */
+export type ArticleRef_Serialize = {
+	/**  Article id. */
+	id: number,
+	/**  Headline. */
+	title: string,
+	/**  The file it came from. */
+	source: string,
+	/**  Publication date (`YYYY-MM-DD`), when the source gives one. */
+	date: string | null,
 	/**  Mentions of the entity in question (0 when not about an entity). */
 	mentions: number,
 };
@@ -64,6 +83,16 @@ export type ArticleView_Deserialize = {
 	byline?: string | null,
 	/**  The file it came from. */
 	source: string,
+	/**  Publication date (`YYYY-MM-DD`), when the source gives one. */
+	date?: string | null,
+	/**  Publication time (`HH:MM`), when the source gives one. */
+	time?: string | null,
+	/**  The article's address (canonical link or `og:url`), when known. */
+	url?: string | null,
+	/**  The site or newspaper, when known. */
+	site?: string | null,
+	/**  Author or editor, when given. */
+	author?: string | null,
 	/**  Paragraphs, each cut into spans (the first paragraph is the headline). */
 	paragraphs: TextSpan_Deserialize[][],
 };
@@ -78,6 +107,16 @@ export type ArticleView_Serialize = {
 	byline: string | null,
 	/**  The file it came from. */
 	source: string,
+	/**  Publication date (`YYYY-MM-DD`), when the source gives one. */
+	date: string | null,
+	/**  Publication time (`HH:MM`), when the source gives one. */
+	time: string | null,
+	/**  The article's address (canonical link or `og:url`), when known. */
+	url: string | null,
+	/**  The site or newspaper, when known. */
+	site: string | null,
+	/**  Author or editor, when given. */
+	author: string | null,
 	/**  Paragraphs, each cut into spans (the first paragraph is the headline). */
 	paragraphs: TextSpan_Serialize[][],
 };
@@ -102,7 +141,10 @@ export type DatabaseInfo = {
 };
 
 /**  Everything about one entity. */
-export type EntityDetail = {
+export type EntityDetail = EntityDetail_Serialize | EntityDetail_Deserialize;
+
+/**  Everything about one entity. */
+export type EntityDetail_Deserialize = {
 	/**  The entity. */
 	entity: EntitySummary,
 	/**  Other names written for it. */
@@ -114,7 +156,23 @@ export type EntityDetail = {
 	/**  Neighbours not listed. */
 	more_neighbours: number,
 	/**  Articles mentioning it, most mentions first. */
-	articles: ArticleRef[],
+	articles: ArticleRef_Deserialize[],
+};
+
+/**  Everything about one entity. */
+export type EntityDetail_Serialize = {
+	/**  The entity. */
+	entity: EntitySummary,
+	/**  Other names written for it. */
+	aliases: string[],
+	/**  Titles written before it. */
+	roles: string[],
+	/**  Neighbours, heaviest edge first (capped; see `more_neighbours`). */
+	neighbours: Neighbour[],
+	/**  Neighbours not listed. */
+	more_neighbours: number,
+	/**  Articles mentioning it, most mentions first. */
+	articles: ArticleRef_Serialize[],
 };
 
 /**
@@ -184,7 +242,7 @@ export type Evidence = Evidence_Serialize | Evidence_Deserialize;
 /**  One sentence of evidence for the edges between two entities. */
 export type Evidence_Deserialize = {
 	/**  The article. */
-	article: ArticleRef,
+	article: ArticleRef_Deserialize,
 	/**  Sentence id. */
 	sentence_id: number,
 	/**  Kinds of edge this sentence supports. */
@@ -198,7 +256,7 @@ export type Evidence_Deserialize = {
 /**  One sentence of evidence for the edges between two entities. */
 export type Evidence_Serialize = {
 	/**  The article. */
-	article: ArticleRef,
+	article: ArticleRef_Serialize,
 	/**  Sentence id. */
 	sentence_id: number,
 	/**  Kinds of edge this sentence supports. */

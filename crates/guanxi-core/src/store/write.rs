@@ -292,8 +292,11 @@ fn write_articles(
     pending: &mut Pending,
 ) -> rusqlite::Result<Vec<Vec<i64>>> {
     let mut sentence_ids: Vec<Vec<i64>> = Vec::with_capacity(source.articles.len());
-    let mut article_insert = tx
-        .prepare_cached("INSERT INTO articles (source_id, ordinal, title, byline, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut article_insert = tx.prepare_cached(
+        "INSERT INTO articles (source_id, ordinal, title, byline, body,
+                               published_date, published_time, url, site, author)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
     let mut sentence_insert = tx.prepare_cached(
         "INSERT INTO sentences (article_id, ordinal, start, end, byline) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
