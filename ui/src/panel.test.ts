@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderArticle, spansToNodes, type PanelActions } from "./panel";
+import { articleOrigin, renderArticle, spansToNodes, type PanelActions } from "./panel";
 
 const actions: PanelActions = {
   t: (k) => k,
@@ -13,13 +13,18 @@ const actions: PanelActions = {
 };
 
 describe("panel", () => {
+  it("shows an article's origin when its source gave one", () => {
+    expect(articleOrigin({ date: "2023-01-05", time: "10:20", site: "江门日报", author: null })).toBe("2023-01-05 10:20 · 江门日报");
+    expect(articleOrigin({ date: null, time: null, site: null, author: null })).toBe("");
+  });
+
   it("renders markup in article text as text, never as elements", () => {
     const panel = document.createElement("div");
     const evil = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
     renderArticle(
       panel,
       {
-        id: 1, title: "t", byline: null, source: "s.txt",
+        id: 1, title: "t", byline: null, source: "s.txt", date: null, time: null, url: null, site: null, author: null,
         paragraphs: [[{ text: "标题", entity_id: null, kind: null, focus: false }], [{ text: evil, entity_id: null, kind: null, focus: false }]],
       },
       () => {},

@@ -156,6 +156,12 @@ export function renderPath(panel: HTMLElement, hops: readonly PathHop[], a: Pane
   );
 }
 
+/** The article's date, time, site and author as one line ("" when the source gave none). */
+export function articleOrigin(view: Pick<ArticleView, "date" | "time" | "site" | "author">): string {
+  const when = [view.date, view.time].filter(Boolean).join(" ");
+  return [when, view.site, view.author].filter(Boolean).join(" · ");
+}
+
 export function renderArticle(panel: HTMLElement, view: ArticleView, back: () => void, a: PanelActions): void {
   const [, ...body] = view.paragraphs;
   panel.replaceChildren(
@@ -163,6 +169,7 @@ export function renderArticle(panel: HTMLElement, view: ArticleView, back: () =>
     el("article", { class: "reader", data: { article: String(view.id) } },
       el("h2", {}, ...spansToNodes(view.paragraphs[0] ?? [], a)),
       view.byline ? el("p", { class: "byline" }, `${a.t("byline")}: ${view.byline}`) : null,
+      articleOrigin(view) ? el("p", { class: "origin" }, articleOrigin(view)) : null,
       ...body.filter((p) => p.length > 0).map((p) => el("p", {}, ...spansToNodes(p, a))),
       el("p", { class: "source" }, `${a.t("source")}: ${view.source}`),
     ),
