@@ -525,7 +525,9 @@ impl Page {
             if info.tag.is_empty() || matches!(info.tag.as_str(), "html" | "body" | "article" | "main") {
                 continue;
             }
-            let boilerplate = BOILERPLATE_TAGS.contains(&info.tag.as_str()) || info.negative;
+            // Class and id hints speak of blocks: an inline link or span inside a paragraph
+            // (`<a class="f14_link">`, a keyword link) is part of the sentence.
+            let boilerplate = BOILERPLATE_TAGS.contains(&info.tag.as_str()) || (info.negative && self.is_block(i));
             if boilerplate && info.punct * 2 <= total_punct {
                 self.infos[i].excluded = true;
             }
@@ -960,6 +962,17 @@ mod tests {
 
     fn para(n: usize) -> String {
         "区委书记袁加伟前往区信访局调研，听取工作汇报，并与基层干部座谈。".repeat(n)
+    }
+
+    #[test]
+    fn an_inline_link_with_a_boilerplate_class_stays_in_its_sentence() {
+        let html = format!(
+            "<html><body><div class='content'><p>这个月底，<a class='f14_link' href='/x'>国内还有一次重要的航天发射任务</a>，\
+             它是中国探月工程的收官之作。</p><p>{}</p></div></body></html>",
+            para(3)
+        );
+        let article = extract(&html);
+        assert!(article.body.contains("这个月底，国内还有一次重要的航天发射任务，它是"), "{}", article.body);
     }
 
     #[test]
