@@ -22,10 +22,12 @@ fuzz_target!(|data: &[u8]| {
             mentions: 1,
             articles: 1,
             degree: 0,
+            first_date: None,
+            last_date: None,
         })
         .collect();
     let edges = (1..nodes.len() as u32)
-        .map(|i| GraphEdge { id: format!("co_occurs:{}:{i}", i - 1), source: guanxi_core::EntityId(i - 1), target: guanxi_core::EntityId(i), kind: RelationKind::CoOccurs, weight: i })
+        .map(|i| GraphEdge { id: format!("co_occurs:{}:{i}", i - 1), source: guanxi_core::EntityId(i - 1), target: guanxi_core::EntityId(i), kind: RelationKind::CoOccurs, weight: i, first_date: None, last_date: None })
         .collect();
     let mut out = Vec::new();
     write_graphml(&Subgraph { nodes, edges, truncated: false }, &mut out).expect("writing to memory");

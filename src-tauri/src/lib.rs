@@ -178,7 +178,7 @@ async fn export_graphml(
     path: String,
 ) -> CmdResult<ExportSummary> {
     blocking(&state, move |s| {
-        let sub = s.read(|w| w.induced(&ids, min_weight))?;
+        let sub = s.read(|w| w.export_induced(&ids, min_weight))?;
         export::export_graphml_file(&sub, std::path::Path::new(&path))?;
         Ok(ExportSummary { path, nodes: sub.nodes.len() as u32, edges: sub.edges.len() as u32 })
     })

@@ -15,11 +15,11 @@ export const commands = {
 	/**  Entities matching a query in 汉字, pinyin or initials, best first. */
 	search: (text: string, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { text, limit })),
 	/**  The whole graph, or the part around some seeds, filtered and capped. */
-	subgraph: (request: SubgraphRequest) => typedError<Subgraph, CommandError>(__TAURI_INVOKE("subgraph", { request })),
+	subgraph: (request: SubgraphRequest) => typedError<Subgraph_Serialize, CommandError>(__TAURI_INVOKE("subgraph", { request })),
 	/**  The given entities and the edges among them (after a filter change, or to show a path). */
-	induced: (ids: EntityId[], minWeight: number) => typedError<Subgraph, CommandError>(__TAURI_INVOKE("induced", { ids, minWeight })),
+	induced: (ids: EntityId[], minWeight: number) => typedError<Subgraph_Serialize, CommandError>(__TAURI_INVOKE("induced", { ids, minWeight })),
 	/**  Adds an entity's heaviest neighbours (at most `limit`) to what is on screen. */
-	expand: (id: EntityId, visible: EntityId[], limit: number, minWeight: number, kinds: EntityKind[]) => typedError<Expansion, CommandError>(__TAURI_INVOKE("expand", { id, visible, limit, minWeight, kinds })),
+	expand: (id: EntityId, visible: EntityId[], limit: number, minWeight: number, kinds: EntityKind[]) => typedError<Expansion_Serialize, CommandError>(__TAURI_INVOKE("expand", { id, visible, limit, minWeight, kinds })),
 	/**  Everything about one entity: kind, aliases, roles, neighbours, articles. */
 	entity: (id: EntityId, maxNeighbours: number) => typedError<EntityDetail_Serialize, CommandError>(__TAURI_INVOKE("entity", { id, maxNeighbours })),
 	/**  The sentences behind the edges between two entities, both names marked. */
@@ -157,6 +157,10 @@ export type EntityDetail_Deserialize = {
 	more_neighbours: number,
 	/**  Articles mentioning it, most mentions first. */
 	articles: ArticleRef_Deserialize[],
+	/**  The earliest date of the articles mentioning it (none when none is dated). */
+	first_date?: string | null,
+	/**  The latest date of the articles mentioning it. */
+	last_date?: string | null,
 };
 
 /**  Everything about one entity. */
@@ -173,6 +177,10 @@ export type EntityDetail_Serialize = {
 	more_neighbours: number,
 	/**  Articles mentioning it, most mentions first. */
 	articles: ArticleRef_Serialize[],
+	/**  The earliest date of the articles mentioning it (none when none is dated). */
+	first_date: string | null,
+	/**  The latest date of the articles mentioning it. */
+	last_date: string | null,
 };
 
 /**
@@ -268,9 +276,20 @@ export type Evidence_Serialize = {
 };
 
 /**  Neighbours added by expanding an entity. */
-export type Expansion = {
+export type Expansion = Expansion_Serialize | Expansion_Deserialize;
+
+/**  Neighbours added by expanding an entity. */
+export type Expansion_Deserialize = {
 	/**  The entity, its shown neighbours and the entities already on screen, with the edges among them. */
-	subgraph: Subgraph,
+	subgraph: Subgraph_Deserialize,
+	/**  Neighbours not added because of the cap. */
+	more: number,
+};
+
+/**  Neighbours added by expanding an entity. */
+export type Expansion_Serialize = {
+	/**  The entity, its shown neighbours and the entities already on screen, with the edges among them. */
+	subgraph: Subgraph_Serialize,
 	/**  Neighbours not added because of the cap. */
 	more: number,
 };
@@ -303,7 +322,10 @@ articles: number } |
 reason: string };
 
 /**  An edge of a subgraph. */
-export type GraphEdge = {
+export type GraphEdge = GraphEdge_Serialize | GraphEdge_Deserialize;
+
+/**  An edge of a subgraph. */
+export type GraphEdge_Deserialize = {
 	/**  A key unique in the database and stable across queries: `kind:source:target`. */
 	id: string,
 	/**  Source entity id (the smaller id for co_occurs). */
@@ -314,10 +336,35 @@ export type GraphEdge = {
 	kind: RelationKind,
 	/**  Evidence sentences. */
 	weight: number,
+	/**  The earliest date of its evidence (filled for exports, see `add_dates`). */
+	first_date?: string | null,
+	/**  The latest date of its evidence (filled for exports). */
+	last_date?: string | null,
+};
+
+/**  An edge of a subgraph. */
+export type GraphEdge_Serialize = {
+	/**  A key unique in the database and stable across queries: `kind:source:target`. */
+	id: string,
+	/**  Source entity id (the smaller id for co_occurs). */
+	source: EntityId,
+	/**  Target entity id. */
+	target: EntityId,
+	/**  Kind. */
+	kind: RelationKind,
+	/**  Evidence sentences. */
+	weight: number,
+	/**  The earliest date of its evidence (filled for exports, see `add_dates`). */
+	first_date: string | null,
+	/**  The latest date of its evidence (filled for exports). */
+	last_date: string | null,
 };
 
 /**  A node of a subgraph. */
-export type GraphNode = {
+export type GraphNode = GraphNode_Serialize | GraphNode_Deserialize;
+
+/**  A node of a subgraph. */
+export type GraphNode_Deserialize = {
 	/**  Entity id. */
 	id: EntityId,
 	/**  Kind. */
@@ -332,6 +379,32 @@ export type GraphNode = {
 	articles: number,
 	/**  Distinct neighbours in the whole graph. */
 	degree: number,
+	/**  The earliest date of the articles mentioning it (filled for exports, see `add_dates`). */
+	first_date?: string | null,
+	/**  The latest date of the articles mentioning it (filled for exports). */
+	last_date?: string | null,
+};
+
+/**  A node of a subgraph. */
+export type GraphNode_Serialize = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Canonical name. */
+	label: string,
+	/**  Pinyin. */
+	pinyin: string,
+	/**  Mentions. */
+	mentions: number,
+	/**  Articles. */
+	articles: number,
+	/**  Distinct neighbours in the whole graph. */
+	degree: number,
+	/**  The earliest date of the articles mentioning it (filled for exports, see `add_dates`). */
+	first_date: string | null,
+	/**  The latest date of the articles mentioning it (filled for exports). */
+	last_date: string | null,
 };
 
 /**  Progress of an ingest. */
@@ -487,14 +560,7 @@ export type Stats = {
 };
 
 /**  A set of entities and the edges among them. */
-export type Subgraph = {
-	/**  Nodes, by id. */
-	nodes: GraphNode[],
-	/**  Edges, by id. */
-	edges: GraphEdge[],
-	/**  Whether the node cap cut the subgraph short. */
-	truncated: boolean,
-};
+export type Subgraph = Subgraph_Serialize | Subgraph_Deserialize;
 
 /**  What part of the graph to take. */
 export type SubgraphRequest = {
@@ -508,6 +574,26 @@ export type SubgraphRequest = {
 	min_weight: number,
 	/**  Most nodes returned. */
 	max_nodes: number,
+};
+
+/**  A set of entities and the edges among them. */
+export type Subgraph_Deserialize = {
+	/**  Nodes, by id. */
+	nodes: GraphNode_Deserialize[],
+	/**  Edges, by id. */
+	edges: GraphEdge_Deserialize[],
+	/**  Whether the node cap cut the subgraph short. */
+	truncated: boolean,
+};
+
+/**  A set of entities and the edges among them. */
+export type Subgraph_Serialize = {
+	/**  Nodes, by id. */
+	nodes: GraphNode_Serialize[],
+	/**  Edges, by id. */
+	edges: GraphEdge_Serialize[],
+	/**  Whether the node cap cut the subgraph short. */
+	truncated: boolean,
 };
 
 /**  A piece of text, highlighted when it is a mention. */

@@ -8,8 +8,8 @@ mod print;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use guanxi_core::pipeline::{FileOutcome, IngestEvent};
-use guanxi_core::query::SubgraphRequest;
-use guanxi_core::{EntityKind, IngestOptions, Recogniser, Workspace, WorkspaceOptions};
+use guanxi_core::query::{self, SubgraphRequest};
+use guanxi_core::{DateRange, EntityKind, IngestOptions, Recogniser, Workspace, WorkspaceOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::ffi::OsString;
 use std::io::{BufRead, IsTerminal, Write};
@@ -22,6 +22,24 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// A range of publication dates (`--from 2023-01-05 --to 2023-01`).
+#[derive(Debug, Args)]
+struct Dates {
+    /// Only articles published on or after this date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Only articles published on or before this date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+}
+
+impl Dates {
+    fn range(&self) -> Result<DateRange> {
+        DateRange::new(self.from.as_deref(), self.to.as_deref())
+            .map_err(|reason| anyhow::anyhow!("--from/--to: {reason}"))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +103,8 @@ enum Command {
         /// Most sentences.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        #[command(flatten)]
+        dates: Dates,
     },
     /// The shortest chain of edges between A and B, a sentence per hop.
     Path {
@@ -135,6 +155,8 @@ enum Command {
         /// Most nodes written.
         #[arg(long, default_value_t = 1_000_000)]
         max_nodes: u32,
+        #[command(flatten)]
+        dates: Dates,
     },
     /// Recognise entities in text from standard input (one text a line; --jsonl: JSON lines with
     /// a "text" field). Writes "entities": [[start, end, kind, surface], …], offsets in code points.
@@ -191,8 +213,9 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 print::show(&mut out, &details)?;
             }
         }
-        Command::Evidence { a, b, db, limit } => {
-            let evidence = open(&db.db)?.evidence(&a, &b, limit)?;
+        Command::Evidence { a, b, db, limit, dates } => {
+            let range = dates.range()?;
+            let evidence = open(&db.db)?.with_store(|store| query::evidence_in_range(store, &a, &b, limit, &range))?;
             if db.json {
                 print::json(&mut out, &evidence)?;
             } else {
@@ -238,9 +261,9 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Export { db, output, seeds, depth, kinds, min_weight, max_nodes } => {
+        Command::Export { db, output, seeds, depth, kinds, min_weight, max_nodes, dates } => {
             let request = SubgraphRequest { seeds, depth, kinds, min_weight, max_nodes };
-            let subgraph = open(&db)?.subgraph(&request)?;
+            let subgraph = open(&db)?.export_subgraph(&request, &dates.range()?)?;
             guanxi_core::export::export_graphml_file(&subgraph, &output)?;
             writeln!(
                 out,

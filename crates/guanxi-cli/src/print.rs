@@ -111,6 +111,9 @@ pub fn show(out: &mut impl Write, details: &[EntityDetail]) -> io::Result<()> {
         writeln!(out, "{} ({}) — {}", e.name, e.id, kind_zh(e.kind))?;
         writeln!(out, "  pinyin    {} ({})", e.pinyin, e.initials)?;
         writeln!(out, "  mentions  {} in {} articles", e.mentions, e.articles)?;
+        if let (Some(first), Some(last)) = (&d.first_date, &d.last_date) {
+            writeln!(out, "  dates     {first} – {last}")?;
+        }
         if !d.aliases.is_empty() {
             writeln!(out, "  aliases   {}", d.aliases.join(", "))?;
         }

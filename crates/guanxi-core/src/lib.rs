@@ -31,5 +31,5 @@ pub use error::{Error, ErrorKind, Result};
 pub use pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
 pub use recognise::Recogniser;
 pub use store::Store;
-pub use vocab::{EntityId, EntityKind, RelationKind};
+pub use vocab::{DateRange, EntityId, EntityKind, RelationKind};
 pub use workspace::{Workspace, WorkspaceOptions};

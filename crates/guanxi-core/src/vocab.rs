@@ -160,6 +160,74 @@ impl FromSql for RelationKind {
     }
 }
 
+/// A range of publication dates, either end open: what the read commands' `--from`/`--to` and
+/// the window's time filter restrict the graph to. Dates are ISO (`2023-01-05`); a bound may be a
+/// year (`2023`) or a month (`2023-01`), meaning its first day (`from`) or its last (`to`).
+/// Articles without a date are outside every range that has a bound.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// First day included, as a comparable key (`2023-01-00` for the month).
+    from: Option<String>,
+    /// Last day included, as a comparable key (`2023-01-99` for the month).
+    to: Option<String>,
+}
+
+impl DateRange {
+    /// The range from `from` to `to` (each optional); an error names a bound that is not a date.
+    pub fn new(from: Option<&str>, to: Option<&str>) -> Result<DateRange, String> {
+        let key = |text: &str, fill: &str| -> Result<String, String> {
+            let parts: Vec<&str> = text.trim().split('-').collect();
+            let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+            let valid = match parts.as_slice() {
+                [y] => digits(y, 4),
+                [y, m] => digits(y, 4) && digits(m, 2),
+                [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+                _ => false,
+            };
+            if !valid {
+                return Err(format!("{text:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"));
+            }
+            let mut key = parts.join("-");
+            for _ in parts.len()..3 {
+                key.push('-');
+                key.push_str(fill);
+            }
+            Ok(key)
+        };
+        let range =
+            DateRange { from: from.map(|f| key(f, "00")).transpose()?, to: to.map(|t| key(t, "99")).transpose()? };
+        if let (Some(from), Some(to)) = (&range.from, &range.to) {
+            if from > to {
+                return Err(format!("the range ends ({to}) before it starts ({from})"));
+            }
+        }
+        Ok(range)
+    }
+
+    /// Whether neither end is bound (every article, dated or not).
+    pub fn is_all(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+
+    /// Whether an article with this date is inside the range.
+    pub fn contains(&self, date: Option<&str>) -> bool {
+        if self.is_all() {
+            return true;
+        }
+        date.is_some_and(|d| self.from.as_deref().is_none_or(|f| d >= f) && self.to.as_deref().is_none_or(|t| d <= t))
+    }
+
+    /// The lower key for SQL (`''` when open: every date is at least that).
+    pub fn lower(&self) -> &str {
+        self.from.as_deref().unwrap_or("")
+    }
+
+    /// The upper key for SQL (`'9'` when open: every ISO date is below it).
+    pub fn upper(&self) -> &str {
+        self.to.as_deref().unwrap_or("9")
+    }
+}
+
 /// Whether `c` is a Chinese character: the CJK Unified Ideographs, Extension A, and the
 /// supplementary ideographic planes (Extensions B–F, compatibility supplement). The one
 /// definition every step uses, so the splitter and the name finders agree on what a name is made of.
@@ -172,6 +240,18 @@ pub fn is_cjk(c: char) -> bool {
 mod tests {
     use super::*;
     use rusqlite::Connection;
+
+    #[test]
+    fn date_ranges_take_days_months_and_years() {
+        let month = DateRange::new(Some("2023-01"), Some("2023-01")).unwrap();
+        assert!(month.contains(Some("2023-01-01")) && month.contains(Some("2023-01-31")));
+        assert!(!month.contains(Some("2023-02-01")) && !month.contains(None));
+        assert!(DateRange::default().contains(None));
+        let from = DateRange::new(Some("2023-01-05"), None).unwrap();
+        assert!(from.contains(Some("2024-06-01")) && !from.contains(Some("2023-01-04")));
+        assert!(DateRange::new(Some("2023/01/05"), None).is_err());
+        assert!(DateRange::new(Some("2023-02"), Some("2023-01")).is_err());
+    }
 
     #[test]
     fn cjk_covers_extension_b_but_not_punctuation() {

@@ -17,7 +17,7 @@ use crate::query::{
 };
 use crate::recognise::{UserDictionary, USER_DICTIONARY_FILE};
 use crate::store::{SourceRow, Store};
-use crate::vocab::EntityId;
+use crate::vocab::{DateRange, EntityId};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -224,6 +224,26 @@ impl Workspace {
     /// The whole graph, or the part around seeds, filtered and capped.
     pub fn subgraph(&self, request: &SubgraphRequest) -> Result<Subgraph> {
         self.with_graph(|store, graph| query::subgraph(store, graph, request))
+    }
+
+    /// What an export writes: the subgraph of the articles in `range` (all when it has no bound),
+    /// nodes and edges with their first and last dates.
+    pub fn export_subgraph(&self, request: &SubgraphRequest, range: &DateRange) -> Result<Subgraph> {
+        let mut sub = if range.is_all() {
+            self.subgraph(request)?
+        } else {
+            self.with_store(|store| query::subgraph_in_range(store, request, range))?
+        };
+        self.with_store(|store| query::add_dates(store, &mut sub, range))?;
+        Ok(sub)
+    }
+
+    /// The given entities and the edges of at least `min_weight` among them, dated (an export of
+    /// what the window shows).
+    pub fn export_induced(&self, ids: &[EntityId], min_weight: u32) -> Result<Subgraph> {
+        let mut sub = self.induced(ids, min_weight)?;
+        self.with_store(|store| query::add_dates(store, &mut sub, &DateRange::default()))?;
+        Ok(sub)
     }
 
     /// The given entities and the edges of at least `min_weight` among them.

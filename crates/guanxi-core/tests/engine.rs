@@ -343,3 +343,27 @@ fn a_roster_sentence_links_neighbours_not_every_pair() {
         .iter()
         .any(|&(a, b, _)| (a, b) == (first.as_i64().min(far.as_i64()), first.as_i64().max(far.as_i64()))));
 }
+
+#[test]
+fn a_range_covering_every_article_is_the_whole_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("dated");
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::copy(demo().join("000_d7ae45e1c44c5633.txt"), pages.join("2023-01-05.txt")).unwrap();
+    std::fs::copy(demo().join("004_5d8147767e1fc6e6.txt"), pages.join("20230106.txt")).unwrap();
+    let mut store = Store::open(&dir.path().join("dated.db")).unwrap();
+    ingest(&mut store, &[pages]);
+    let graph = KnowledgeGraph::load(&store).unwrap();
+    let request = SubgraphRequest::default();
+    let whole = query::subgraph(&store, &graph, &request).unwrap();
+    let range = guanxi_core::DateRange::new(Some("2023"), Some("2023")).unwrap();
+    let ranged = query::subgraph_in_range(&store, &request, &range).unwrap();
+    assert_eq!(ranged.nodes, whole.nodes);
+    assert_eq!(ranged.edges, whole.edges);
+    // One day: fewer nodes, and no weight above the whole graph's.
+    let day = guanxi_core::DateRange::new(Some("2023-01-05"), Some("2023-01-05")).unwrap();
+    let one = query::subgraph_in_range(&store, &request, &day).unwrap();
+    assert!(!one.nodes.is_empty() && one.nodes.len() < whole.nodes.len());
+    let weights: std::collections::HashMap<&str, u32> = whole.edges.iter().map(|e| (e.id.as_str(), e.weight)).collect();
+    assert!(one.edges.iter().all(|e| e.weight <= weights[e.id.as_str()]));
+}

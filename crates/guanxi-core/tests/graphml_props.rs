@@ -22,6 +22,8 @@ fn graph(labels: &[String]) -> Subgraph {
             mentions: 1,
             articles: 1,
             degree: 1,
+            first_date: None,
+            last_date: None,
         })
         .collect::<Vec<_>>();
     let edges = (1..nodes.len() as u32)
@@ -31,6 +33,8 @@ fn graph(labels: &[String]) -> Subgraph {
             target: guanxi_core::EntityId(i + 1),
             kind: RelationKind::CoOccurs,
             weight: 1,
+            first_date: None,
+            last_date: None,
         })
         .collect();
     Subgraph { nodes, edges, truncated: false }

@@ -1,24 +1,29 @@
 //! The GraphML writer. Profile (README, "GraphML"): default namespace, undirected, ASCII ids (`n12`,
-//! `e7`), a CJK comment in the first bytes (Gephi guesses the encoding from them), key ids equal
-//! to their `attr.name`, only string/int types, `label` and `name` both set, no C0 controls.
+//! `e7`), a CJK comment in the first bytes (Gephi guesses the encoding from them), key ids unique
+//! in the document (a node key's id is its `attr.name`, an edge key's is `edge_` + it), only
+//! string/int types, `label` and `name` both set, no C0 controls, dates as ISO strings.
 
 use crate::query::Subgraph;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use std::io::{self, Write};
 
-/// The declared keys: (id = attr.name, for, attr.type).
-pub const GRAPHML_KEYS: &[(&str, &str, &str)] = &[
-    ("label", "node", "string"),
-    ("name", "node", "string"),
-    ("kind", "node", "string"),
-    ("pinyin", "node", "string"),
-    ("mentions", "node", "int"),
-    ("articles", "node", "int"),
-    ("degree", "node", "int"),
-    ("kind", "edge", "string"),
-    ("weight", "edge", "int"),
-    ("sentences", "edge", "int"),
+/// The declared keys: (id, for, attr.name, attr.type).
+pub const GRAPHML_KEYS: &[(&str, &str, &str, &str)] = &[
+    ("label", "node", "label", "string"),
+    ("name", "node", "name", "string"),
+    ("kind", "node", "kind", "string"),
+    ("pinyin", "node", "pinyin", "string"),
+    ("mentions", "node", "mentions", "int"),
+    ("articles", "node", "articles", "int"),
+    ("degree", "node", "degree", "int"),
+    ("first_date", "node", "first_date", "string"),
+    ("last_date", "node", "last_date", "string"),
+    ("edge_kind", "edge", "kind", "string"),
+    ("edge_weight", "edge", "weight", "int"),
+    ("edge_sentences", "edge", "sentences", "int"),
+    ("edge_first_date", "edge", "first_date", "string"),
+    ("edge_last_date", "edge", "last_date", "string"),
 ];
 
 /// Drops characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; U+FFFE,
@@ -45,12 +50,11 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
     let mut root = BytesStart::new("graphml");
     root.push_attribute(("xmlns", "http://graphml.graphdrawing.org/xmlns"));
     writer.write_event(Event::Start(root))?;
-    // `kind` is declared twice, for nodes and for edges, with the same name and type: readers
-    // (networkx, Gephi) keep node and edge keys apart, and both carry the attribute `kind`.
-    for (name, domain, kind) in GRAPHML_KEYS {
+    // Nodes and edges both carry `kind` and the dates: one attr.name, two keys with their own ids.
+    for (id, domain, name, kind) in GRAPHML_KEYS {
         writer
             .create_element("key")
-            .with_attributes([("id", *name), ("for", domain), ("attr.name", name), ("attr.type", kind)])
+            .with_attributes([("id", *id), ("for", domain), ("attr.name", name), ("attr.type", kind)])
             .write_empty()?;
     }
     let mut graph_start = BytesStart::new("graph");
@@ -69,6 +73,10 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
             data(w, "mentions", &node.mentions.to_string())?;
             data(w, "articles", &node.articles.to_string())?;
             data(w, "degree", &node.degree.to_string())?;
+            if let (Some(first), Some(last)) = (&node.first_date, &node.last_date) {
+                data(w, "first_date", first)?;
+                data(w, "last_date", last)?;
+            }
             Ok(())
         })?;
     }
@@ -80,9 +88,13 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
             .create_element("edge")
             .with_attributes([("id", id.as_str()), ("source", source.as_str()), ("target", target.as_str())])
             .write_inner_content(|w| {
-                data(w, "kind", edge.kind.as_str())?;
-                data(w, "weight", &edge.weight.to_string())?;
-                data(w, "sentences", &edge.weight.to_string())?;
+                data(w, "edge_kind", edge.kind.as_str())?;
+                data(w, "edge_weight", &edge.weight.to_string())?;
+                data(w, "edge_sentences", &edge.weight.to_string())?;
+                if let (Some(first), Some(last)) = (&edge.first_date, &edge.last_date) {
+                    data(w, "edge_first_date", first)?;
+                    data(w, "edge_last_date", last)?;
+                }
                 Ok(())
             })?;
     }
@@ -107,6 +119,8 @@ mod tests {
             mentions: 2,
             articles: 1,
             degree: 1,
+            first_date: None,
+            last_date: None,
         };
         Subgraph {
             nodes: vec![node(2, "区信访局"), node(1, label)],
@@ -116,6 +130,8 @@ mod tests {
                 target: EntityId(2),
                 kind: RelationKind::CoOccurs,
                 weight: 3,
+                first_date: None,
+                last_date: None,
             }],
             truncated: false,
         }
@@ -130,10 +146,14 @@ mod tests {
         assert!(text[..100].contains("关系"), "{}", &text[..100]);
         assert!(text.contains(r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#));
         assert!(text.contains(r#"edgedefault="undirected""#));
-        // Every key id equals its attr.name and every type is string or int.
+        // Key ids are unique, each a node key's attr.name or `edge_` + an edge key's; every type
+        // is string or int.
+        let mut ids = std::collections::BTreeSet::new();
         for line in text.lines().filter(|l| l.trim_start().starts_with("<key")) {
             let id = line.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
-            assert!(line.contains(&format!("attr.name=\"{id}\"")), "{line}");
+            assert!(ids.insert(id.to_string()), "key id {id} declared twice");
+            let name = id.strip_prefix("edge_").filter(|_| line.contains("for=\"edge\"")).unwrap_or(id);
+            assert!(line.contains(&format!("attr.name=\"{name}\"")), "{line}");
             assert!(line.contains("attr.type=\"string\"") || line.contains("attr.type=\"int\""), "{line}");
             assert!(line.contains("for=\"node\"") || line.contains("for=\"edge\""), "{line}");
         }

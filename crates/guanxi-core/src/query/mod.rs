@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::pinyin::normalise_query;
 use crate::store::{EntityRow, Store};
-use crate::vocab::{EntityId, EntityKind, RelationKind};
+use crate::vocab::{DateRange, EntityId, EntityKind, RelationKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn count32(n: i64) -> u32 {
@@ -134,7 +134,10 @@ fn detail(store: &Store, graph: &KnowledgeGraph, row: EntityRow, max_neighbours:
             mentions: count32(n),
         })
         .collect();
+    let (first_date, last_date) = store.entity_dates(&[id], &DateRange::default())?.remove(&id).unzip();
     Ok(EntityDetail {
+        first_date,
+        last_date,
         aliases: store.aliases(id)?,
         roles: store.roles(id)?,
         more_neighbours: degree.saturating_sub(distinct(&page.0)),
@@ -187,13 +190,19 @@ pub fn neighbours(
 /// Sentences in which entities named `a` and `b` appear together (or that state a typed relation
 /// between them), with article titles; every pair of matching entities is considered.
 pub fn evidence(store: &Store, a: &str, b: &str, limit: usize) -> Result<Vec<Evidence>> {
+    evidence_in_range(store, a, b, limit, &DateRange::default())
+}
+
+/// [`evidence`] from the articles published in `range` only.
+pub fn evidence_in_range(store: &Store, a: &str, b: &str, limit: usize, range: &DateRange) -> Result<Vec<Evidence>> {
     let left = find_entities(store, a)?;
     let right = find_entities(store, b)?;
     let mut out = Vec::new();
     for x in &left {
         for y in &right {
             if x.id != y.id {
-                out.extend(evidence_by_id(store, x.id, y.id, limit)?);
+                let all = evidence_by_id(store, x.id, y.id, if range.is_all() { limit } else { usize::MAX >> 1 })?;
+                out.extend(all.into_iter().filter(|e| range.contains(e.article.date.as_deref())));
             }
         }
     }
@@ -294,69 +303,119 @@ fn path_hops(store: &Store, chain: &[EntityId]) -> Result<Vec<PathHop>> {
 /// A subgraph: the whole graph, or everything within `depth` hops of the seeds, filtered by
 /// entity kind and minimum edge weight, capped at `max_nodes` (nearest and heaviest first).
 pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest) -> Result<Subgraph> {
-    let min_weight = request.min_weight.max(1);
+    let (ids, truncated) = select(store, graph, request, || store.all_entities())?;
+    let mut sub = induced(store, graph, &ids, request.min_weight)?;
+    sub.truncated = truncated;
+    Ok(sub)
+}
+
+/// [`subgraph`] of the articles published in `range` only: entities mentioned there, weights
+/// counted there (the whole graph's rules), degrees in that graph.
+pub fn subgraph_in_range(store: &Store, request: &SubgraphRequest, range: &DateRange) -> Result<Subgraph> {
+    let entities = store.entities_in_range(range)?;
+    let edges = store.edges_in_range(range)?;
+    let graph = KnowledgeGraph::from_edges(&edges);
+    let (ids, truncated) = select(store, &graph, request, || Ok(entities.clone()))?;
+    let wanted: BTreeSet<EntityId> = ids.iter().copied().collect();
+    let min_weight = i64::from(request.min_weight.max(1));
+    let nodes = entities.into_iter().filter(|e| wanted.contains(&e.id)).map(|e| graph_node(e, &graph)).collect();
+    let edges = edges
+        .into_iter()
+        .filter(|e| e.weight >= min_weight && wanted.contains(&e.source) && wanted.contains(&e.target))
+        .map(graph_edge)
+        .collect();
+    Ok(Subgraph { nodes, edges, truncated })
+}
+
+/// The entities a subgraph request takes (and whether the cap cut some): all of `entities()`
+/// (most mentioned first when capped), or the seeds' neighbourhood in `graph`.
+fn select(
+    store: &Store,
+    graph: &KnowledgeGraph,
+    request: &SubgraphRequest,
+    entities: impl Fn() -> Result<Vec<EntityRow>>,
+) -> Result<(Vec<EntityId>, bool)> {
+    let min_weight = i64::from(request.min_weight.max(1));
     let kind_ok = |kind: EntityKind| request.kinds.is_empty() || request.kinds.contains(&kind);
     let max_nodes = request.max_nodes.max(1) as usize;
-    let (ids, truncated): (Vec<EntityId>, bool) = if request.seeds.is_empty() {
-        let mut all: Vec<EntityRow> = store.all_entities()?.into_iter().filter(|e| kind_ok(e.kind)).collect();
+    if request.seeds.is_empty() {
+        let mut all: Vec<EntityRow> = entities()?.into_iter().filter(|e| kind_ok(e.kind)).collect();
         let truncated = all.len() > max_nodes;
         if truncated {
             all.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.id.cmp(&b.id)));
             all.truncate(max_nodes);
         }
-        (all.into_iter().map(|e| e.id).collect(), truncated)
+        return Ok((all.into_iter().map(|e| e.id).collect(), truncated));
+    }
+    let mut seeds = Vec::new();
+    for seed in &request.seeds {
+        seeds.extend(find_entities(store, seed)?.into_iter().map(|e| e.id));
+    }
+    let kinds: HashMap<EntityId, EntityKind> = if request.kinds.is_empty() {
+        HashMap::new()
     } else {
-        let mut seeds = Vec::new();
-        for seed in &request.seeds {
-            seeds.extend(find_entities(store, seed)?.into_iter().map(|e| e.id));
-        }
-        let kinds: HashMap<EntityId, EntityKind> = if request.kinds.is_empty() {
-            HashMap::new()
-        } else {
-            store.all_entities()?.into_iter().map(|e| (e.id, e.kind)).collect()
-        };
-        let near = graph.neighbourhood(&seeds, request.depth, max_nodes + 1, |e| e.weight >= i64::from(min_weight));
-        let truncated = near.len() > max_nodes;
-        let ids: Vec<EntityId> = near
-            .into_iter()
-            .filter(|id| seeds.contains(id) || kinds.is_empty() || kinds.get(id).is_some_and(|k| kind_ok(*k)))
-            .take(max_nodes)
-            .collect();
-        (ids, truncated)
+        entities()?.into_iter().map(|e| (e.id, e.kind)).collect()
     };
-    let mut sub = induced(store, graph, &ids, min_weight)?;
-    sub.truncated = truncated;
-    Ok(sub)
+    let near = graph.neighbourhood(&seeds, request.depth, max_nodes + 1, |e| e.weight >= min_weight);
+    let truncated = near.len() > max_nodes;
+    let ids: Vec<EntityId> = near
+        .into_iter()
+        .filter(|id| seeds.contains(id) || kinds.is_empty() || kinds.get(id).is_some_and(|k| kind_ok(*k)))
+        .take(max_nodes)
+        .collect();
+    Ok((ids, truncated))
+}
+
+fn graph_node(e: EntityRow, graph: &KnowledgeGraph) -> GraphNode {
+    GraphNode {
+        id: e.id,
+        degree: graph.degree(e.id) as u32,
+        kind: e.kind,
+        label: e.name,
+        pinyin: e.pinyin,
+        mentions: count32(e.mentions),
+        articles: count32(e.articles),
+        first_date: None,
+        last_date: None,
+    }
+}
+
+fn graph_edge(e: crate::store::EdgeRow) -> GraphEdge {
+    GraphEdge {
+        id: format!("{}:{}:{}", e.kind.as_str(), e.source.0, e.target.0),
+        source: e.source,
+        target: e.target,
+        kind: e.kind,
+        weight: count32(e.weight),
+        first_date: None,
+        last_date: None,
+    }
+}
+
+/// Fills the first and last dates (within `range`) of a subgraph's nodes and edges (exports
+/// carry them; the window's views leave them empty, it does not draw them).
+pub fn add_dates(store: &Store, sub: &mut Subgraph, range: &DateRange) -> Result<()> {
+    let ids: Vec<EntityId> = sub.nodes.iter().map(|n| n.id).collect();
+    let nodes = store.entity_dates(&ids, range)?;
+    for node in &mut sub.nodes {
+        if let Some((first, last)) = nodes.get(&node.id) {
+            (node.first_date, node.last_date) = (Some(first.clone()), Some(last.clone()));
+        }
+    }
+    let edges = store.edge_dates(&ids, range)?;
+    for edge in &mut sub.edges {
+        if let Some((first, last)) = edges.get(&(edge.source, edge.target, edge.kind)) {
+            (edge.first_date, edge.last_date) = (Some(first.clone()), Some(last.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// The entities `ids` (unknown ids are left out) and the edges of at least `min_weight` among them.
 pub fn induced(store: &Store, graph: &KnowledgeGraph, ids: &[EntityId], min_weight: u32) -> Result<Subgraph> {
     let min_weight = i64::from(min_weight.max(1));
-    let nodes: Vec<GraphNode> = store
-        .entities_by_ids(ids)?
-        .into_iter()
-        .map(|e| GraphNode {
-            id: e.id,
-            degree: graph.degree(e.id) as u32,
-            kind: e.kind,
-            label: e.name,
-            pinyin: e.pinyin,
-            mentions: count32(e.mentions),
-            articles: count32(e.articles),
-        })
-        .collect();
-    let edges = store
-        .edges_among(ids)?
-        .into_iter()
-        .filter(|e| e.weight >= min_weight)
-        .map(|e| GraphEdge {
-            id: format!("{}:{}:{}", e.kind.as_str(), e.source.0, e.target.0),
-            source: e.source,
-            target: e.target,
-            kind: e.kind,
-            weight: count32(e.weight),
-        })
-        .collect();
+    let nodes: Vec<GraphNode> = store.entities_by_ids(ids)?.into_iter().map(|e| graph_node(e, graph)).collect();
+    let edges = store.edges_among(ids)?.into_iter().filter(|e| e.weight >= min_weight).map(graph_edge).collect();
     Ok(Subgraph { nodes, edges, truncated: false })
 }
 

@@ -109,6 +109,10 @@ pub struct EntityDetail {
     pub more_neighbours: u32,
     /// Articles mentioning it, most mentions first.
     pub articles: Vec<ArticleRef>,
+    /// The earliest date of the articles mentioning it (none when none is dated).
+    pub first_date: Option<String>,
+    /// The latest date of the articles mentioning it.
+    pub last_date: Option<String>,
 }
 
 /// One sentence of evidence for the edges between two entities.
@@ -161,6 +165,10 @@ pub struct GraphNode {
     pub articles: u32,
     /// Distinct neighbours in the whole graph.
     pub degree: u32,
+    /// The earliest date of the articles mentioning it (filled for exports, see `add_dates`).
+    pub first_date: Option<String>,
+    /// The latest date of the articles mentioning it (filled for exports).
+    pub last_date: Option<String>,
 }
 
 /// An edge of a subgraph.
@@ -177,6 +185,10 @@ pub struct GraphEdge {
     pub kind: RelationKind,
     /// Evidence sentences.
     pub weight: u32,
+    /// The earliest date of its evidence (filled for exports, see `add_dates`).
+    pub first_date: Option<String>,
+    /// The latest date of its evidence (filled for exports).
+    pub last_date: Option<String>,
 }
 
 /// A set of entities and the edges among them.

@@ -7,9 +7,11 @@
 //! so its contribution is exact) and subtracted when a changed file replaces its old rows.
 
 mod cooccurrence;
+mod dates;
 mod read;
 mod write;
 
+pub use dates::DateSpan;
 pub use read::{
     ArticleOfEntity, ArticleOrigin, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow,
 };

@@ -1,0 +1,176 @@
+//! Time: the graph of the articles published in a date range (entities, weights and evidence all
+//! restricted), and the first and last dates of entities and edges.
+//!
+//! Weights in a range are counted the way the whole graph's are: a typed edge by its evidence
+//! sentences, a co_occurs pair by the sentences that link it (the list-sentence rule included).
+
+use super::read::{EdgeRow, EntityRow};
+use super::{cooccurrence, Store};
+use crate::error::{Error, Result};
+use crate::vocab::{DateRange, EntityId, RelationKind};
+use rusqlite::params;
+use std::collections::{BTreeMap, HashMap};
+
+/// The first and last publication dates (`YYYY-MM-DD`) of what an entity or edge rests on.
+pub type DateSpan = (String, String);
+
+/// The SQL condition on `ar.published_date` for a range (`?1`, `?2` are its bounds).
+const IN_RANGE: &str = "ar.published_date >= ?1 AND ar.published_date <= ?2";
+
+impl Store {
+    /// The entities mentioned in the range's articles, with their mention and article counts
+    /// there, by id.
+    pub fn entities_in_range(&self, range: &DateRange) -> Result<Vec<EntityRow>> {
+        let context = "reading the entities of a date range";
+        let sql = format!(
+            "SELECT e.id, e.kind, e.name, e.pinyin, e.initials, count(*), count(DISTINCT ar.id)
+             FROM mentions m JOIN entities e ON e.id = m.entity_id
+             JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
+             WHERE {IN_RANGE} GROUP BY e.id ORDER BY e.id"
+        );
+        let mut statement = self.conn.prepare(&sql).map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map(params![range.lower(), range.upper()], |r| {
+                Ok(EntityRow {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    pinyin: r.get(3)?,
+                    initials: r.get(4)?,
+                    mentions: r.get(5)?,
+                    articles: r.get(6)?,
+                })
+            })
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Every edge with its weight counted in the range's articles only, sorted.
+    pub fn edges_in_range(&self, range: &DateRange) -> Result<Vec<EdgeRow>> {
+        let context = "reading the edges of a date range";
+        let typed_sql = format!(
+            "SELECT e.source, e.target, e.kind, count(*) FROM edges e
+             JOIN edge_evidence ev ON ev.edge_id = e.id
+             JOIN sentences s ON s.id = ev.sentence_id JOIN articles ar ON ar.id = s.article_id
+             WHERE {IN_RANGE} GROUP BY e.id"
+        );
+        let mut statement = self.conn.prepare(&typed_sql).map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map(params![range.lower(), range.upper()], |r| {
+                Ok(EdgeRow { source: r.get(0)?, target: r.get(1)?, kind: r.get(2)?, weight: r.get(3)? })
+            })
+            .map_err(Error::sql(context))?;
+        let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
+        let mut pairs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+        let sql = format!("{} WHERE {IN_RANGE} ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
+        cooccurrence::sentence_pairs(&self.conn, &sql, params![range.lower(), range.upper()], |_, found| {
+            for pair in found {
+                *pairs.entry(pair).or_default() += 1;
+            }
+        })
+        .map_err(Error::sql(context))?;
+        for ((a, b), weight) in pairs {
+            edges.push(EdgeRow { source: entity(a)?, target: entity(b)?, kind: RelationKind::CoOccurs, weight });
+        }
+        edges.sort();
+        Ok(edges)
+    }
+
+    /// The first and last dates of the articles in `range` mentioning each of `ids` (undated
+    /// articles left out; an entity only in undated articles has no entry).
+    pub fn entity_dates(&self, ids: &[EntityId], range: &DateRange) -> Result<HashMap<EntityId, DateSpan>> {
+        let context = "reading entity dates";
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "SELECT m.entity_id, min(ar.published_date), max(ar.published_date)
+                 FROM mentions m JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
+                 WHERE m.entity_id IN ({list}) AND {IN_RANGE} GROUP BY m.entity_id"
+            );
+            let mut statement = self.conn.prepare(&sql).map_err(Error::sql(context))?;
+            let rows = statement
+                .query_map(params![range.lower(), range.upper()], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+                .map_err(Error::sql(context))?;
+            for row in rows {
+                let (id, span) = row.map_err(Error::sql(context))?;
+                out.insert(id, span);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first and last dates of the evidence in `range` of every edge among `ids`, keyed by
+    /// (source, target, kind) as the edges are.
+    pub fn edge_dates(
+        &self,
+        ids: &[EntityId],
+        range: &DateRange,
+    ) -> Result<HashMap<(EntityId, EntityId, RelationKind), DateSpan>> {
+        let context = "reading edge dates";
+        let wanted: std::collections::HashSet<i64> = ids.iter().map(|id| id.as_i64()).collect();
+        let mut out: HashMap<(EntityId, EntityId, RelationKind), DateSpan> = HashMap::new();
+        let mut widen = |key, date: &str| {
+            let span = out.entry(key).or_insert_with(|| (date.to_string(), date.to_string()));
+            if date < span.0.as_str() {
+                span.0 = date.to_string();
+            }
+            if date > span.1.as_str() {
+                span.1 = date.to_string();
+            }
+        };
+        let typed_sql = format!(
+            "SELECT e.source, e.target, e.kind, min(ar.published_date), max(ar.published_date) FROM edges e
+             JOIN edge_evidence ev ON ev.edge_id = e.id
+             JOIN sentences s ON s.id = ev.sentence_id JOIN articles ar ON ar.id = s.article_id
+             WHERE {IN_RANGE} GROUP BY e.id"
+        );
+        let mut typed = self.conn.prepare(&typed_sql).map_err(Error::sql(context))?;
+        let bounds = params![range.lower(), range.upper()];
+        let rows = typed
+            .query_map(bounds, |r| {
+                Ok((r.get::<_, EntityId>(0)?, r.get::<_, EntityId>(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?))
+            })
+            .map_err(Error::sql(context))?;
+        for row in rows {
+            let (source, target, kind, first, last): (_, _, RelationKind, String, String) =
+                row.map_err(Error::sql(context))?;
+            if wanted.contains(&source.as_i64()) && wanted.contains(&target.as_i64()) {
+                widen((source, target, kind), &first);
+                widen((source, target, kind), &last);
+            }
+        }
+        let mut dates: HashMap<i64, String> = HashMap::new();
+        let sentences_sql = format!(
+            "SELECT s.id, ar.published_date FROM sentences s JOIN articles ar ON ar.id = s.article_id WHERE {IN_RANGE}"
+        );
+        let mut statement = self.conn.prepare(&sentences_sql).map_err(Error::sql(context))?;
+        for row in statement.query_map(bounds, |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sql(context))? {
+            let (sentence, date) = row.map_err(Error::sql(context))?;
+            dates.insert(sentence, date);
+        }
+        let sql =
+            format!("{} WHERE ar.published_date IS NOT NULL ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
+        let mut pairs: Vec<((i64, i64), i64)> = Vec::new();
+        cooccurrence::sentence_pairs(&self.conn, &sql, [], |sentence, found| {
+            pairs.extend(
+                found.into_iter().filter(|(a, b)| wanted.contains(a) && wanted.contains(b)).map(|p| (p, sentence)),
+            );
+        })
+        .map_err(Error::sql(context))?;
+        for ((a, b), sentence) in pairs {
+            if let Some(date) = dates.get(&sentence) {
+                widen((entity(a)?, entity(b)?, RelationKind::CoOccurs), date);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An entity id read from a co_occurs pair (always a stored id).
+fn entity(id: i64) -> Result<EntityId> {
+    u32::try_from(id).map(EntityId).map_err(|_| Error::Internal {
+        context: "reading co-occurrences".to_string(),
+        reason: format!("entity id {id} out of range"),
+    })
+}
