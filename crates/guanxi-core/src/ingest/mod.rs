@@ -133,7 +133,8 @@ fn parse_pdf(bytes: &[u8], file_stem: Option<&str>) -> Result<SourceText, SkipRe
     if articles.is_empty() {
         return Err(SkipReason::NoArticles);
     }
-    let meta = ArticleMeta { date: pdf.date.or_else(|| file_stem.and_then(date_from_file_name)), ..ArticleMeta::default() };
+    let meta =
+        ArticleMeta { date: pdf.date.or_else(|| file_stem.and_then(date_from_file_name)), ..ArticleMeta::default() };
     for article in &mut articles {
         article.meta = meta.clone();
     }

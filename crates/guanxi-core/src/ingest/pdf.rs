@@ -194,13 +194,7 @@ impl OutputDev for Collector {
         if !size.is_finite() || !x.is_finite() || !y.is_finite() {
             return Ok(());
         }
-        self.glyphs.push(Glyph {
-            x,
-            y,
-            advance: width * size,
-            size,
-            text: text.to_string(),
-        });
+        self.glyphs.push(Glyph { x, y, advance: width * size, size, text: text.to_string() });
         Ok(())
     }
 
@@ -387,10 +381,8 @@ fn layout(glyphs: Vec<Glyph>) -> Page {
     for band in 0..=spanning.len() {
         let band_bottom = spanning.get(band).map_or(f64::INFINITY, |l| l.y);
         for (index, &left) in lefts.iter().enumerate() {
-            let mut column: Vec<&Line> = all
-                .iter()
-                .filter(|l| column_of(l) == Some(index) && l.y > band_top && l.y <= band_bottom)
-                .collect();
+            let mut column: Vec<&Line> =
+                all.iter().filter(|l| column_of(l) == Some(index) && l.y > band_top && l.y <= band_bottom).collect();
             column.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
             ordered.extend(column.into_iter().map(|l| (l.clone(), left)));
         }
