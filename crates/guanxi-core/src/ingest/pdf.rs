@@ -287,7 +287,7 @@ fn lines(glyphs: Vec<Glyph>) -> Vec<Line> {
 fn columns(lines: &[Line], size: f64) -> Vec<(f64, f64)> {
     let left = lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
     let right = lines.iter().map(|l| l.x1).fold(f64::NEG_INFINITY, f64::max);
-    if !(right > left) || right - left > 100_000.0 {
+    if right.partial_cmp(&left) != Some(std::cmp::Ordering::Greater) || right - left > 100_000.0 {
         return vec![(left, right)];
     }
     let bins = (right - left).ceil() as usize + 1;
