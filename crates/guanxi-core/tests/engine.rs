@@ -227,8 +227,9 @@ fn bad_files_are_skipped_with_reasons_and_good_ones_stored() {
         .iter()
         .map(|s| (Path::new(&s.path).file_name().unwrap().to_string_lossy().into_owned(), s.reason.clone()))
         .collect();
-    assert_eq!(report.files, 6, "the .pdf is not a supported extension: {reasons:?}");
+    assert_eq!(report.files, 7, "{reasons:?}");
     let reason_of = |name: &str| reasons.iter().find(|(n, _)| n == name).map(|(_, r)| r.as_str());
+    assert!(reason_of("ignored.pdf").is_some_and(|r| r.starts_with("damaged PDF: ")), "{reasons:?}");
     assert_eq!(reason_of("empty.txt"), Some("empty file"));
     assert_eq!(reason_of("image.txt"), Some("binary file (PNG image), not text"));
     assert!(reason_of("truncated.txt").is_some_and(|r| r.contains("truncated")), "{reasons:?}");

@@ -4,12 +4,14 @@
 mod decode;
 mod html;
 mod meta;
+mod pdf;
 mod split;
 pub mod web;
 
 pub use decode::{decode, DecodeError, Decoded};
 pub use html::html_to_text;
 pub use meta::{date_from_file_name, ArticleMeta};
+pub use pdf::{read_pdf, PdfError, PdfText, MAX_PDF_GLYPHS, MAX_PDF_OBJECTS, MAX_PDF_PAGES};
 pub use split::{split_page, Article, Sentence};
 pub use web::{extract as extract_web_article, WebArticle};
 
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// File extensions Guanxi reads; anything else in a folder is ignored.
-pub const EXTENSIONS: &[&str] = &["txt", "html", "htm", "shtml", "xhtml"];
+pub const EXTENSIONS: &[&str] = &["txt", "html", "htm", "shtml", "xhtml", "pdf"];
 
 /// Extensions read as web pages.
 pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "xhtml"];
@@ -55,6 +57,9 @@ pub enum SkipReason {
     /// The bytes are not usable text.
     #[error("{0}")]
     Decode(#[from] DecodeError),
+    /// A `.pdf` file that gives no text: no text layer, encrypted, damaged, or over a limit.
+    #[error("{0}")]
+    Pdf(#[from] PdfError),
     /// Decoded, but no article text in it.
     #[error("no article text found")]
     NoArticles,
@@ -102,11 +107,38 @@ pub fn parse(bytes: &[u8], is_html: bool) -> Result<SourceText, SkipReason> {
 
 /// Reads a file's bytes as the reader for its extension chooses: `.html`, `.htm`, `.shtml` and
 /// `.xhtml` as web pages (the article without the page's boilerplate, headline and metadata; list
-/// pages refused with [`SkipReason::ListPage`]), anything else as plain text. A date in the file
-/// name (`2023-01-05`, `20230105`) is the articles' date when the content gives none.
+/// pages refused with [`SkipReason::ListPage`]), `.pdf` by its text layer in reading order (see
+/// [`read_pdf`]; the date printed in the masthead or footer dates its articles), anything else as
+/// plain text. A date in the file name (`2023-01-05`, `20230105`) is the articles' date when the
+/// content gives none.
 pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<SourceText, SkipReason> {
     let stem = path.file_stem().and_then(|s| s.to_str());
+    if is_pdf(path) {
+        return parse_pdf(bytes, stem);
+    }
     parse_named(bytes, is_html(path), stem)
+}
+
+/// Whether a path names a PDF (`.pdf`, case-insensitive).
+pub fn is_pdf(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+}
+
+fn parse_pdf(bytes: &[u8], file_stem: Option<&str>) -> Result<SourceText, SkipReason> {
+    if bytes.is_empty() {
+        return Err(SkipReason::Decode(DecodeError::Empty));
+    }
+    let pdf = read_pdf(bytes)?;
+    let mut articles = split_page(&pdf.text);
+    if articles.is_empty() {
+        return Err(SkipReason::NoArticles);
+    }
+    let meta =
+        ArticleMeta { date: pdf.date.or_else(|| file_stem.and_then(date_from_file_name)), ..ArticleMeta::default() };
+    for article in &mut articles {
+        article.meta = meta.clone();
+    }
+    Ok(SourceText { sha256: sha256_hex(bytes), encoding: "PDF".to_string(), size: bytes.len() as u64, articles })
 }
 
 fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<SourceText, SkipReason> {

@@ -103,6 +103,16 @@ fn paragraphs(text: &str) -> Vec<Paragraph<'_>> {
     out
 }
 
+/// A long line of text that stops without closing its sentence: extraction broke it.
+fn is_broken(text: &str) -> bool {
+    let last = text.chars().last().unwrap_or('。');
+    text.chars().count() >= 30
+        && !text.contains(' ')
+        && !is_terminator(last)
+        && !is_closer(last)
+        && !matches!(last, ':' | '：' | ',' | '，' | '、')
+}
+
 /// Joins paragraphs that PDF extraction broke in the middle of a sentence.
 fn join_broken_lines(paragraphs: Vec<Paragraph<'_>>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paragraphs.len());
@@ -112,17 +122,13 @@ fn join_broken_lines(paragraphs: Vec<Paragraph<'_>>) -> Vec<String> {
         if joinable && paragraph.blank_before <= 1 && starts_cjk && !is_lead(paragraph.text) {
             if let Some(last) = out.last_mut() {
                 last.push_str(paragraph.text);
+                // The joined line may itself be broken; if it ends its sentence, nothing joins it.
+                joinable = is_broken(last);
                 continue;
             }
         }
-        let text = paragraph.text;
-        let last = text.chars().last().unwrap_or('。');
-        joinable = text.chars().count() >= 30
-            && !text.contains(' ')
-            && !is_terminator(last)
-            && !is_closer(last)
-            && !matches!(last, ':' | '：' | ',' | '，' | '、');
-        out.push(text.to_string());
+        joinable = is_broken(paragraph.text);
+        out.push(paragraph.text.to_string());
     }
     out
 }
@@ -273,6 +279,13 @@ mod tests {
         let articles = split_page(page);
         assert_eq!(articles.len(), 1);
         assert!(articles[0].text.contains("发回给王达强。"), "{}", articles[0].text);
+        // A joined line that ends its sentence joins nothing more: the next headline stays one.
+        let page =
+            "标题一行\n\n江门日报讯(记者/罗霏)为了做好防控工作,社区工作人员将未排查到的相关人员名单整理后交给\n\n\
+            网格员和志愿者排查信息。\n\n学技术 练本领 荷塘镇举办竞赛\n\n江门日报讯(记者/罗霏)近日,荷塘镇举办竞赛。";
+        let articles = split_page(page);
+        assert_eq!(articles.len(), 2, "{articles:?}");
+        assert_eq!(articles[1].title, "学技术 练本领 荷塘镇举办竞赛");
     }
 
     #[test]
