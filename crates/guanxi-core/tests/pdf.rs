@@ -95,7 +95,7 @@ fn pdf_articles_carry_the_date_printed_on_the_page() {
     let articles = query::stats(&store).unwrap().articles;
     for id in 1..=articles as i64 {
         let row = store.article(id).unwrap().expect("stored article");
-        assert_eq!(row.origin.date.as_deref(), Some("2023-01-05"), "{}", row.title);
+        assert_eq!(row.meta.date.as_deref(), Some("2023-01-05"), "{}", row.title);
     }
 }
 

@@ -1,41 +1,11 @@
 //! HTML to plain text: markup, scripts, styles and comments dropped, entities decoded, block
 //! elements turned into paragraph breaks so that the article splitter sees the page's structure.
 
+use super::web::{push_text, BLOCKS};
 use scraper::{Html, Node};
 
 /// Elements whose content is never article text.
 const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "canvas", "iframe", "object"];
-
-/// Elements that end a paragraph.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "tr",
-    "td",
-    "th",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "blockquote",
-    "pre",
-    "table",
-    "ul",
-    "ol",
-    "dd",
-    "dt",
-    "hr",
-    "figcaption",
-    "title",
-];
 
 /// Converts an HTML page to text with one paragraph per block element (all of the page's text:
 /// [`super::web::extract`] finds the article in it instead).
@@ -70,21 +40,8 @@ fn walk(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
             Step::Enter(node) => node,
         };
         match node.value() {
-            Node::Text(text) => {
-                // Whitespace inside inline text becomes one space; line breaks in source are not paragraphs.
-                let mut last_space = out.ends_with([' ', '\n']);
-                for c in text.chars() {
-                    if c.is_whitespace() && c != '\u{3000}' {
-                        if !last_space {
-                            out.push(' ');
-                            last_space = true;
-                        }
-                    } else {
-                        out.push(c);
-                        last_space = false;
-                    }
-                }
-            }
+            // Whitespace inside inline text becomes one space; line breaks in source are not paragraphs.
+            Node::Text(text) => push_text(out, text),
             Node::Element(element) => {
                 let name = element.name();
                 if SKIPPED.contains(&name) {

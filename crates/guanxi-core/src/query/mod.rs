@@ -240,7 +240,7 @@ pub fn evidence_by_id(store: &Store, a: EntityId, b: EntityId, limit: usize) -> 
                 id: count32(article.id),
                 title: article.title.clone(),
                 source: article.source.clone(),
-                date: article.origin.date.clone(),
+                date: article.meta.date.clone(),
                 mentions: 0,
             },
             sentence_id: count32(sentence_id),
@@ -443,7 +443,7 @@ pub fn article(store: &Store, id: u32, focus: &[EntityId]) -> Result<ArticleView
         paragraphs.push(cut_spans(&row.body, start, end, &mentions, focus));
         start = end + 1;
     }
-    let origin = row.origin;
+    let origin = row.meta;
     Ok(ArticleView {
         id,
         title: row.title,

@@ -4,7 +4,7 @@
 //! Weights in a range are counted the way the whole graph's are: a typed edge by its evidence
 //! sentences, a co_occurs pair by the sentences that link it (the list-sentence rule included).
 
-use super::read::{EdgeRow, EntityRow};
+use super::read::{entity_row, EdgeRow, EntityRow};
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
 use crate::vocab::{DateRange, EntityId, RelationKind};
@@ -29,19 +29,8 @@ impl Store {
              WHERE {IN_RANGE} GROUP BY e.id ORDER BY e.id"
         );
         let mut statement = self.conn.prepare(&sql).map_err(Error::sql(context))?;
-        let rows = statement
-            .query_map(params![range.lower(), range.upper()], |r| {
-                Ok(EntityRow {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    name: r.get(2)?,
-                    pinyin: r.get(3)?,
-                    initials: r.get(4)?,
-                    mentions: r.get(5)?,
-                    articles: r.get(6)?,
-                })
-            })
-            .map_err(Error::sql(context))?;
+        let rows =
+            statement.query_map(params![range.lower(), range.upper()], entity_row).map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 

@@ -12,9 +12,7 @@ mod read;
 mod write;
 
 pub use dates::DateSpan;
-pub use read::{
-    ArticleOfEntity, ArticleOrigin, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow,
-};
+pub use read::{ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow};
 pub use write::StoredFile;
 
 use crate::error::{Error, Result};

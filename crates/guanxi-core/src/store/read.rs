@@ -2,6 +2,7 @@
 
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
+use crate::ingest::ArticleMeta;
 use crate::vocab::{EntityId, EntityKind, RelationKind};
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -53,26 +54,11 @@ pub struct ArticleRow {
     /// Full text.
     pub body: String,
     /// Where the article came from and when, as its source gave it.
-    pub origin: ArticleOrigin,
+    pub meta: ArticleMeta,
 }
 
 /// An article that mentions an entity: (article id, title, source path, date, mentions in it).
 pub type ArticleOfEntity = (i64, String, String, Option<String>, i64);
-
-/// An article's time and origin, when its source gives them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ArticleOrigin {
-    /// Publication date, ISO `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Publication time, `HH:MM`.
-    pub time: Option<String>,
-    /// The article's address (canonical link or `og:url`).
-    pub url: Option<String>,
-    /// The site or newspaper.
-    pub site: Option<String>,
-    /// Author or editor.
-    pub author: Option<String>,
-}
 
 /// A mention as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +124,8 @@ pub struct StatsRow {
 
 const ENTITY_COLUMNS: &str = "e.id, e.kind, e.name, e.pinyin, e.initials, e.mentions, e.articles";
 
-fn entity_row(row: &Row<'_>) -> rusqlite::Result<EntityRow> {
+/// Reads an entity from the columns of [`ENTITY_COLUMNS`] (or any query with them in that order).
+pub(super) fn entity_row(row: &Row<'_>) -> rusqlite::Result<EntityRow> {
     Ok(EntityRow {
         id: row.get(0)?,
         kind: row.get(1)?,
@@ -410,7 +397,7 @@ impl Store {
                         title: r.get(3)?,
                         byline: r.get(4)?,
                         body: r.get(5)?,
-                        origin: ArticleOrigin {
+                        meta: ArticleMeta {
                             date: r.get(6)?,
                             time: r.get(7)?,
                             url: r.get(8)?,
