@@ -85,3 +85,22 @@ def test_changed_file_replaces_its_rows(run, tmp_path):
     assert result.returncode == 0
     assert "1 replaced" in result.stdout
     assert run("show", "丑继明", "--db", db).returncode == 1
+
+
+def test_output_piped_into_head_ends_quietly(guanxi_bin, demo_db):
+    """`guanxi … | head`: the reader goes away; guanxi stops without an error and exits 0. The
+    output must be larger than the pipe's buffer (64 KiB) for the write to fail at all."""
+    import subprocess
+
+    lines = "区委书记袁加伟前往区信访局调研信访维稳工作并召开座谈会。\n" * 5000
+    pipeline = subprocess.run(
+        f"'{guanxi_bin}' annotate | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Broken pipe" not in pipeline.stderr, pipeline.stderr
+    assert pipeline.stdout.strip() == "0", (pipeline.stdout, pipeline.stderr)
