@@ -222,8 +222,15 @@ impl Ingestor {
                 let written = self.write_batch(store, batch_keys, prepared, cancel, &mut progress);
                 let committed = if writes { written.and_then(|()| store.commit_batch()) } else { written };
                 if let Err(error) = committed {
-                    store.rollback_batch();
-                    return Err(error);
+                    // The batch's failure is what the person needs to hear; a failed rollback
+                    // is reported beside it rather than instead of it.
+                    return Err(match store.rollback_batch() {
+                        Ok(()) => error,
+                        Err(rollback) => Error::Internal {
+                            context: "storing a batch of files".to_string(),
+                            reason: format!("{error}; then {rollback}"),
+                        },
+                    });
                 }
                 for event in &events {
                     on_event(event);

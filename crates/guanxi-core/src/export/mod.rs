@@ -24,8 +24,9 @@ pub fn export_graphml_file(graph: &Subgraph, path: &Path) -> Result<()> {
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         std::fs::rename(&temporary, path)
     })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        fail(e.to_string())
+    result.map_err(|e| match std::fs::remove_file(&temporary) {
+        Ok(()) => fail(e.to_string()),
+        Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => fail(e.to_string()),
+        Err(left) => fail(format!("{e} (the partial file {} is left: {left})", temporary.display())),
     })
 }

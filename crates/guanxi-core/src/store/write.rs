@@ -67,12 +67,15 @@ impl Store {
         self.conn.execute_batch("COMMIT").map_err(Error::sql("committing a batch"))
     }
 
-    /// Abandons the open batch (after an error), keeping everything committed before it.
-    pub fn rollback_batch(&mut self) {
+    /// Abandons the open batch (after an error), keeping everything committed before it. A
+    /// rollback that fails is an error of its own (SQLite then rolls back when the connection
+    /// closes; nothing of the batch is kept either way).
+    pub fn rollback_batch(&mut self) -> Result<()> {
         self.pending.clear();
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
+        if self.conn.is_autocommit() {
+            return Ok(());
         }
+        self.conn.execute_batch("ROLLBACK").map_err(Error::sql("rolling back a failed batch"))
     }
 
     /// Stores one file's articles, mentions and relations, replacing the rows of an earlier
