@@ -2,14 +2,12 @@
 //! boilerplate, with headline, date, site, author and URL), split pages into articles and sentences.
 
 mod decode;
-mod html;
 mod meta;
 mod pdf;
 mod split;
 pub mod web;
 
 pub use decode::{decode, DecodeError, Decoded};
-pub use html::html_to_text;
 pub use meta::{date_from_file_name, ArticleMeta};
 pub use pdf::{read_pdf, PdfError, PdfText, MAX_PDF_GLYPHS, MAX_PDF_OBJECTS, MAX_PDF_PAGES};
 pub use split::{split_page, Article, Sentence};
@@ -129,21 +127,13 @@ fn parse_pdf(bytes: &[u8], file_stem: Option<&str>) -> Result<SourceText, SkipRe
         return Err(SkipReason::Decode(DecodeError::Empty));
     }
     let pdf = read_pdf(bytes)?;
-    let mut articles = split_page(&pdf.text);
-    if articles.is_empty() {
-        return Err(SkipReason::NoArticles);
-    }
-    let meta =
-        ArticleMeta { date: pdf.date.or_else(|| file_stem.and_then(date_from_file_name)), ..ArticleMeta::default() };
-    for article in &mut articles {
-        article.meta = meta.clone();
-    }
-    Ok(SourceText { sha256: sha256_hex(bytes), encoding: "PDF".to_string(), size: bytes.len() as u64, articles })
+    let meta = ArticleMeta { date: pdf.date, ..ArticleMeta::default() };
+    source_text(bytes, "PDF".to_string(), split_page(&pdf.text), meta, file_stem)
 }
 
 fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<SourceText, SkipReason> {
     let decoded = decode(bytes)?;
-    let (mut articles, mut meta) = if is_html {
+    let (articles, meta) = if is_html {
         let web = web::extract(&decoded.text);
         if web.list_page {
             return Err(SkipReason::ListPage);
@@ -161,6 +151,18 @@ fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<S
     } else {
         (split_page(&decoded.text), ArticleMeta::default())
     };
+    source_text(bytes, decoded.encoding, articles, meta, file_stem)
+}
+
+/// A file's articles, each with the page's metadata (dated by the file name when the content
+/// gives no date); a file without an article is skipped.
+fn source_text(
+    bytes: &[u8],
+    encoding: String,
+    mut articles: Vec<Article>,
+    mut meta: ArticleMeta,
+    file_stem: Option<&str>,
+) -> Result<SourceText, SkipReason> {
     if articles.is_empty() {
         return Err(SkipReason::NoArticles);
     }
@@ -170,7 +172,7 @@ fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<S
     for article in &mut articles {
         article.meta = meta.clone();
     }
-    Ok(SourceText { sha256: sha256_hex(bytes), encoding: decoded.encoding, size: bytes.len() as u64, articles })
+    Ok(SourceText { sha256: sha256_hex(bytes), encoding, size: bytes.len() as u64, articles })
 }
 
 /// Whether a path names a web page (`.html`, `.htm`, `.shtml`, `.xhtml`, case-insensitive).

@@ -49,8 +49,8 @@ const SKIPPED: &[&str] = &[
 ];
 /// Elements that are boilerplate wherever they are.
 const BOILERPLATE_TAGS: &[&str] = &["nav", "footer", "aside", "header", "form", "menu", "dialog"];
-/// Elements that end a paragraph (here and in plain HTML to text).
-pub(super) const BLOCKS: &[&str] = &[
+/// Elements that end a paragraph.
+const BLOCKS: &[&str] = &[
     "p",
     "div",
     "br",
@@ -688,7 +688,7 @@ fn body_text(document: &Html, page: &Page, root: usize) -> String {
 }
 
 /// Appends text with inner whitespace runs turned into one space.
-pub(super) fn push_text(out: &mut String, text: &str) {
+fn push_text(out: &mut String, text: &str) {
     let mut last_space = out.ends_with([' ', '\n']);
     for c in text.chars() {
         if c.is_whitespace() && c != '\u{3000}' {
