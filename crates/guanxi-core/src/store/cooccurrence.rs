@@ -85,14 +85,14 @@ pub(super) fn apply(conn: &Connection, deltas: &PairDeltas) -> rusqlite::Result<
     Ok(())
 }
 
-/// Calls `each` with every sentence's co_occurs pairs, as the resolver made them
-/// ([`co_occurs_pairs`]), for the mentions that `sql` selects: `sentence_id, entity_id, start,
-/// end, kind, name`, ordered by sentence.
+/// Calls `each` with every sentence's id, its article's date and its co_occurs pairs, as the
+/// resolver made them ([`co_occurs_pairs`]), for the mentions that `sql` selects (the columns of
+/// [`MENTION_PAIRS_SQL`]), ordered by sentence.
 pub(super) fn sentence_pairs(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
-    mut each: impl FnMut(i64, Vec<(i64, i64)>),
+    mut each: impl FnMut(i64, Option<&str>, Vec<(i64, i64)>),
 ) -> rusqlite::Result<()> {
     struct Row {
         entity: i64,
@@ -101,26 +101,26 @@ pub(super) fn sentence_pairs(
         kind: EntityKind,
         name: String,
     }
-    let mut flush = |sentence: i64, rows: &[Row]| {
+    let mut flush = |(sentence, date): &(i64, Option<String>), rows: &[Row]| {
         let mentions = rows
             .iter()
             .map(|r| SentenceMention { start: r.start, end: r.end, kind: r.kind, name: &r.name, key: r.entity })
             .collect();
-        each(sentence, co_occurs_pairs(mentions));
+        each(*sentence, date.as_deref(), co_occurs_pairs(mentions));
     };
     let mut statement = conn.prepare(sql)?;
     let mut rows = statement.query(params)?;
-    let mut current: Option<i64> = None;
+    let mut current: Option<(i64, Option<String>)> = None;
     let mut buffer: Vec<Row> = Vec::new();
     while let Some(row) = rows.next()? {
         let sentence: i64 = row.get(0)?;
-        if current.is_some_and(|c| c != sentence) {
-            if let Some(done) = current {
+        if current.as_ref().is_none_or(|(c, _)| *c != sentence) {
+            if let Some(done) = &current {
                 flush(done, &buffer);
             }
             buffer.clear();
+            current = Some((sentence, row.get(6)?));
         }
-        current = Some(sentence);
         buffer.push(Row {
             entity: row.get(1)?,
             start: usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
@@ -129,15 +129,16 @@ pub(super) fn sentence_pairs(
             name: row.get(5)?,
         });
     }
-    if let Some(done) = current {
+    if let Some(done) = &current {
         flush(done, &buffer);
     }
     Ok(())
 }
 
-/// The mention columns [`sentence_pairs`] reads, for a `WHERE` on `m` (mentions), `s`
-/// (sentences) and `ar` (articles).
-pub(super) const MENTION_PAIRS_SQL: &str = "SELECT m.sentence_id, m.entity_id, m.start, m.end, e.kind, e.name
+/// The mention columns [`sentence_pairs`] reads (sentence, entity, start, end, kind, name, the
+/// article's date), for a `WHERE` on `m` (mentions), `s` (sentences) and `ar` (articles).
+pub(super) const MENTION_PAIRS_SQL: &str =
+    "SELECT m.sentence_id, m.entity_id, m.start, m.end, e.kind, e.name, ar.published_date
      FROM mentions m JOIN entities e ON e.id = m.entity_id
      JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id";
 
@@ -147,7 +148,7 @@ pub(super) fn rebuild_lists(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM cooccurrences", [])?;
     let mut deltas = PairDeltas::new();
     let sql = format!("{MENTION_PAIRS_SQL} ORDER BY m.sentence_id");
-    sentence_pairs(conn, &sql, [], |_, pairs| {
+    sentence_pairs(conn, &sql, [], |_, _, pairs| {
         for (a, b) in pairs {
             add_pair(&mut deltas, a, b);
         }

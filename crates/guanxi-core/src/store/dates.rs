@@ -52,7 +52,7 @@ impl Store {
         let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
         let mut pairs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
         let sql = format!("{} WHERE {IN_RANGE} ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
-        cooccurrence::sentence_pairs(&self.conn, &sql, params![range.lower(), range.upper()], |_, found| {
+        cooccurrence::sentence_pairs(&self.conn, &sql, params![range.lower(), range.upper()], |_, _, found| {
             for pair in found {
                 *pairs.entry(pair).or_default() += 1;
             }
@@ -129,28 +129,20 @@ impl Store {
                 widen((source, target, kind), &last);
             }
         }
-        let mut dates: HashMap<i64, String> = HashMap::new();
-        let sentences_sql = format!(
-            "SELECT s.id, ar.published_date FROM sentences s JOIN articles ar ON ar.id = s.article_id WHERE {IN_RANGE}"
-        );
-        let mut statement = self.conn.prepare(&sentences_sql).map_err(Error::sql(context))?;
-        for row in statement.query_map(bounds, |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sql(context))? {
-            let (sentence, date) = row.map_err(Error::sql(context))?;
-            dates.insert(sentence, date);
-        }
-        let sql =
-            format!("{} WHERE ar.published_date IS NOT NULL ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
-        let mut pairs: Vec<((i64, i64), i64)> = Vec::new();
-        cooccurrence::sentence_pairs(&self.conn, &sql, [], |sentence, found| {
+        let sql = format!("{} WHERE {IN_RANGE} ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
+        let mut pairs: Vec<((i64, i64), String)> = Vec::new();
+        cooccurrence::sentence_pairs(&self.conn, &sql, bounds, |_, date, found| {
+            let Some(date) = date else { return };
             pairs.extend(
-                found.into_iter().filter(|(a, b)| wanted.contains(a) && wanted.contains(b)).map(|p| (p, sentence)),
+                found
+                    .into_iter()
+                    .filter(|(a, b)| wanted.contains(a) && wanted.contains(b))
+                    .map(|pair| (pair, date.to_string())),
             );
         })
         .map_err(Error::sql(context))?;
-        for ((a, b), sentence) in pairs {
-            if let Some(date) = dates.get(&sentence) {
-                widen((entity(a)?, entity(b)?, RelationKind::CoOccurs), date);
-            }
+        for ((a, b), date) in pairs {
+            widen((entity(a)?, entity(b)?, RelationKind::CoOccurs), &date);
         }
         Ok(out)
     }

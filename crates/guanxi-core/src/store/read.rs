@@ -323,52 +323,45 @@ impl Store {
     /// an edge's evidence is exactly the sentences its weight counts.
     pub fn evidence_between(&self, a: EntityId, b: EntityId, limit: usize) -> Result<Vec<EvidenceRow>> {
         let context = "reading evidence";
-        let read = |row: &Row<'_>| -> rusqlite::Result<(EvidenceRow, i64, i64)> {
-            Ok((
-                EvidenceRow {
-                    sentence_id: row.get(0)?,
-                    article_id: row.get(1)?,
-                    start: row.get::<_, i64>(2)? as usize,
-                    end: row.get::<_, i64>(3)? as usize,
-                    kind: row.get(4)?,
-                },
-                row.get(5)?,
-                row.get(6)?,
-            ))
-        };
-        let mut rows = Vec::new();
-        let mut co_occurs = self
+        // In order (article, position, kind), with the number of entities of each co_occurs
+        // sentence; read until `limit` sentences are kept, as before list sentences had a rule.
+        let mut statement = self
             .conn
             .prepare_cached(
                 "SELECT s.id, s.article_id, s.start, s.end, 'co_occurs', s.ordinal,
                         (SELECT count(DISTINCT entity_id) FROM mentions WHERE sentence_id = s.id)
                  FROM sentences s
                  WHERE s.id IN (SELECT sentence_id FROM mentions WHERE entity_id = ?1
-                                INTERSECT SELECT sentence_id FROM mentions WHERE entity_id = ?2)",
-            )
-            .map_err(Error::sql(context))?;
-        for row in co_occurs.query_map(params![a, b], read).map_err(Error::sql(context))? {
-            let (evidence, ordinal, entities) = row.map_err(Error::sql(context))?;
-            let list = usize::try_from(entities).unwrap_or(usize::MAX) > crate::resolve::LIST_SENTENCE_ENTITIES;
-            if !list || self.sentence_links(evidence.sentence_id, a, b)? {
-                rows.push((evidence, ordinal));
-            }
-        }
-        let mut typed = self
-            .conn
-            .prepare_cached(
-                "SELECT s.id, s.article_id, s.start, s.end, e.kind, s.ordinal, 0 FROM edges e
+                                INTERSECT SELECT sentence_id FROM mentions WHERE entity_id = ?2)
+                 UNION ALL
+                 SELECT s.id, s.article_id, s.start, s.end, e.kind, s.ordinal, 0 FROM edges e
                  JOIN edge_evidence ev ON ev.edge_id = e.id
                  JOIN sentences s ON s.id = ev.sentence_id
-                 WHERE (e.source = ?1 AND e.target = ?2) OR (e.source = ?2 AND e.target = ?1)",
+                 WHERE (e.source = ?1 AND e.target = ?2) OR (e.source = ?2 AND e.target = ?1)
+                 ORDER BY 2, 6, 5",
             )
             .map_err(Error::sql(context))?;
-        for row in typed.query_map(params![a, b], read).map_err(Error::sql(context))? {
-            let (evidence, ordinal, _) = row.map_err(Error::sql(context))?;
-            rows.push((evidence, ordinal));
+        let mut rows = statement.query(params![a, b]).map_err(Error::sql(context))?;
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(row) = rows.next().map_err(Error::sql(context))? else { break };
+            let read = || -> rusqlite::Result<(EvidenceRow, i64)> {
+                let evidence = EvidenceRow {
+                    sentence_id: row.get(0)?,
+                    article_id: row.get(1)?,
+                    start: row.get::<_, i64>(2)? as usize,
+                    end: row.get::<_, i64>(3)? as usize,
+                    kind: row.get(4)?,
+                };
+                Ok((evidence, row.get(6)?))
+            };
+            let (evidence, entities) = read().map_err(Error::sql(context))?;
+            let list = usize::try_from(entities).unwrap_or(usize::MAX) > crate::resolve::LIST_SENTENCE_ENTITIES;
+            if !list || self.sentence_links(evidence.sentence_id, a, b)? {
+                out.push(evidence);
+            }
         }
-        rows.sort_by_key(|(e, ordinal)| (e.article_id, *ordinal, e.kind));
-        Ok(rows.into_iter().take(limit).map(|(e, _)| e).collect())
+        Ok(out)
     }
 
     /// Whether a sentence's co_occurs pairs link `a` and `b`.
@@ -376,7 +369,7 @@ impl Store {
         let pair = (a.as_i64().min(b.as_i64()), a.as_i64().max(b.as_i64()));
         let mut linked = false;
         let sql = format!("{} WHERE m.sentence_id = ?1", cooccurrence::MENTION_PAIRS_SQL);
-        cooccurrence::sentence_pairs(&self.conn, &sql, [sentence], |_, pairs| linked = pairs.contains(&pair))
+        cooccurrence::sentence_pairs(&self.conn, &sql, [sentence], |_, _, pairs| linked = pairs.contains(&pair))
             .map_err(Error::sql("reading a list sentence"))?;
         Ok(linked)
     }

@@ -190,7 +190,7 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
     // The pairs this source's sentences added, by the resolver's rule (list sentences included).
     let mut removed = PairDeltas::new();
     let sql = format!("{} WHERE ar.source_id = ?1 ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
-    cooccurrence::sentence_pairs(tx, &sql, [source_id], |_, pairs| {
+    cooccurrence::sentence_pairs(tx, &sql, [source_id], |_, _, pairs| {
         for (a, b) in pairs {
             *removed.entry((a, b)).or_insert(0) -= 1;
         }
