@@ -7,7 +7,7 @@ use guanxi_core::pipeline::{IngestEvent, IngestOptions, IngestReport};
 use guanxi_core::{ErrorKind, Workspace, WorkspaceOptions};
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How many recent databases are remembered.
 const RECENT: usize = 8;
@@ -45,9 +45,12 @@ impl Shared {
     }
 
     fn current(&self) -> CmdResult<Option<Arc<Workspace>>> {
-        let guard =
-            self.open.lock().map_err(|_| CommandError::new(ErrorKind::Internal, "the state lock is poisoned"))?;
-        Ok(guard.clone())
+        Ok(self.slot()?.clone())
+    }
+
+    /// Which workspace is open, locked.
+    fn slot(&self) -> CmdResult<MutexGuard<'_, Option<Arc<Workspace>>>> {
+        self.open.lock().map_err(|_| CommandError::new(ErrorKind::Internal, "the state lock is poisoned"))
     }
 
     /// Opens (creating or migrating) a database file and makes it the one shown; the user
@@ -58,8 +61,7 @@ impl Shared {
         }
         let workspace = Arc::new(Workspace::open(&path, WorkspaceOptions::default())?);
         let stats = workspace.stats()?;
-        *self.open.lock().map_err(|_| CommandError::new(ErrorKind::Internal, "the state lock is poisoned"))? =
-            Some(workspace);
+        *self.slot()? = Some(workspace);
         self.remember(&path);
         Ok(DatabaseInfo { path: path.display().to_string(), stats })
     }

@@ -144,13 +144,10 @@ impl Workspace {
     /// applies without reopening).
     fn current_ingestor<'a>(&self, slot: &'a mut Option<Ingestor>) -> Result<&'a Ingestor> {
         let dictionary = UserDictionary::load(&self.dictionary_path)?;
-        if slot.as_ref().is_none_or(|ingestor| *ingestor.dictionary() != dictionary) {
-            *slot = Some(Ingestor::lazy(dictionary));
+        if slot.as_ref().is_some_and(|ingestor| *ingestor.dictionary() != dictionary) {
+            *slot = None;
         }
-        slot.as_ref().ok_or_else(|| Error::Internal {
-            context: "preparing an ingest".to_string(),
-            reason: "no ingestor after building one".to_string(),
-        })
+        Ok(slot.get_or_insert_with(|| Ingestor::lazy(dictionary)))
     }
 
     /// Runs `work` on the read connection.
@@ -164,16 +161,18 @@ impl Workspace {
     pub fn with_graph<T>(&self, work: impl FnOnce(&Store, &KnowledgeGraph) -> Result<T>) -> Result<T> {
         let mut reader = lock(&self.reader, "reading the database")?;
         let version = reader.store.data_version()?;
-        if reader.graph.is_none() || reader.loaded_at != version {
-            let graph = KnowledgeGraph::load(&reader.store)?;
-            reader.graph = Some(graph);
-            reader.loaded_at = version;
+        let Reader { store, graph, loaded_at } = &mut *reader;
+        if *loaded_at != version {
+            *graph = None;
         }
-        let Reader { store, graph, .. } = &*reader;
-        match graph {
-            Some(graph) => work(store, graph),
-            None => Err(Error::Internal { context: "loading the graph".to_string(), reason: "not loaded".to_string() }),
-        }
+        let graph = match graph {
+            Some(graph) => graph,
+            None => {
+                *loaded_at = version;
+                graph.insert(KnowledgeGraph::load(store)?)
+            }
+        };
+        work(store, graph)
     }
 
     /// Counts of everything in the database.
