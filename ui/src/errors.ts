@@ -1,28 +1,19 @@
-// Command errors, in one place. Today a command fails with a plain string; the shell is moving to a
-// typed object `{ kind, message }`. Everything that shows or inspects a command error goes through
-// `describeError` and `errorKind` (`isNoPath`), which accept both, so the switch is made here alone.
+// Command errors, in one place. A command fails with the shell's typed `CommandError`
+// `{ kind, message }` (generated in bindings.ts); a thrown Error or a plain string can also reach the
+// same handlers. Everything that shows or inspects an error goes through `describeError` and
+// `errorKind` (`isNoPath`).
 
-/** What went wrong, as the shell's typed errors name it. */
-export type ErrorKind =
-  | "no_path"
-  | "unknown_entity"
-  | "unknown_article"
-  | "no_database"
-  | "busy"
-  | "invalid_input"
-  | "database"
-  | "io"
-  | "internal";
+import type { ErrorKind } from "./bindings";
 
-/** A command error as the shell will send it. */
-export interface TypedError {
-  readonly kind: ErrorKind;
-  readonly message: string;
-}
+export type { ErrorKind } from "./bindings";
 
-const KINDS: readonly string[] = [
-  "no_path", "unknown_entity", "unknown_article", "no_database", "busy", "invalid_input", "database", "io", "internal",
-];
+/** Every kind the shell sends; the compiler checks the list against the generated type. */
+const KINDS = [
+  "no_path", "unknown_entity", "unknown_article", "busy", "invalid_input", "database", "io", "cancelled", "internal",
+] as const satisfies readonly ErrorKind[];
+type Unlisted = Exclude<ErrorKind, (typeof KINDS)[number]>;
+const everyKindListed: [Unlisted] extends [never] ? true : never = true;
+void everyKindListed;
 
 /** A command's answer (tauri-specta's `typedError`), whatever its error type. */
 export type CommandResult<T, E = unknown> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -47,11 +38,11 @@ function isTyped(e: unknown): e is { kind: string; message: string } {
   return typeof kind === "string" && typeof message === "string";
 }
 
-/** The kind of a command error: the typed error's own, or read from today's strings; null if unknown. */
+/** The kind of a command error: the typed error's own, or read from a plain string; null if unknown. */
 export function errorKind(e: unknown): ErrorKind | null {
   if (e instanceof CommandError) return errorKind(e.error);
-  if (isTyped(e)) return KINDS.includes(e.kind) ? (e.kind as ErrorKind) : null;
-  // Today's strings: the engine's `Error::NoPath` reads `no path between "#12" and "#34"`.
+  if (isTyped(e)) return (KINDS as readonly string[]).includes(e.kind) ? (e.kind as ErrorKind) : null;
+  // A plain string: the engine's `Error::NoPath` reads `no path between "#12" and "#34"`.
   if (typeof e === "string" && /^no path between /.test(e)) return "no_path";
   return null;
 }
