@@ -2,6 +2,7 @@
 //! boilerplate, with headline, date, site, author and URL), split pages into articles and sentences.
 
 mod decode;
+pub mod export;
 mod meta;
 mod pdf;
 mod split;
@@ -20,7 +21,8 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// File extensions Guanxi reads; anything else in a folder is ignored.
-pub const EXTENSIONS: &[&str] = &["txt", "html", "htm", "shtml", "xhtml", "pdf"];
+pub const EXTENSIONS: &[&str] =
+    &["txt", "html", "htm", "shtml", "xhtml", "pdf", "csv", "tsv", "json", "jsonl", "ndjson"];
 
 /// Extensions read as web pages.
 pub const HTML_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "xhtml"];
@@ -71,6 +73,18 @@ pub enum SkipReason {
     /// Guanxi failed on this file (a bug: please report it with the file).
     #[error("{0} (a bug in Guanxi; please report it with this file)")]
     Internal(String),
+}
+
+/// Hex SHA-256 of a file's bytes, read as a stream (exports of any size).
+pub fn sha256_file(path: &Path) -> Result<String, SkipReason> {
+    let mut file = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Hex SHA-256 of `bytes`.

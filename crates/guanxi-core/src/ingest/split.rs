@@ -156,6 +156,15 @@ pub fn split_page(text: &str) -> Vec<Article> {
     articles
 }
 
+/// One article from a title and a body given apart (a row of a crawler export): never split
+/// further, whatever leads the body holds. `None` when there is no text at all.
+pub fn record_article(title: &str, body: &str) -> Option<Article> {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut all: Vec<String> = if title.is_empty() { Vec::new() } else { vec![title] };
+    all.extend(join_broken_lines(paragraphs(body)));
+    (!all.is_empty()).then(|| build_article(&all))
+}
+
 /// Builds one article from its paragraphs: headline, optional byline, sentences.
 fn build_article(paragraphs: &[String]) -> Article {
     let mut text = String::new();
