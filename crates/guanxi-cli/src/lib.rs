@@ -7,6 +7,7 @@ mod print;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use guanxi_core::ingest::export::FieldMap;
 use guanxi_core::pipeline::{FileOutcome, IngestEvent};
 use guanxi_core::query::{self, SubgraphRequest};
 use guanxi_core::{DateRange, EntityKind, IngestOptions, Recogniser, Workspace, WorkspaceOptions};
@@ -68,6 +69,10 @@ enum Command {
         /// Re-process files whose bytes did not change (after editing the user dictionary).
         #[arg(long)]
         force: bool,
+        /// Which column of a CSV/TSV/JSON/JSONL export holds a field, e.g. `--field content=正文`
+        /// (fields: title, content, date, url, site, author; repeatable).
+        #[arg(long = "field", value_name = "FIELD=COLUMN")]
+        fields: Vec<String>,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -198,7 +203,10 @@ fn open(db: &Path) -> Result<Workspace> {
 fn execute(cli: Cli) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Ingest { paths, db, dictionary, force, json } => return ingest(&paths, &db, dictionary, force, json),
+        Command::Ingest { paths, db, dictionary, force, fields, json } => {
+            let fields = FieldMap::parse(&fields).map_err(anyhow::Error::msg)?;
+            return ingest(&paths, &db, dictionary, IngestOptions { force, fields }, json);
+        }
         Command::Search { query, db, limit } => {
             let hits = open(&db.db)?.search(&query, limit)?;
             if db.json {
@@ -281,7 +289,13 @@ fn execute(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool, json: bool) -> Result<ExitCode> {
+fn ingest(
+    paths: &[PathBuf],
+    db: &Path,
+    dictionary: Option<PathBuf>,
+    options: IngestOptions,
+    json: bool,
+) -> Result<ExitCode> {
     let workspace =
         Workspace::open(db, WorkspaceOptions { dictionary }).with_context(|| format!("opening {}", db.display()))?;
     let terminal = std::io::stderr().is_terminal();
@@ -293,7 +307,7 @@ fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool
         );
         bar
     });
-    let report = workspace.ingest(paths, &IngestOptions { force }, |event| match event {
+    let report = workspace.ingest(paths, &options, |event| match event {
         IngestEvent::Started { total } => {
             if let Some(bar) = &bar {
                 bar.set_length(u64::from(*total));
@@ -308,6 +322,11 @@ fn ingest(paths: &[PathBuf], db: &Path, dictionary: Option<PathBuf>, force: bool
                 }
             } else {
                 eprintln!("[{done}/{total}] {path}: {}", print::outcome(outcome));
+            }
+        }
+        IngestEvent::Rows { path, rows, .. } => {
+            if let Some(bar) = &bar {
+                bar.set_message(format!("{path}: {rows} rows"));
             }
         }
     })?;

@@ -4,6 +4,7 @@
 //! keeping every file that finished.
 
 use crate::error::{Error, Result};
+use crate::ingest::export::{self, ExportFormat, FieldMap, RowError};
 use crate::ingest::{self, SkipReason, SourceText};
 use crate::recognise::{Recogniser, UserDictionary};
 use crate::resolve::{resolve_page, ResolvedPage};
@@ -11,17 +12,26 @@ use crate::store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Files processed per batch (bounds memory: at most this many pages are held at once).
 const BATCH: usize = 64;
+
+/// Rows of a crawler export prepared and committed together (bounds memory and the open
+/// transaction for an export of any size).
+const EXPORT_CHUNK: usize = 256;
+
+/// Bad rows of one export listed by place in the report; the rest are counted.
+const MAX_ROW_ERRORS: usize = 100;
 
 /// Options of an ingest run.
 #[derive(Debug, Clone, Default)]
 pub struct IngestOptions {
     /// Re-process files even when their bytes are unchanged (after a user dictionary edit).
     pub force: bool,
+    /// Which columns of crawler exports hold which field, over the usual names.
+    pub fields: FieldMap,
 }
 
 /// What happened to one file.
@@ -68,6 +78,17 @@ pub enum IngestEvent {
         path: String,
         /// What happened.
         outcome: FileOutcome,
+    },
+    /// A crawler export is being read: rows so far (sent after each committed chunk).
+    Rows {
+        /// Files done before this one.
+        done: u32,
+        /// Total files.
+        total: u32,
+        /// The export.
+        path: String,
+        /// Rows read so far, good and bad.
+        rows: u32,
     },
 }
 
@@ -119,6 +140,45 @@ enum Prepared {
     Ready(Box<(SourceText, ResolvedPage)>),
     /// The engine itself failed (not the file): the ingest stops with this error.
     Failed(crate::Error),
+}
+
+/// What the reading thread hands the writing thread, in file order.
+enum Work {
+    /// Prepared files: (index into the file list, what to write).
+    Files(Vec<(usize, Prepared)>),
+    /// A crawler export starts: its hash and size.
+    ExportStart { file: usize, sha256: String, size: u64 },
+    /// Prepared rows of the current export: (row number from 0, the row or why it is bad).
+    ExportRows { file: usize, rows: Vec<(usize, ExportRow)> },
+    /// The current export is read: its encoding, or why it cannot be read at all.
+    ExportEnd { file: usize, outcome: std::result::Result<ExportEnd, SkipReason> },
+}
+
+/// One prepared row of an export.
+enum ExportRow {
+    Ready(Box<(SourceText, ResolvedPage)>),
+    Bad(RowError),
+    Failed(crate::Error),
+}
+
+/// How an export's reading ended.
+struct ExportEnd {
+    encoding: String,
+    /// Reading stopped early here (rows before it were sent).
+    broken: Option<String>,
+}
+
+/// The export being written: its source row, once a first row is stored.
+#[derive(Default)]
+struct ExportWrite {
+    file: usize,
+    sha256: String,
+    size: u64,
+    source: Option<(i64, bool)>,
+    articles: u32,
+    rows: u32,
+    bad_rows: usize,
+    abandoned: bool,
 }
 
 impl Ingestor {
@@ -191,35 +251,49 @@ impl Ingestor {
         }
         let stored = if options.force { Default::default() } else { store.stored_hashes()? };
         let keys: Vec<String> = files.iter().map(|p| display_path(p)).collect();
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(1);
+        // The export the writer found to be a duplicate: its reader stops early.
+        let abandoned = AtomicUsize::new(usize::MAX);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Work>(1);
         std::thread::scope(|scope| -> Result<()> {
             let producer = scope.spawn(|| {
-                for (batch, batch_keys) in files.chunks(BATCH).zip(keys.chunks(BATCH)) {
-                    if cancel.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let prepared: Vec<Prepared> = batch
-                        .par_iter()
-                        .zip(batch_keys.par_iter())
-                        .map(|(path, key)| self.prepare_file(path, stored.get(key).map(String::as_str)))
-                        .collect();
-                    if sender.send(prepared).is_err() {
-                        break;
-                    }
-                }
+                let producer = Producer {
+                    ingestor: self,
+                    files: &files,
+                    keys: &keys,
+                    stored: &stored,
+                    options,
+                    cancel,
+                    abandoned: &abandoned,
+                    sender: &sender,
+                };
+                producer.run();
                 drop(sender);
             });
-            let mut batches = keys.chunks(BATCH);
-            for prepared in receiver.iter() {
-                let batch_keys = batches.next().unwrap_or_default();
-                let mut events = Vec::with_capacity(prepared.len());
+            let mut export = ExportWrite::default();
+            for work in receiver.iter() {
+                let mut events = Vec::new();
                 // A batch of unchanged files writes nothing: no transaction, no integrity check.
-                let writes = prepared.iter().any(|p| !matches!(p, Prepared::Unchanged));
+                let writes = match &work {
+                    Work::Files(prepared) => prepared.iter().any(|(_, p)| !matches!(p, Prepared::Unchanged)),
+                    _ => true,
+                };
                 if writes {
                     store.begin_batch()?;
                 }
                 let mut progress = Progress { report: &mut report, done: &mut done, total, events: &mut events };
-                let written = self.write_batch(store, batch_keys, prepared, cancel, &mut progress);
+                let written = match work {
+                    Work::Files(prepared) => self.write_batch(store, &keys, prepared, cancel, &mut progress),
+                    Work::ExportStart { file, sha256, size } => {
+                        export = ExportWrite { file, sha256, size, ..Default::default() };
+                        start_export(store, &keys[file], &mut export, &abandoned, &mut progress)
+                    }
+                    Work::ExportRows { file, rows } => {
+                        write_export_rows(store, &keys[file], &mut export, rows, &mut progress)
+                    }
+                    Work::ExportEnd { file, outcome } => {
+                        end_export(store, &keys[file], &mut export, outcome, &mut progress)
+                    }
+                };
                 let committed = if writes { written.and_then(|()| store.commit_batch()) } else { written };
                 if let Err(error) = committed {
                     // The batch's failure is what the person needs to hear; a failed rollback
@@ -247,6 +321,39 @@ impl Ingestor {
         }
         report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(report)
+    }
+
+    /// Recognises and resolves one row of a crawler export (on a worker thread), catching a panic
+    /// as that row's error.
+    fn prepare_row(&self, record: std::result::Result<export::Record, RowError>) -> ExportRow {
+        let record = match record {
+            Ok(record) => record,
+            Err(bad) => return ExportRow::Bad(bad),
+        };
+        let place = record.place.clone();
+        let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> ExportRow {
+            let article = match record.article() {
+                Ok(article) => article,
+                Err(bad) => return ExportRow::Bad(bad),
+            };
+            let row = SourceText {
+                sha256: String::new(),
+                encoding: String::new(),
+                size: article.text.len() as u64,
+                articles: vec![article],
+            };
+            let recogniser = match self.recogniser() {
+                Ok(recogniser) => recogniser,
+                Err(error) => return ExportRow::Failed(error),
+            };
+            let mentions = recogniser.recognise_page(&row.articles);
+            let page = resolve_page(&row.articles, &mentions, recogniser.lexicon());
+            ExportRow::Ready(Box::new((row, page)))
+        }));
+        prepared.unwrap_or_else(|panic| {
+            let error = Error::from_panic("processing this row", panic.as_ref());
+            ExportRow::Bad(RowError { place, reason: SkipReason::Internal(error.to_string()).to_string() })
+        })
     }
 
     /// Reads, hashes and prepares one file (on a worker thread). A panic while doing so (a bug
@@ -283,11 +390,12 @@ impl Ingestor {
         &self,
         store: &mut Store,
         keys: &[String],
-        prepared: Vec<Prepared>,
+        prepared: Vec<(usize, Prepared)>,
         cancel: &AtomicBool,
         progress: &mut Progress<'_>,
     ) -> Result<()> {
-        for (key, prepared) in keys.iter().zip(prepared) {
+        for (file, prepared) in prepared {
+            let key = &keys[file];
             if cancel.load(Ordering::Relaxed) {
                 progress.report.cancelled = true;
                 break;
@@ -354,4 +462,225 @@ fn skip(
 pub fn display_path(path: &Path) -> String {
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     absolute.to_string_lossy().into_owned()
+}
+
+/// The reading thread of an ingest: prepares files in batches and exports in chunks of rows,
+/// handing them to the writer in file order over a channel of one (backpressure: memory stays
+/// bounded whatever the sizes).
+struct Producer<'a> {
+    ingestor: &'a Ingestor,
+    files: &'a [PathBuf],
+    keys: &'a [String],
+    stored: &'a std::collections::HashMap<String, String>,
+    options: &'a IngestOptions,
+    cancel: &'a AtomicBool,
+    abandoned: &'a AtomicUsize,
+    sender: &'a std::sync::mpsc::SyncSender<Work>,
+}
+
+impl Producer<'_> {
+    fn run(&self) {
+        let mut batch: Vec<usize> = Vec::with_capacity(BATCH);
+        for (index, path) in self.files.iter().enumerate() {
+            if self.cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            match ExportFormat::of(path) {
+                Some(format) => {
+                    if !self.send_files(&mut batch) || !self.export(index, path, format) {
+                        return;
+                    }
+                }
+                None => {
+                    batch.push(index);
+                    if batch.len() == BATCH && !self.send_files(&mut batch) {
+                        return;
+                    }
+                }
+            }
+        }
+        self.send_files(&mut batch);
+    }
+
+    fn stored_sha(&self, file: usize) -> Option<&str> {
+        self.stored.get(&self.keys[file]).map(String::as_str)
+    }
+
+    /// Prepares and sends the pending files; `false` when the writer is gone or the run is
+    /// cancelled.
+    fn send_files(&self, batch: &mut Vec<usize>) -> bool {
+        if batch.is_empty() {
+            return true;
+        }
+        if self.cancel.load(Ordering::Relaxed) {
+            return false;
+        }
+        let files = std::mem::take(batch);
+        let prepared: Vec<(usize, Prepared)> = files
+            .par_iter()
+            .map(|&index| (index, self.ingestor.prepare_file(&self.files[index], self.stored_sha(index))))
+            .collect();
+        self.sender.send(Work::Files(prepared)).is_ok()
+    }
+
+    /// Streams one export to the writer; `false` when the writer is gone.
+    fn export(&self, file: usize, path: &Path, format: ExportFormat) -> bool {
+        let sha256 = match ingest::sha256_file(path) {
+            Ok(sha) => sha,
+            Err(reason) => {
+                return self.sender.send(Work::ExportEnd { file, outcome: Err(reason) }).is_ok();
+            }
+        };
+        if self.stored_sha(file) == Some(sha256.as_str()) {
+            return self.sender.send(Work::Files(vec![(file, Prepared::Unchanged)])).is_ok();
+        }
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if self.sender.send(Work::ExportStart { file, sha256, size }).is_err() {
+            return false;
+        }
+        let mut pending: Vec<(usize, std::result::Result<export::Record, RowError>)> = Vec::with_capacity(EXPORT_CHUNK);
+        let mut row = 0usize;
+        let mut writer_gone = false;
+        let read = export::read_export(path, format, &self.options.fields, |record| {
+            pending.push((row, record));
+            row += 1;
+            if pending.len() == EXPORT_CHUNK && !self.send_rows(file, &mut pending) {
+                writer_gone = true;
+                return false;
+            }
+            !self.cancel.load(Ordering::Relaxed) && self.abandoned.load(Ordering::Relaxed) != file
+        });
+        if writer_gone || !self.send_rows(file, &mut pending) {
+            return false;
+        }
+        let outcome = read
+            .map(|summary| ExportEnd { encoding: summary.encoding, broken: summary.broken.map(|b| b.to_string()) })
+            .map_err(|error| SkipReason::Export(error.to_string()));
+        self.sender.send(Work::ExportEnd { file, outcome }).is_ok()
+    }
+
+    /// Recognises a chunk of rows in parallel and sends it; `false` when the writer is gone.
+    fn send_rows(
+        &self,
+        file: usize,
+        pending: &mut Vec<(usize, std::result::Result<export::Record, RowError>)>,
+    ) -> bool {
+        if pending.is_empty() {
+            return true;
+        }
+        let records = std::mem::take(pending);
+        let rows: Vec<(usize, ExportRow)> =
+            records.into_par_iter().map(|(row, record)| (row, self.ingestor.prepare_row(record))).collect();
+        self.sender.send(Work::ExportRows { file, rows }).is_ok()
+    }
+}
+
+/// The writer's side of an export's start: a copy of a stored file is skipped (and its reader
+/// told to stop); otherwise rows are awaited.
+fn start_export(
+    store: &mut Store,
+    key: &str,
+    export: &mut ExportWrite,
+    abandoned: &AtomicUsize,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    if let Some(original) = store.path_with_sha(&export.sha256, key)? {
+        export.abandoned = true;
+        abandoned.store(export.file, Ordering::Relaxed);
+        *progress.done += 1;
+        let outcome = skip(store, key, export.size, &SkipReason::Duplicate(original), progress.report)?;
+        let event = IngestEvent::File { done: *progress.done, total: progress.total, path: key.to_string(), outcome };
+        progress.events.push(event);
+    }
+    Ok(())
+}
+
+/// Writes a chunk of an export's rows in the open batch; bad rows go to the report by place.
+fn write_export_rows(
+    store: &mut Store,
+    key: &str,
+    export: &mut ExportWrite,
+    rows: Vec<(usize, ExportRow)>,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    if export.abandoned {
+        return Ok(());
+    }
+    for (row, prepared) in rows {
+        export.rows += 1;
+        match prepared {
+            ExportRow::Failed(error) => return Err(error),
+            ExportRow::Bad(bad) => {
+                export.bad_rows += 1;
+                if export.bad_rows <= MAX_ROW_ERRORS {
+                    let path = format!("{key} ({})", bad.place);
+                    progress.report.skipped.push(SkippedFile { path, reason: bad.reason });
+                }
+            }
+            ExportRow::Ready(ready) => {
+                let (source, page) = *ready;
+                let (source_id, _) = match export.source {
+                    Some(source) => source,
+                    None => *export.source.insert(store.begin_export(key, export.size)?),
+                };
+                let stored = store.append_export_row(source_id, row, &source, &page)?;
+                export.articles += stored.articles as u32;
+                let report = &mut *progress.report;
+                report.articles += stored.articles as u32;
+                report.sentences += stored.sentences as u32;
+                report.mentions += stored.mentions as u32;
+            }
+        }
+    }
+    let (done, total, path, rows) = (*progress.done, progress.total, key.to_string(), export.rows);
+    progress.events.push(IngestEvent::Rows { done, total, path, rows });
+    Ok(())
+}
+
+/// The writer's side of an export's end: the file is marked complete (or skipped with its
+/// reason when no row went in), and reported.
+fn end_export(
+    store: &mut Store,
+    key: &str,
+    export: &mut ExportWrite,
+    outcome: std::result::Result<ExportEnd, SkipReason>,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    if export.abandoned {
+        return Ok(());
+    }
+    *progress.done += 1;
+    if export.bad_rows > MAX_ROW_ERRORS {
+        let path = format!("{key} (and {} more rows)", export.bad_rows - MAX_ROW_ERRORS);
+        progress.report.skipped.push(SkippedFile { path, reason: "bad rows, as above".to_string() });
+    }
+    let outcome = match (outcome, export.source) {
+        (Err(reason), None) => skip(store, key, export.size, &reason, progress.report)?,
+        (Ok(end), None) => {
+            let reason = end.broken.map_or(SkipReason::NoArticles, SkipReason::Export);
+            skip(store, key, export.size, &reason, progress.report)?
+        }
+        (Err(reason), Some((source_id, _))) => {
+            // Cannot happen today (a file that cannot be read sends no row); kept honest.
+            store.finish_export(source_id, &export.sha256, "", export.size)?;
+            skip(store, key, export.size, &reason, progress.report)?
+        }
+        (Ok(end), Some((source_id, replaced))) => {
+            store.finish_export(source_id, &export.sha256, &end.encoding, export.size)?;
+            if let Some(broken) = end.broken {
+                progress.report.skipped.push(SkippedFile { path: key.to_string(), reason: broken });
+            }
+            let articles = export.articles;
+            if replaced {
+                progress.report.replaced += 1;
+                FileOutcome::Replaced { articles }
+            } else {
+                progress.report.stored += 1;
+                FileOutcome::Stored { articles }
+            }
+        }
+    };
+    let event = IngestEvent::File { done: *progress.done, total: progress.total, path: key.to_string(), outcome };
+    progress.events.push(event);
+    Ok(())
 }

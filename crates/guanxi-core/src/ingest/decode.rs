@@ -54,6 +54,18 @@ const MAGIC: &[(&[u8], &str)] = &[
     (b"\xd0\xcf\x11\xe0", "Microsoft Office document"),
 ];
 
+/// The binary format `head` starts with (by magic number), or `contains NUL bytes`; `None` for
+/// what may be text. (A file of another format renamed to a text extension.)
+pub fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    if Encoding::for_bom(head).is_some() {
+        return None;
+    }
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Some(what);
+    }
+    head.contains(&0).then_some("contains NUL bytes")
+}
+
 /// Decodes a whole file. Detection order: BOM, binary signatures, strict UTF-8, then chardetng
 /// restricted to what decodes without a single error.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {

@@ -225,6 +225,9 @@ pub enum ExportError {
         /// What is wrong there.
         reason: String,
     },
+    /// Not text: another format under an export's extension.
+    #[error("binary file ({0}), not a text export")]
+    Binary(&'static str),
     /// The file cannot be opened.
     #[error("cannot read: {0}")]
     Unreadable(String),
@@ -379,6 +382,9 @@ fn sniff_encoding<R: Read>(input: &mut BufReader<R>) -> Result<&'static Encoding
     }
     if let Some((encoding, _)) = Encoding::for_bom(head) {
         return Ok(encoding);
+    }
+    if let Some(kind) = super::binary_kind(head) {
+        return Err(ExportError::Binary(kind));
     }
     match std::str::from_utf8(head) {
         Ok(_) => return Ok(UTF_8),
@@ -536,7 +542,7 @@ fn read_json_array(
         (Some(error), _) => Err(error),
         (None, Ok(())) => Ok(()),
         (None, Err(_)) if state.cancelled => Ok(()),
-        (None, Err(error)) if error.is_data() && error.line() <= 1 && state.item == 0 => {
+        (None, Err(error)) if error.is_data() && state.item == 0 => {
             Err(ExportError::Broken { line: error.line() as u64, reason: "not a JSON array of objects".to_string() })
         }
         (None, Err(error)) => Err(ExportError::Broken {

@@ -8,7 +8,7 @@ mod pdf;
 mod split;
 pub mod web;
 
-pub use decode::{decode, DecodeError, Decoded};
+pub use decode::{binary_kind, decode, DecodeError, Decoded};
 pub use meta::{date_from_file_name, ArticleMeta};
 pub use pdf::{read_pdf, PdfError, PdfText, MAX_PDF_GLYPHS, MAX_PDF_OBJECTS, MAX_PDF_PAGES};
 pub use split::{split_page, Article, Sentence};
@@ -67,6 +67,9 @@ pub enum SkipReason {
     /// lists) and holds no article of its own.
     #[error("a list page, no article")]
     ListPage,
+    /// A crawler export that cannot be read (no text column, broken from the start…).
+    #[error("{0}")]
+    Export(String),
     /// Same bytes as a file already stored.
     #[error("duplicate of {0}")]
     Duplicate(String),

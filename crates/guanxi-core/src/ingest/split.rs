@@ -190,8 +190,11 @@ fn build_article(paragraphs: &[String]) -> Article {
                 continue;
             }
         }
-        let byline_line = (index == 1 && is_lead(paragraph) && paragraph.starts_with(['□', '■']))
-            || (in_byline_block && is_byline_line(paragraph));
+        // A `□` byline is a short line; a long one is body text run into it (an export that
+        // flattened its paragraphs), read as sentences.
+        let byline_line =
+            (index == 1 && is_lead(paragraph) && paragraph.starts_with(['□', '■']) && paragraph.chars().count() <= 80)
+                || (in_byline_block && is_byline_line(paragraph));
         if byline_line {
             in_byline_block = true;
             let clean = paragraph.trim_start_matches(['□', '■']).trim();

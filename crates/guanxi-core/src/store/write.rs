@@ -97,6 +97,61 @@ impl Store {
         }
     }
 
+    /// Starts storing a crawler export under `path` inside the open batch: replaces the rows of
+    /// an earlier version and adds the file without a hash, so that an export interrupted
+    /// between its chunks is read again on the next ingest. Returns the source's row id and
+    /// whether an earlier version was replaced.
+    pub fn begin_export(&mut self, path: &str, size: u64) -> Result<(i64, bool)> {
+        self.check_before_writing()?;
+        let context = |what: &str| format!("{what} for {path}");
+        let old: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
+            .optional()
+            .map_err(Error::sql(context("looking up the old version")))?;
+        if let Some(id) = old {
+            remove_source(&self.conn, id).map_err(Error::sql(context("removing the old version")))?;
+        }
+        self.conn
+            .execute(
+                "INSERT INTO sources (path, sha256, encoding, size, status) VALUES (?1, NULL, NULL, ?2, 'stored')",
+                params![path, size as i64],
+            )
+            .map_err(Error::sql(context("adding the export")))?;
+        Ok((self.conn.last_insert_rowid(), old.is_some()))
+    }
+
+    /// Stores one row of a crawler export (its article, mentions and relations) as article
+    /// `ordinal` of the export's source, inside the open batch.
+    pub fn append_export_row(
+        &mut self,
+        source_id: i64,
+        ordinal: usize,
+        row: &SourceText,
+        page: &ResolvedPage,
+    ) -> Result<StoredFile> {
+        if self.conn.is_autocommit() {
+            return Err(Error::Internal {
+                context: format!("writing row {ordinal} of export {source_id}"),
+                reason: "export rows are written inside a batch".to_string(),
+            });
+        }
+        write_content(&self.conn, source_id, ordinal, row, page, &mut self.pending)
+            .map_err(Error::sql(format!("writing row {ordinal} of export {source_id}")))
+    }
+
+    /// Marks an export as completely stored: its hash (so an unchanged file is skipped next
+    /// time), encoding and size.
+    pub fn finish_export(&mut self, source_id: i64, sha256: &str, encoding: &str, size: u64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE sources SET sha256 = ?2, encoding = ?3, size = ?4 WHERE id = ?1",
+                params![source_id, sha256, encoding, size as i64],
+            )
+            .map_err(Error::sql(format!("finishing export {source_id}")))?;
+        Ok(())
+    }
+
     /// Every stored path with its SHA-256 (to tell unchanged files before reading them twice).
     pub fn stored_hashes(&self) -> Result<std::collections::HashMap<String, String>> {
         let context = "reading stored hashes";
@@ -223,9 +278,21 @@ fn write_page(
         "INSERT INTO sources (path, sha256, encoding, size, status) VALUES (?1, ?2, ?3, ?4, 'stored')",
         params![path, source.sha256, source.encoding, source.size as i64],
     )?;
-    let source_id = tx.last_insert_rowid();
+    write_content(tx, tx.last_insert_rowid(), 0, source, page, pending)
+}
+
+/// Writes a page's entities, articles (numbered from `first_ordinal`), mentions and relations
+/// under an existing source row.
+fn write_content(
+    tx: &rusqlite::Connection,
+    source_id: i64,
+    first_ordinal: usize,
+    source: &SourceText,
+    page: &ResolvedPage,
+    pending: &mut Pending,
+) -> rusqlite::Result<StoredFile> {
     let entity_ids = write_entities(tx, source_id, page, pending)?;
-    let sentence_ids = write_articles(tx, source_id, source, pending)?;
+    let sentence_ids = write_articles(tx, source_id, first_ordinal, source, pending)?;
     write_mentions(tx, page, &entity_ids, &sentence_ids)?;
     write_relations(tx, page, &entity_ids, &sentence_ids, pending)?;
     Ok(StoredFile {
@@ -291,6 +358,7 @@ fn write_entities(
 fn write_articles(
     tx: &rusqlite::Connection,
     source_id: i64,
+    first_ordinal: usize,
     source: &SourceText,
     pending: &mut Pending,
 ) -> rusqlite::Result<Vec<Vec<i64>>> {
@@ -307,7 +375,7 @@ fn write_articles(
         let meta = &article.meta;
         article_insert.execute(params![
             source_id,
-            ordinal as i64,
+            (first_ordinal + ordinal) as i64,
             article.title,
             article.byline,
             article.text,
