@@ -74,3 +74,24 @@ def test_export_of_a_day_is_that_day_s_graph(run, dated_db, tmp_path):
     # The whole export spans both days.
     firsts = {d.get("first_date") for _, d in g_whole.nodes(data=True)}
     assert {"2023-01-05", "2023-01-06"} <= firsts
+
+
+def test_read_commands_answer_for_the_range(run, dated_db):
+    # 袁加伟 is on the 江海 page (6 January) only.
+    assert json.loads(run("search", "袁加伟", "--db", dated_db, "--json", "--from", "2023-01-06").stdout)
+    assert json.loads(run("search", "袁加伟", "--db", dated_db, "--json", "--to", "2023-01-05").stdout) == []
+    missing = run("show", "袁加伟", "--db", dated_db, "--to", "2023-01-05")
+    assert missing.returncode == 1 and "not mentioned from" in missing.stderr
+    whole = json.loads(run("show", "袁加伟", "--db", dated_db, "--json").stdout)[0]
+    day = json.loads(run("show", "袁加伟", "--db", dated_db, "--json", "--from", "2023-01-06", "--to", "2023-01-06").stdout)[0]
+    assert day["entity"]["mentions"] == whole["entity"]["mentions"]
+    assert {n["entity"]["name"] for n in day["neighbours"]} == {n["entity"]["name"] for n in whole["neighbours"]}
+    # A person of the 蓬江 page in a range of the 江海 page: no path there, one in the whole graph.
+    jiang_hai = run("path", "袁加伟", "江海区信访局", "--db", dated_db, "--json", "--from", "2023-01-06")
+    assert jiang_hai.returncode == 0 and json.loads(jiang_hai.stdout)
+    whole_stats = json.loads(run("stats", "--db", dated_db, "--json").stdout)
+    first_day = json.loads(run("stats", "--db", dated_db, "--json", "--to", "2023-01-05").stdout)
+    second_day = json.loads(run("stats", "--db", dated_db, "--json", "--from", "2023-01-06").stdout)
+    assert first_day["articles"] + second_day["articles"] == whole_stats["articles"]
+    assert first_day["mentions"] + second_day["mentions"] == whole_stats["mentions"]
+    assert first_day["files"] == second_day["files"] == 1

@@ -86,6 +86,8 @@ enum Command {
         /// Most results.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[command(flatten)]
+        dates: Dates,
     },
     /// Show an entity: kind, aliases, roles, counts, neighbours by weight, articles.
     Show {
@@ -96,6 +98,8 @@ enum Command {
         /// Most neighbours listed.
         #[arg(long, default_value_t = 30)]
         neighbours: usize,
+        #[command(flatten)]
+        dates: Dates,
     },
     /// The sentences in which A and B appear together, with article titles.
     Evidence {
@@ -119,11 +123,15 @@ enum Command {
         b: String,
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        dates: Dates,
     },
     /// Counts of files, articles, sentences, mentions, entities per kind, edges.
     Stats {
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        dates: Dates,
     },
     /// Print one article with its mentions marked 【like this】.
     Article {
@@ -207,16 +215,16 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             let fields = FieldMap::parse(&fields).map_err(anyhow::Error::msg)?;
             return ingest(&paths, &db, dictionary, IngestOptions { force, fields }, json);
         }
-        Command::Search { query, db, limit } => {
-            let hits = open(&db.db)?.search(&query, limit)?;
+        Command::Search { query, db, limit, dates } => {
+            let hits = open(&db.db)?.search_in(&query, limit, &dates.range()?)?;
             if db.json {
                 print::json(&mut out, &hits)?;
             } else {
                 print::search(&mut out, &query, &hits)?;
             }
         }
-        Command::Show { name, db, neighbours } => {
-            let details = open(&db.db)?.show(&name, neighbours)?;
+        Command::Show { name, db, neighbours, dates } => {
+            let details = open(&db.db)?.show_in(&name, neighbours, &dates.range()?)?;
             if db.json {
                 print::json(&mut out, &details)?;
             } else {
@@ -232,16 +240,16 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 print::evidence(&mut out, &a, &b, &evidence)?;
             }
         }
-        Command::Path { a, b, db } => {
-            let hops = open(&db.db)?.path(&a, &b)?;
+        Command::Path { a, b, db, dates } => {
+            let hops = open(&db.db)?.path_in(&a, &b, &dates.range()?)?;
             if db.json {
                 print::json(&mut out, &hops)?;
             } else {
                 print::path(&mut out, &hops)?;
             }
         }
-        Command::Stats { db } => {
-            let stats = open(&db.db)?.stats()?;
+        Command::Stats { db, dates } => {
+            let stats = open(&db.db)?.stats_in(&dates.range()?)?;
             if db.json {
                 print::json(&mut out, &stats)?;
             } else {

@@ -65,7 +65,15 @@ pub fn stats(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
 
 fn stats_body(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "  files      {:>8}  (skipped {})", stats.files, stats.skipped_files)?;
-    writeln!(out, "  articles   {:>8}", stats.articles)?;
+    if stats.copied_articles > 0 {
+        writeln!(
+            out,
+            "  articles   {:>8}  ({} copies of a story stored before, counted once)",
+            stats.articles, stats.copied_articles
+        )?;
+    } else {
+        writeln!(out, "  articles   {:>8}", stats.articles)?;
+    }
     writeln!(out, "  sentences  {:>8}", stats.sentences)?;
     writeln!(out, "  mentions   {:>8}", stats.mentions)?;
     let entities: u32 = stats.entities.iter().map(|k| k.count).sum();
@@ -143,7 +151,12 @@ pub fn show(out: &mut impl Write, details: &[EntityDetail]) -> io::Result<()> {
         }
         writeln!(out, "  articles:")?;
         for a in &d.articles {
-            writeln!(out, "    #{:<5} {} ({} mentions) — {}", a.id, a.title, a.mentions, a.source)?;
+            let copies = match a.copies {
+                0 => String::new(),
+                1 => ", also in 1 other place".to_string(),
+                n => format!(", also in {n} other places"),
+            };
+            writeln!(out, "    #{:<5} {} ({} mentions{copies}) — {}", a.id, a.title, a.mentions, a.source)?;
         }
     }
     Ok(())
@@ -212,6 +225,17 @@ pub fn article(out: &mut impl Write, article: &ArticleView) -> io::Result<()> {
     }
     if let Some(url) = &article.url {
         writeln!(out, "{url}")?;
+    }
+    if let Some(original) = article.duplicate_of {
+        writeln!(out, "(the same story as article #{original}, where its mentions are counted)")?;
+    }
+    if !article.copies.is_empty() {
+        writeln!(out, "Also appeared in:")?;
+        for copy in &article.copies {
+            let place = copy.site.as_deref().or(copy.url.as_deref()).unwrap_or(&copy.source);
+            let date = copy.date.as_deref().map(|d| format!(" {d}")).unwrap_or_default();
+            writeln!(out, "  #{:<5} {}{date} — {place}", copy.id, copy.title)?;
+        }
     }
     for paragraph in article.paragraphs.iter().skip(1) {
         let mut line = String::new();

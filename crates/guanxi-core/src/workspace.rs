@@ -47,6 +47,8 @@ pub struct Workspace {
 struct Reader {
     store: Store,
     graph: Option<KnowledgeGraph>,
+    /// The graph of the last date range asked for (dropped with `graph`).
+    range_graph: Option<query::RangeGraph>,
     /// The connection's `data_version` when the graph was loaded.
     loaded_at: i64,
 }
@@ -75,7 +77,7 @@ impl Workspace {
         Ok(Workspace {
             database: path.to_path_buf(),
             dictionary_path,
-            reader: Mutex::new(Reader { store, graph: None, loaded_at: 0 }),
+            reader: Mutex::new(Reader { store, graph: None, range_graph: None, loaded_at: 0 }),
             ingestor: Mutex::new(None),
             ingesting: AtomicBool::new(false),
             cancel: AtomicBool::new(false),
@@ -161,9 +163,10 @@ impl Workspace {
     pub fn with_graph<T>(&self, work: impl FnOnce(&Store, &KnowledgeGraph) -> Result<T>) -> Result<T> {
         let mut reader = lock(&self.reader, "reading the database")?;
         let version = reader.store.data_version()?;
-        let Reader { store, graph, loaded_at } = &mut *reader;
+        let Reader { store, graph, loaded_at, range_graph } = &mut *reader;
         if *loaded_at != version {
             *graph = None;
+            *range_graph = None;
         }
         let graph = match graph {
             Some(graph) => graph,
@@ -173,6 +176,61 @@ impl Workspace {
             }
         };
         work(store, graph)
+    }
+
+    /// Runs `work` on the read connection and the graph of a date range, built once per range
+    /// and database version.
+    pub fn with_range_graph<T>(
+        &self,
+        range: &DateRange,
+        work: impl FnOnce(&Store, &query::RangeGraph) -> Result<T>,
+    ) -> Result<T> {
+        // Drops a stale graph (and range graph) first.
+        self.with_graph(|_, _| Ok(()))?;
+        let mut reader = lock(&self.reader, "reading the database")?;
+        let Reader { store, range_graph, .. } = &mut *reader;
+        if range_graph.as_ref().is_none_or(|g| g.range != *range) {
+            *range_graph = Some(query::RangeGraph::load(store, range)?);
+        }
+        match range_graph {
+            Some(graph) => work(store, graph),
+            None => Err(Error::Internal {
+                context: "reading a date range".to_string(),
+                reason: "no range graph".to_string(),
+            }),
+        }
+    }
+
+    /// [`Workspace::stats`] of the articles published in `range` (all when unbounded).
+    pub fn stats_in(&self, range: &DateRange) -> Result<Stats> {
+        if range.is_all() {
+            return self.stats();
+        }
+        self.with_range_graph(range, query::stats_in_range)
+    }
+
+    /// [`Workspace::search`] among the entities mentioned in `range`, with their counts there.
+    pub fn search_in(&self, text: &str, limit: usize, range: &DateRange) -> Result<Vec<SearchHit>> {
+        if range.is_all() {
+            return self.search(text, limit);
+        }
+        self.with_range_graph(range, |store, graph| query::search_in_range(store, graph, text, limit))
+    }
+
+    /// [`Workspace::show`] in `range`: counts, neighbours, weights, articles and dates there.
+    pub fn show_in(&self, name: &str, max_neighbours: usize, range: &DateRange) -> Result<Vec<EntityDetail>> {
+        if range.is_all() {
+            return self.show(name, max_neighbours);
+        }
+        self.with_range_graph(range, |store, graph| query::show_in_range(store, graph, name, max_neighbours))
+    }
+
+    /// [`Workspace::path`] over the edges of `range`, with its weights and evidence.
+    pub fn path_in(&self, a: &str, b: &str, range: &DateRange) -> Result<Vec<PathHop>> {
+        if range.is_all() {
+            return self.path(a, b);
+        }
+        self.with_range_graph(range, |store, graph| query::path_in_range(store, graph, a, b))
     }
 
     /// Counts of everything in the database.

@@ -35,7 +35,32 @@ pub struct Article {
     pub meta: ArticleMeta,
 }
 
+/// Stories shorter than this (non-blank characters after the headline) are not compared: a
+/// short notice may well be repeated word for word by different articles.
+const MIN_STORY_CHARS: usize = 50;
+
+/// The identity of a story: hex SHA-256 of an article's text after its headline, whitespace
+/// removed, so that a reprint under another headline or with other line breaks is the same
+/// story. `None` for a story too short to tell ([`MIN_STORY_CHARS`]).
+pub fn story_key(text: &str) -> Option<String> {
+    use sha2::Digest;
+    let body = text.split_once('\n').map_or("", |(_, body)| body);
+    let mut hasher = sha2::Sha256::new();
+    let mut chars = 0;
+    let mut buffer = [0u8; 4];
+    for c in body.chars().filter(|c| !c.is_whitespace()) {
+        chars += 1;
+        hasher.update(c.encode_utf8(&mut buffer).as_bytes());
+    }
+    (chars >= MIN_STORY_CHARS).then(|| hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 impl Article {
+    /// This article's story identity (see [`story_key`]).
+    pub fn story_key(&self) -> Option<String> {
+        story_key(&self.text)
+    }
+
     /// The text of sentence `index`.
     pub fn sentence_text(&self, index: usize) -> &str {
         let sentence = &self.sentences[index];

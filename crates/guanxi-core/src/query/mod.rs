@@ -4,6 +4,9 @@
 mod spans;
 mod types;
 
+pub mod range;
+
+pub use range::{path_in_range, search_in_range, show_in_range, stats_in_range, RangeGraph};
 pub use spans::cut_spans;
 pub use types::*;
 
@@ -126,12 +129,13 @@ fn detail(store: &Store, graph: &KnowledgeGraph, row: EntityRow, max_neighbours:
     let articles = store
         .articles_of(id, 200)?
         .into_iter()
-        .map(|(article, title, source, date, n)| ArticleRef {
+        .map(|(article, title, source, date, n, copies)| ArticleRef {
             id: count32(article),
             title,
             source,
             date,
             mentions: count32(n),
+            copies: count32(copies),
         })
         .collect();
     let (first_date, last_date) = store.entity_dates(&[id], &DateRange::default())?.remove(&id).unzip();
@@ -201,8 +205,7 @@ pub fn evidence_in_range(store: &Store, a: &str, b: &str, limit: usize, range: &
     for x in &left {
         for y in &right {
             if x.id != y.id {
-                let all = evidence_by_id(store, x.id, y.id, if range.is_all() { limit } else { usize::MAX >> 1 })?;
-                out.extend(all.into_iter().filter(|e| range.contains(e.article.date.as_deref())));
+                out.extend(evidence_in_range_by_id(store, x.id, y.id, limit, range)?);
             }
         }
     }
@@ -210,6 +213,23 @@ pub fn evidence_in_range(store: &Store, a: &str, b: &str, limit: usize, range: &
     out.dedup_by_key(|e| e.sentence_id);
     out.truncate(limit);
     Ok(out)
+}
+
+/// [`evidence_by_id`] from the articles published in `range` only.
+pub fn evidence_in_range_by_id(
+    store: &Store,
+    a: EntityId,
+    b: EntityId,
+    limit: usize,
+    range: &DateRange,
+) -> Result<Vec<Evidence>> {
+    if range.is_all() {
+        return evidence_by_id(store, a, b, limit);
+    }
+    let mut all = evidence_by_id(store, a, b, usize::MAX >> 1)?;
+    all.retain(|e| range.contains(e.article.date.as_deref()));
+    all.truncate(limit);
+    Ok(all)
 }
 
 /// Evidence sentences for the edges between two entity ids.
@@ -242,6 +262,7 @@ pub fn evidence_by_id(store: &Store, a: EntityId, b: EntityId, limit: usize) -> 
                 source: article.source.clone(),
                 date: article.meta.date.clone(),
                 mentions: 0,
+                copies: count32(store.copy_count(article.id)?),
             },
             sentence_id: count32(sentence_id),
             relations,
@@ -444,6 +465,12 @@ pub fn article(store: &Store, id: u32, focus: &[EntityId]) -> Result<ArticleView
         start = end + 1;
     }
     let origin = row.meta;
+    let copies: Vec<StoryCopyRef> = store
+        .story_copies(row.id)?
+        .into_iter()
+        .map(|(id, title, source, date, site, url)| StoryCopyRef { id: count32(id), title, source, date, site, url })
+        .collect();
+    let duplicate_of = store.duplicate_of(row.id)?.map(count32);
     Ok(ArticleView {
         id,
         title: row.title,
@@ -455,6 +482,8 @@ pub fn article(store: &Store, id: u32, focus: &[EntityId]) -> Result<ArticleView
         site: origin.site,
         author: origin.author,
         paragraphs,
+        duplicate_of,
+        copies,
     })
 }
 
@@ -465,6 +494,7 @@ pub fn stats(store: &Store) -> Result<Stats> {
         files: count32(row.files),
         skipped_files: count32(row.skipped),
         articles: count32(row.articles),
+        copied_articles: count32(row.copies),
         sentences: count32(row.sentences),
         mentions: count32(row.mentions),
         entities: row.entities.into_iter().map(|(kind, n)| KindCount { kind, count: count32(n) }).collect(),

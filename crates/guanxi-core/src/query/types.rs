@@ -77,6 +77,26 @@ pub struct ArticleRef {
     pub date: Option<String>,
     /// Mentions of the entity in question (0 when not about an entity).
     pub mentions: u32,
+    /// Other places the same story appeared (reprints counted once in the graph).
+    pub copies: u32,
+}
+
+/// Another place an article's story appeared (a reprint, or the same page in another file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StoryCopyRef {
+    /// Article id.
+    pub id: u32,
+    /// Headline there.
+    pub title: String,
+    /// The file it came from.
+    pub source: String,
+    /// Publication date there.
+    pub date: Option<String>,
+    /// Site or newspaper there.
+    pub site: Option<String>,
+    /// Its address there.
+    pub url: Option<String>,
 }
 
 /// An entity with its neighbour over one edge.
@@ -249,6 +269,10 @@ pub struct ArticleView {
     pub author: Option<String>,
     /// Paragraphs, each cut into spans (the first paragraph is the headline).
     pub paragraphs: Vec<Vec<TextSpan>>,
+    /// The article this one is a copy of (its mentions are counted there), if it is one.
+    pub duplicate_of: Option<u32>,
+    /// The other places the same story appeared, by id (the original first).
+    pub copies: Vec<StoryCopyRef>,
 }
 
 /// Count of entities of one kind.
@@ -281,6 +305,8 @@ pub struct Stats {
     pub skipped_files: u32,
     /// Articles.
     pub articles: u32,
+    /// Articles that are copies of a story stored before them (counted once in the graph).
+    pub copied_articles: u32,
     /// Sentences.
     pub sentences: u32,
     /// Mentions.

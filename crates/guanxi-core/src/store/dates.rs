@@ -34,6 +34,32 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
+    /// Counts of the range: files with an article in it, skipped files (all), and its articles,
+    /// copies, sentences and mentions (entity and edge counts come from the range's graph).
+    pub fn stats_in_range(&self, range: &DateRange) -> Result<super::StatsRow> {
+        let bounds = params![range.lower(), range.upper()];
+        let count = |sql: &str| -> Result<i64> {
+            self.conn.query_row(sql, bounds, |r| r.get(0)).map_err(Error::sql("counting a date range"))
+        };
+        Ok(super::StatsRow {
+            files: count(&format!("SELECT count(DISTINCT ar.source_id) FROM articles ar WHERE {IN_RANGE}"))?,
+            skipped: count("SELECT count(*) FROM sources WHERE status = 'skipped' AND ?1 = ?1 AND ?2 = ?2")?,
+            articles: count(&format!("SELECT count(*) FROM articles ar WHERE {IN_RANGE}"))?,
+            copies: count(&format!(
+                "SELECT count(*) FROM articles ar WHERE {IN_RANGE} AND ar.duplicate_of IS NOT NULL"
+            ))?,
+            sentences: count(&format!(
+                "SELECT count(*) FROM sentences s JOIN articles ar ON ar.id = s.article_id WHERE {IN_RANGE}"
+            ))?,
+            mentions: count(&format!(
+                "SELECT count(*) FROM mentions m JOIN sentences s ON s.id = m.sentence_id
+                 JOIN articles ar ON ar.id = s.article_id WHERE {IN_RANGE}"
+            ))?,
+            entities: Vec::new(),
+            edges: Vec::new(),
+        })
+    }
+
     /// Every edge with its weight counted in the range's articles only, sorted.
     pub fn edges_in_range(&self, range: &DateRange) -> Result<Vec<EdgeRow>> {
         let context = "reading the edges of a date range";

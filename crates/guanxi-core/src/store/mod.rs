@@ -12,7 +12,9 @@ mod read;
 mod write;
 
 pub use dates::DateSpan;
-pub use read::{ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow};
+pub use read::{
+    ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow, StoryCopy,
+};
 pub use write::StoredFile;
 
 use crate::error::{Error, Result};
@@ -39,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { sql: include_str!("migrations/004_article_origin.sql"), then: None },
     Migration { sql: include_str!("migrations/005_list_sentences.sql"), then: Some(cooccurrence::rebuild_lists) },
+    Migration { sql: include_str!("migrations/006_same_story.sql"), then: Some(write::hash_stored_stories) },
 ];
 
 /// The schema version this build writes.

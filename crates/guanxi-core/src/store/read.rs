@@ -57,8 +57,12 @@ pub struct ArticleRow {
     pub meta: ArticleMeta,
 }
 
-/// An article that mentions an entity: (article id, title, source path, date, mentions in it).
-pub type ArticleOfEntity = (i64, String, String, Option<String>, i64);
+/// An article that mentions an entity: (article id, title, source path, date, mentions in it,
+/// other places the same story appeared).
+pub type ArticleOfEntity = (i64, String, String, Option<String>, i64, i64);
+
+/// Another place an article's story appeared: (article id, title, source path, date, site, URL).
+pub type StoryCopy = (i64, String, String, Option<String>, Option<String>, Option<String>);
 
 /// A mention as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +116,8 @@ pub struct StatsRow {
     pub skipped: i64,
     /// Articles.
     pub articles: i64,
+    /// Articles that are copies of a story stored before them.
+    pub copies: i64,
     /// Sentences.
     pub sentences: i64,
     /// Mentions.
@@ -411,7 +417,9 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT a.id, a.title, so.path, a.published_date, count(*) FROM mentions m
+                "SELECT a.id, a.title, so.path, a.published_date, count(*),
+                        (SELECT count(*) FROM articles c WHERE c.duplicate_of = a.id)
+                 FROM mentions m
                  JOIN sentences s ON s.id = m.sentence_id
                  JOIN articles a ON a.id = s.article_id
                  JOIN sources so ON so.id = a.source_id
@@ -420,10 +428,45 @@ impl Store {
             .map_err(Error::sql(context))?;
         let rows = statement
             .query_map(params![entity_id, limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })
             .map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// The other articles of an article's story (its original and the original's other copies),
+    /// by id.
+    pub fn story_copies(&self, article_id: i64) -> Result<Vec<StoryCopy>> {
+        let context = "reading where a story appeared";
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.title, s.path, a.published_date, a.site, a.url FROM articles a
+                 JOIN sources s ON s.id = a.source_id,
+                      (SELECT coalesce(duplicate_of, id) AS root FROM articles WHERE id = ?1) AS story
+                 WHERE (a.id = story.root OR a.duplicate_of = story.root) AND a.id <> ?1 ORDER BY a.id",
+            )
+            .map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map([article_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// The article an article is a copy of, if it is one.
+    pub fn duplicate_of(&self, article_id: i64) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT duplicate_of FROM articles WHERE id = ?1", [article_id], |r| r.get(0))
+            .optional()
+            .map(Option::flatten)
+            .map_err(Error::sql("reading an article's original"))
+    }
+
+    /// How many other articles hold the same story as this original.
+    pub fn copy_count(&self, article_id: i64) -> Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM articles WHERE duplicate_of = ?1", [article_id], |r| r.get(0))
+            .map_err(Error::sql("counting an article's copies"))
     }
 
     /// Mentions in an article, by position.
@@ -500,6 +543,7 @@ impl Store {
             files: count("SELECT count(*) FROM sources WHERE status = 'stored'")?,
             skipped: count("SELECT count(*) FROM sources WHERE status = 'skipped'")?,
             articles: count("SELECT count(*) FROM articles")?,
+            copies: count("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
             sentences: count("SELECT count(*) FROM sentences")?,
             mentions: count("SELECT count(*) FROM mentions")?,
             ..Default::default()

@@ -260,6 +260,14 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
          WHERE edges.id = x.edge_id",
         [source_id],
     )?;
+    // Copies elsewhere of this source's stories lose their original: their files are read again
+    // by the next ingest, where the first of them becomes the original.
+    tx.execute(
+        "UPDATE sources SET sha256 = NULL WHERE id IN (
+             SELECT copy.source_id FROM articles copy JOIN articles original ON original.id = copy.duplicate_of
+             WHERE original.source_id = ?1 AND copy.source_id <> ?1)",
+        [source_id],
+    )?;
     tx.execute("DELETE FROM sources WHERE id = ?1", [source_id])?;
     tx.execute("DELETE FROM edges WHERE weight <= 0", [])?;
     tx.execute("DELETE FROM entities WHERE mentions <= 0", [])?;
@@ -291,14 +299,17 @@ fn write_content(
     page: &ResolvedPage,
     pending: &mut Pending,
 ) -> rusqlite::Result<StoredFile> {
-    let entity_ids = write_entities(tx, source_id, page, pending)?;
+    // Articles first: a copy of a stored story has no sentences, and its mentions and relations
+    // are not written (the story counts once).
     let sentence_ids = write_articles(tx, source_id, first_ordinal, source, pending)?;
-    write_mentions(tx, page, &entity_ids, &sentence_ids)?;
+    let original = |article: usize| !sentence_ids[article].is_empty();
+    let entity_ids = write_entities(tx, source_id, page, &original, pending)?;
+    let mentions = write_mentions(tx, page, &entity_ids, &sentence_ids)?;
     write_relations(tx, page, &entity_ids, &sentence_ids, pending)?;
     Ok(StoredFile {
         articles: source.articles.len(),
         sentences: sentence_ids.iter().map(Vec::len).sum(),
-        mentions: page.mentions.len(),
+        mentions,
         replaced: false,
     })
 }
@@ -310,9 +321,11 @@ fn write_entities(
     tx: &rusqlite::Connection,
     source_id: i64,
     page: &ResolvedPage,
+    stored_article: &dyn Fn(usize) -> bool,
     pending: &mut Pending,
 ) -> rusqlite::Result<Vec<Option<i64>>> {
-    let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
+    let mentioned: BTreeSet<usize> =
+        page.mentions.iter().filter(|m| stored_article(m.article)).map(|m| m.entity).collect();
     let mut entity_ids: Vec<Option<i64>> = Vec::with_capacity(page.entities.len());
     let mut insert =
         tx.prepare_cached("INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)")?;
@@ -354,7 +367,8 @@ fn write_entities(
     Ok(entity_ids)
 }
 
-/// Articles and their sentences; returns the sentence row ids, per article.
+/// Articles and their sentences; returns the sentence row ids, per article (none for a copy of a
+/// story already stored, which is stored as `duplicate_of` its original).
 fn write_articles(
     tx: &rusqlite::Connection,
     source_id: i64,
@@ -365,14 +379,21 @@ fn write_articles(
     let mut sentence_ids: Vec<Vec<i64>> = Vec::with_capacity(source.articles.len());
     let mut article_insert = tx.prepare_cached(
         "INSERT INTO articles (source_id, ordinal, title, byline, body,
-                               published_date, published_time, url, site, author)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                               published_date, published_time, url, site, author, body_hash, duplicate_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
+    let mut original_of = tx.prepare_cached("SELECT id FROM articles WHERE body_hash = ?1 ORDER BY id LIMIT 1")?;
     let mut sentence_insert = tx.prepare_cached(
         "INSERT INTO sentences (article_id, ordinal, start, end, byline) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (ordinal, article) in source.articles.iter().enumerate() {
         let meta = &article.meta;
+        let story = article.story_key();
+        let original: Option<i64> = match &story {
+            Some(key) => original_of.query_row([key], |r| r.get(0)).optional()?,
+            None => None,
+        };
+        let body_hash = if original.is_none() { story } else { None };
         article_insert.execute(params![
             source_id,
             (first_ordinal + ordinal) as i64,
@@ -383,10 +404,16 @@ fn write_articles(
             meta.time,
             meta.url,
             meta.site,
-            meta.author
+            meta.author,
+            body_hash,
+            original
         ])?;
         let article_id = tx.last_insert_rowid();
         pending.articles.push(article_id);
+        if original.is_some() {
+            sentence_ids.push(Vec::new());
+            continue;
+        }
         let mut ids = Vec::with_capacity(article.sentences.len());
         for (n, sentence) in article.sentences.iter().enumerate() {
             sentence_insert.execute(params![
@@ -403,20 +430,23 @@ fn write_articles(
     Ok(sentence_ids)
 }
 
-/// Mentions, and each entity's mention and article counts.
+/// Mentions (not those of a copied story), and each entity's mention and article counts;
+/// returns how many were written.
 fn write_mentions(
     tx: &rusqlite::Connection,
     page: &ResolvedPage,
     entity_ids: &[Option<i64>],
     sentence_ids: &[Vec<i64>],
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<usize> {
+    let mut written = 0;
     let mut counts: HashMap<i64, (i64, BTreeSet<usize>)> = HashMap::new();
     let mut insert = tx.prepare_cached(
         "INSERT INTO mentions (entity_id, sentence_id, start, end, surface) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for mention in &page.mentions {
         let Some(entity_id) = entity_ids[mention.entity] else { continue };
-        let sentence_id = sentence_ids[mention.article][mention.sentence];
+        let Some(&sentence_id) = sentence_ids[mention.article].get(mention.sentence) else { continue };
+        written += 1;
         insert.execute(params![entity_id, sentence_id, mention.start as i64, mention.end as i64, mention.surface])?;
         let entry = counts.entry(entity_id).or_default();
         entry.0 += 1;
@@ -427,7 +457,7 @@ fn write_mentions(
     for (entity_id, (n, articles)) in &counts {
         update.execute(params![n, articles.len() as i64, entity_id])?;
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Relations. co_occurs: the page's pairs, one per sentence that mentions both entities (the
@@ -445,10 +475,12 @@ fn write_relations(
         let (Some(from), Some(to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
             continue;
         };
+        let Some(&sentence) = sentence_ids[relation.article].get(relation.sentence) else {
+            continue; // a copied story: counted once, with its original
+        };
         if relation.kind == RelationKind::CoOccurs {
             cooccurrence::add_pair(&mut pending.pairs, from, to);
         } else {
-            let sentence = sentence_ids[relation.article][relation.sentence];
             evidence.entry((from, to, relation.kind)).or_default().insert(sentence);
         }
     }
@@ -463,6 +495,29 @@ fn write_relations(
         for sentence in sentences {
             insert_evidence.execute(params![edge_id, sentence])?;
         }
+    }
+    Ok(())
+}
+
+/// Migration 6: the stories of articles stored before it get their identity, the first article
+/// of each story (by id) being its original. (Copies stored before version 6 keep their own
+/// mentions until their files are ingested again with `--force`.)
+pub(super) fn hash_stored_stories(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let mut keys = Vec::new();
+    {
+        let mut statement = conn.prepare("SELECT id, body FROM articles ORDER BY id")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let body: String = row.get(1)?;
+            if let Some(key) = crate::ingest::story_key(&body).filter(|key| seen.insert(key.clone())) {
+                keys.push((row.get::<_, i64>(0)?, key));
+            }
+        }
+    }
+    let mut update = conn.prepare("UPDATE articles SET body_hash = ?2 WHERE id = ?1")?;
+    for (id, key) in keys {
+        update.execute(params![id, key])?;
     }
     Ok(())
 }
