@@ -133,6 +133,19 @@ enum Command {
         #[command(flatten)]
         dates: Dates,
     },
+    /// Find articles whose title or body contains a text (any length, exact characters), newest
+    /// first, with the text around each hit.
+    FindText {
+        /// The text to look for.
+        query: String,
+        #[command(flatten)]
+        db: Db,
+        /// At most this many articles.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        dates: Dates,
+    },
     /// Print one article with its mentions marked 【like this】.
     Article {
         /// Article id (see `show`).
@@ -248,6 +261,14 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 print::path(&mut out, &hops)?;
             }
         }
+        Command::FindText { query, db, limit, dates } => {
+            let found = open(&db.db)?.find_text(&query, &dates.range()?, limit)?;
+            if db.json {
+                print::json(&mut out, &found)?;
+            } else {
+                print::text_search(&mut out, &found)?;
+            }
+        }
         Command::Stats { db, dates } => {
             let stats = open(&db.db)?.stats_in(&dates.range()?)?;
             if db.json {
@@ -315,6 +336,7 @@ fn ingest(
         );
         bar
     });
+    let started = std::time::Instant::now();
     let report = workspace.ingest(paths, &options, |event| match event {
         IngestEvent::Started { total } => {
             if let Some(bar) = &bar {
@@ -338,15 +360,40 @@ fn ingest(
             }
         }
     })?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let graph_ready = started.elapsed().as_secs_f64();
+    // Second phase: the full-text index (the graph above is already queryable). It also finishes
+    // what an interrupted run left to index.
+    let to_index = workspace.unindexed()?;
+    if let Some(bar) = bar.as_ref().filter(|_| to_index > 0) {
+        bar.reset();
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40.green/blue} {pos}/{len} articles indexed for find-text {elapsed_precise}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_length(u64::from(to_index));
+    }
+    let indexed = workspace.index_text(&std::sync::atomic::AtomicBool::new(false), |done, _| {
+        if let Some(bar) = &bar {
+            bar.set_position(u64::from(done));
+        }
+    })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let index_ready = started.elapsed().as_secs_f64();
     let stats = workspace.stats()?;
     let mut out = std::io::stdout().lock();
+    let phases = print::Phases { graph_ready, index_ready, indexed };
     if json {
-        print::json(&mut out, &serde_json::json!({"report": report, "database": stats}))?;
+        print::json(&mut out, &serde_json::json!({"report": report, "database": stats, "phases": phases}))?;
     } else {
         print::ingest_summary(&mut out, db, &report, &stats)?;
+        print::phases(&mut out, &phases)?;
     }
     Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

@@ -1,7 +1,7 @@
 //! Text output for people; JSON output for scripts.
 
 use guanxi_core::pipeline::{FileOutcome, IngestReport};
-use guanxi_core::query::{ArticleView, EntityDetail, Evidence, PathHop, SearchHit, Stats, TextSpan};
+use guanxi_core::query::{ArticleView, EntityDetail, Evidence, PathHop, SearchHit, Stats, TextSearch, TextSpan};
 use guanxi_core::EntityKind;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -57,6 +57,47 @@ pub fn ingest_summary(out: &mut impl Write, db: &Path, report: &IngestReport, st
     }
     writeln!(out, "database {}:", db.display())?;
     stats_body(out, stats)
+}
+
+/// When the two phases of an ingest were done, in seconds from its start.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Phases {
+    /// The graph was committed and queryable.
+    pub graph_ready: f64,
+    /// The full-text index had caught up (`find-text` sees every article).
+    pub index_ready: f64,
+    /// Articles added to the full-text index.
+    pub indexed: u32,
+}
+
+pub fn phases(out: &mut impl Write, phases: &Phases) -> io::Result<()> {
+    writeln!(
+        out,
+        "graph ready in {:.1} s; full-text index ready in {:.1} s ({} articles indexed)",
+        phases.graph_ready, phases.index_ready, phases.indexed
+    )
+}
+
+pub fn text_search(out: &mut impl Write, found: &TextSearch) -> io::Result<()> {
+    if found.pending > 0 {
+        writeln!(out, "(indexing, {} articles to go: some may be missing below)", found.pending)?;
+    }
+    if found.hits.is_empty() {
+        return writeln!(out, "no article contains {:?}", found.query);
+    }
+    let shown = found.hits.len();
+    let many =
+        if found.total == 1 { "1 article contains".to_string() } else { format!("{} articles contain", found.total) };
+    let capped = if shown < found.total as usize { format!(" ({shown} shown)") } else { String::new() };
+    writeln!(out, "{many} {:?}{capped}", found.query)?;
+    for hit in &found.hits {
+        let date = hit.article.date.as_deref().unwrap_or("undated");
+        writeln!(out, "#{:<6} {date}  {} ({}×)", hit.article.id, hit.article.title, hit.count)?;
+        for snippet in &hit.snippets {
+            writeln!(out, "    …{}【{}】{}…", snippet.before, snippet.text, snippet.after)?;
+        }
+    }
+    Ok(())
 }
 
 pub fn stats(out: &mut impl Write, stats: &Stats) -> io::Result<()> {

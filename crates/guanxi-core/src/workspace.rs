@@ -13,7 +13,7 @@ use crate::graph::KnowledgeGraph;
 use crate::pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
 use crate::query::{
     self, ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph,
-    SubgraphRequest,
+    SubgraphRequest, TextSearch,
 };
 use crate::recognise::{UserDictionary, USER_DICTIONARY_FILE};
 use crate::store::{SourceRow, Store};
@@ -233,6 +233,37 @@ impl Workspace {
         self.with_range_graph(range, |store, graph| query::path_in_range(store, graph, a, b))
     }
 
+    /// Articles whose title or body contains `text`, in `range`, newest first (`find-text`).
+    pub fn find_text(&self, text: &str, range: &DateRange, limit: usize) -> Result<TextSearch> {
+        self.with_store(|store| query::find_text(store, text, range, limit))
+    }
+
+    /// How many articles the full-text index does not hold yet.
+    pub fn unindexed(&self) -> Result<u32> {
+        self.with_store(|store| Ok(u32::try_from(store.unindexed_count()?).unwrap_or(u32::MAX)))
+    }
+
+    /// Brings the full-text index up to date, a transaction of [`INDEX_CHUNK`] articles at a
+    /// time, reporting (indexed so far, still to go) after each; stops early when `cancel` is
+    /// set (what was indexed stays). The graph never waits for this: run it after an ingest, in
+    /// the background. Returns how many articles were indexed.
+    pub fn index_text(&self, cancel: &AtomicBool, mut on_progress: impl FnMut(u32, u32)) -> Result<u32> {
+        let mut store = Store::open(&self.database)?;
+        let mut done = 0u32;
+        loop {
+            if cancel.load(Ordering::SeqCst) {
+                return Ok(done);
+            }
+            let added = store.index_pending(INDEX_CHUNK)?;
+            if added == 0 {
+                return Ok(done);
+            }
+            done = done.saturating_add(u32::try_from(added).unwrap_or(u32::MAX));
+            let to_go = u32::try_from(store.unindexed_count()?).unwrap_or(u32::MAX);
+            on_progress(done, to_go);
+        }
+    }
+
     /// Counts of everything in the database.
     pub fn stats(&self) -> Result<Stats> {
         self.with_store(query::stats)
@@ -318,6 +349,9 @@ impl Workspace {
         self.with_store(|store| query::article(store, id, focus))
     }
 }
+
+/// Articles added to the full-text index per transaction by [`Workspace::index_text`].
+pub const INDEX_CHUNK: usize = 2000;
 
 /// The user dictionary's default place: beside the database.
 pub fn dictionary_beside(database: &Path) -> PathBuf {

@@ -117,7 +117,14 @@ fn show_path_subgraph_and_article() {
 #[test]
 fn full_text_search_finds_articles_by_any_substring() {
     let dir = tempfile::tempdir().unwrap();
-    let store = demo_store(dir.path());
+    let mut store = demo_store(dir.path());
+    // The graph is committed first; the full-text index follows in its own phase.
+    assert_eq!(store.unindexed_count().unwrap(), 12);
+    assert!(store.search_articles("区信访局调研", 10).unwrap().is_empty());
+    assert_eq!(store.index_pending(5).unwrap(), 5);
+    assert_eq!(store.unindexed_count().unwrap(), 7);
+    while store.index_pending(5).unwrap() > 0 {}
+    assert_eq!(store.unindexed_count().unwrap(), 0);
     let found = store.search_articles("区信访局调研", 10).unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     let article = store.article(found[0]).unwrap().unwrap();
@@ -367,4 +374,30 @@ fn a_range_covering_every_article_is_the_whole_graph() {
     assert!(!one.nodes.is_empty() && one.nodes.len() < whole.nodes.len());
     let weights: std::collections::HashMap<&str, u32> = whole.edges.iter().map(|e| (e.id.as_str(), e.weight)).collect();
     assert!(one.edges.iter().all(|e| e.weight <= weights[e.id.as_str()]));
+}
+
+#[test]
+fn files_replaced_before_or_after_indexing_keep_the_full_text_index_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for entry in std::fs::read_dir(demo()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, pages.join(path.file_name().unwrap())).unwrap();
+    }
+    let mut store = Store::open(&dir.path().join("x.db")).unwrap();
+    ingest(&mut store, std::slice::from_ref(&pages));
+    assert_eq!(store.index_pending(3).unwrap(), 3);
+    // Both pages change: some of their articles were indexed, some not.
+    for entry in std::fs::read_dir(&pages).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\n\n补充报道\n江门日报讯 袁加伟出席江海区会议。\n")).unwrap();
+    }
+    let report = ingest(&mut store, std::slice::from_ref(&pages));
+    assert_eq!(report.replaced, 2, "{report:?}");
+    while store.index_pending(4).unwrap() > 0 {}
+    let conn = rusqlite::Connection::open(dir.path().join("x.db")).unwrap();
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)", []).unwrap();
+    assert_eq!(store.search_articles("补充报道", 10).unwrap().len(), 2);
 }

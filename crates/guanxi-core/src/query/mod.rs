@@ -487,6 +487,53 @@ pub fn article(store: &Store, id: u32, focus: &[EntityId]) -> Result<ArticleView
     })
 }
 
+/// Characters of context on each side of a `find-text` hit.
+const SNIPPET_CHARS: usize = 30;
+
+/// Articles whose title or body contains `text`, published in `range`, newest first, each with
+/// up to three snippets around its occurrences.
+pub fn find_text(store: &Store, text: &str, range: &DateRange, limit: usize) -> Result<TextSearch> {
+    let query = text.trim().to_string();
+    let pending = count32(store.unindexed_count()?);
+    if query.is_empty() {
+        return Ok(TextSearch { query, hits: Vec::new(), total: 0, pending });
+    }
+    let (found, total) = store.find_text(&query, range, limit)?;
+    let hits = found
+        .into_iter()
+        .map(|article| {
+            let positions: Vec<usize> = article.body.match_indices(query.as_str()).map(|(at, _)| at).collect();
+            let snippets = positions.iter().take(3).map(|&at| snippet(&article.body, at, query.len())).collect();
+            TextHit {
+                count: count32(positions.len() as i64),
+                snippets,
+                article: ArticleRef {
+                    id: count32(article.id),
+                    title: article.title,
+                    source: article.source,
+                    date: article.date,
+                    mentions: 0,
+                    copies: 0,
+                },
+            }
+        })
+        .collect();
+    Ok(TextSearch { query, hits, total: count32(total), pending })
+}
+
+/// The hit at byte `at` (of `len` bytes) with up to [`SNIPPET_CHARS`] characters of its
+/// paragraph on each side.
+fn snippet(body: &str, at: usize, len: usize) -> Snippet {
+    let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[at + len..].find('\n').map_or(body.len(), |i| at + len + i);
+    let before: String = {
+        let chars: Vec<char> = body[line_start..at].chars().collect();
+        chars[chars.len().saturating_sub(SNIPPET_CHARS)..].iter().collect()
+    };
+    let after: String = body[at + len..line_end].chars().take(SNIPPET_CHARS).collect();
+    Snippet { before, text: body[at..at + len].to_string(), after }
+}
+
 /// Counts of everything in the database.
 pub fn stats(store: &Store) -> Result<Stats> {
     let row = store.stats()?;

@@ -340,3 +340,42 @@ pub struct Expansion {
     /// Neighbours not added because of the cap.
     pub more: u32,
 }
+
+/// Articles found by their text (`find-text`), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TextSearch {
+    /// What was looked for.
+    pub query: String,
+    /// The articles, each with where the text occurs in it.
+    pub hits: Vec<TextHit>,
+    /// How many articles contain the text in all (more than `hits` when capped).
+    pub total: u32,
+    /// Articles the full-text index does not hold yet ("indexing, N articles to go"); they may
+    /// be missing from `hits` until it catches up.
+    pub pending: u32,
+}
+
+/// One article that contains the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TextHit {
+    /// The article.
+    pub article: ArticleRef,
+    /// Occurrences of the text in its title and body.
+    pub count: u32,
+    /// Up to three occurrences with the text around them, the first first.
+    pub snippets: Vec<Snippet>,
+}
+
+/// An occurrence of the searched text with its surroundings (within its paragraph).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Snippet {
+    /// Text before the hit (up to 30 characters).
+    pub before: String,
+    /// The hit itself.
+    pub text: String,
+    /// Text after the hit (up to 30 characters).
+    pub after: String,
+}

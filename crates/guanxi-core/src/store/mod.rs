@@ -13,7 +13,8 @@ mod write;
 
 pub use dates::DateSpan;
 pub use read::{
-    ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow, StoryCopy,
+    ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, FoundArticle, MentionRow, SourceRow, StatsRow,
+    StoryCopy,
 };
 pub use write::StoredFile;
 
@@ -42,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/004_article_origin.sql"), then: None },
     Migration { sql: include_str!("migrations/005_list_sentences.sql"), then: Some(cooccurrence::rebuild_lists) },
     Migration { sql: include_str!("migrations/006_same_story.sql"), then: Some(write::hash_stored_stories) },
+    Migration { sql: include_str!("migrations/009_background_index.sql"), then: None },
 ];
 
 /// The schema version this build writes.

@@ -3,7 +3,7 @@
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
 use crate::ingest::ArticleMeta;
-use crate::vocab::{EntityId, EntityKind, RelationKind};
+use crate::vocab::{DateRange, EntityId, EntityKind, RelationKind};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// An entity as stored.
@@ -63,6 +63,21 @@ pub type ArticleOfEntity = (i64, String, String, Option<String>, i64, i64);
 
 /// Another place an article's story appeared: (article id, title, source path, date, site, URL).
 pub type StoryCopy = (i64, String, String, Option<String>, Option<String>, Option<String>);
+
+/// An article found by its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundArticle {
+    /// Row id.
+    pub id: i64,
+    /// Headline.
+    pub title: String,
+    /// Source file path.
+    pub source: String,
+    /// Publication date.
+    pub date: Option<String>,
+    /// Full text.
+    pub body: String,
+}
 
 /// A mention as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -507,6 +522,52 @@ impl Store {
             })
             .map_err(Error::sql(context))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// How many articles the full-text index does not hold yet (see [`Store::index_pending`]).
+    pub fn unindexed_count(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM articles WHERE indexed = 0", [], |r| r.get(0))
+            .map_err(Error::sql("counting articles still to index"))
+    }
+
+    /// Articles whose title or body contains `text` exactly, published in `range` (undated ones
+    /// too when it has no bound): newest first, at most `limit`, with how many there are in all.
+    /// Answered by the full-text index (three characters or more; shorter text is looked for
+    /// by reading the articles).
+    pub fn find_text(&self, text: &str, range: &DateRange, limit: usize) -> Result<(Vec<FoundArticle>, i64)> {
+        let context = "searching the articles' text";
+        let (lower, upper) = if range.is_all() { (None, None) } else { (Some(range.lower()), Some(range.upper())) };
+        let pattern = format!("%{text}%");
+        let matches = "a.id IN (SELECT rowid FROM articles_fts WHERE title LIKE ?1 AND instr(title, ?2) > 0
+                        UNION SELECT rowid FROM articles_fts WHERE body LIKE ?1 AND instr(body, ?2) > 0)
+                   AND (?3 IS NULL OR a.published_date >= ?3) AND (?4 IS NULL OR a.published_date <= ?4)";
+        let total: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM articles a WHERE {matches}"),
+                params![pattern, text, lower, upper],
+                |r| r.get(0),
+            )
+            .map_err(Error::sql(context))?;
+        let sql = format!(
+            "SELECT a.id, a.title, s.path, a.published_date, a.body FROM articles a JOIN sources s ON s.id = a.source_id
+             WHERE {matches} ORDER BY a.published_date IS NULL, a.published_date DESC, a.id LIMIT ?5"
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map(params![pattern, text, lower, upper, limit as i64], |r| {
+                Ok(FoundArticle {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    source: r.get(2)?,
+                    date: r.get(3)?,
+                    body: r.get(4)?,
+                })
+            })
+            .map_err(Error::sql(context))?;
+        let found = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
+        Ok((found, total))
     }
 
     /// Article ids whose title or body contains `text` exactly, in id order. The FTS5 trigram

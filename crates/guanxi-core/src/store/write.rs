@@ -152,6 +152,41 @@ impl Store {
         Ok(())
     }
 
+    /// Adds up to `limit` articles that the full-text index does not hold yet to it, in a
+    /// transaction of their own, oldest first; returns how many were added (0 when it is up to
+    /// date). Safe to run beside an ingest (the two take turns) and after a kill (it goes on from
+    /// where the index is).
+    pub fn index_pending(&mut self, limit: usize) -> Result<usize> {
+        self.check_before_writing()?;
+        let context = "adding articles to the full-text index";
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::sql(context))?;
+        let ids: Vec<i64> = {
+            let mut statement = tx
+                .prepare_cached("SELECT id FROM articles WHERE indexed = 0 ORDER BY id LIMIT ?1")
+                .map_err(Error::sql(context))?;
+            let rows = statement.query_map([limit as i64], |r| r.get(0)).map_err(Error::sql(context))?;
+            rows.collect::<rusqlite::Result<_>>().map_err(Error::sql(context))?
+        };
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let json = serde_json::to_string(&ids)
+            .map_err(|e| Error::Internal { context: context.to_string(), reason: e.to_string() })?;
+        tx.execute(
+            "INSERT INTO articles_fts (rowid, title, body)
+             SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
+            [&json],
+        )
+        .map_err(Error::sql(context))?;
+        tx.execute("UPDATE articles SET indexed = 1 WHERE id IN (SELECT value FROM json_each(?1))", [&json])
+            .map_err(Error::sql(context))?;
+        tx.commit().map_err(Error::sql(context))?;
+        Ok(ids.len())
+    }
+
     /// Every stored path with its SHA-256 (to tell unchanged files before reading them twice).
     pub fn stored_hashes(&self) -> Result<std::collections::HashMap<String, String>> {
         let context = "reading stored hashes";
@@ -165,14 +200,12 @@ impl Store {
 }
 
 /// What a transaction's writes still owe the derived tables, paid once just before it commits:
-/// co_occurs weights for the adjacency lists, new articles for the full-text index, and pinyin
-/// search keys. (FTS5 flushes its pending index data at every statement savepoint, so an article
-/// indexed by a trigger was flushed by the next write statement: many tiny segments and merges;
-/// search keys inserted in key order touch each index page once.)
+/// co_occurs weights for the adjacency lists and pinyin search keys (inserted in key order, they
+/// touch each index page once). The full-text index is not among them: it is built after the
+/// graph, by [`Store::index_pending`].
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     pairs: PairDeltas,
-    articles: Vec<i64>,
     keys: Vec<(String, i64)>,
 }
 
@@ -186,15 +219,6 @@ impl Pending {
         for (k, id) in &self.keys {
             key.execute(params![k, id])?;
         }
-        if !self.articles.is_empty() {
-            let ids =
-                serde_json::to_string(&self.articles).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
-            conn.prepare_cached(
-                "INSERT INTO articles_fts (rowid, title, body)
-                 SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
-            )?
-            .execute([ids])?;
-        }
         self.clear();
         Ok(())
     }
@@ -202,7 +226,6 @@ impl Pending {
     /// Forgets what is owed (the transaction was rolled back).
     pub(super) fn clear(&mut self) {
         self.pairs.clear();
-        self.articles.clear();
         self.keys.clear();
     }
 }
@@ -301,7 +324,7 @@ fn write_content(
 ) -> rusqlite::Result<StoredFile> {
     // Articles first: a copy of a stored story has no sentences, and its mentions and relations
     // are not written (the story counts once).
-    let sentence_ids = write_articles(tx, source_id, first_ordinal, source, pending)?;
+    let sentence_ids = write_articles(tx, source_id, first_ordinal, source)?;
     let original = |article: usize| !sentence_ids[article].is_empty();
     let entity_ids = write_entities(tx, source_id, page, &original, pending)?;
     let mentions = write_mentions(tx, page, &entity_ids, &sentence_ids)?;
@@ -374,7 +397,6 @@ fn write_articles(
     source_id: i64,
     first_ordinal: usize,
     source: &SourceText,
-    pending: &mut Pending,
 ) -> rusqlite::Result<Vec<Vec<i64>>> {
     let mut sentence_ids: Vec<Vec<i64>> = Vec::with_capacity(source.articles.len());
     let mut article_insert = tx.prepare_cached(
@@ -409,7 +431,6 @@ fn write_articles(
             original
         ])?;
         let article_id = tx.last_insert_rowid();
-        pending.articles.push(article_id);
         if original.is_some() {
             sentence_ids.push(Vec::new());
             continue;
