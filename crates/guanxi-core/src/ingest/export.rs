@@ -233,11 +233,16 @@ pub enum ExportError {
     Unreadable(String),
 }
 
+/// Column names as a message lists them: the first 20, then how many more.
 fn list(columns: &[String]) -> String {
     if columns.is_empty() {
         return "none".to_string();
     }
-    columns.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+    let shown: Vec<String> = columns.iter().take(20).map(|c| format!("{c:?}")).collect();
+    match columns.len().saturating_sub(20) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
 }
 
 /// One row that could not become an article; the file's other rows go in.

@@ -60,6 +60,14 @@ pub enum SkipReason {
     /// A `.pdf` file that gives no text: no text layer, encrypted, damaged, or over a limit.
     #[error("{0}")]
     Pdf(#[from] PdfError),
+    /// More lines or sentences than any news page has (see [`MAX_PIECES`]).
+    #[error("{pieces} lines or sentences, more than any news page (the limit is {limit}); not read")]
+    TooManyPieces {
+        /// Lines or sentence ends found.
+        pieces: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// Decoded, but no article text in it.
     #[error("no article text found")]
     NoArticles,
@@ -145,7 +153,7 @@ fn parse_pdf(bytes: &[u8], file_stem: Option<&str>) -> Result<SourceText, SkipRe
     }
     let pdf = read_pdf(bytes)?;
     let meta = ArticleMeta { date: pdf.date, ..ArticleMeta::default() };
-    source_text(bytes, "PDF".to_string(), split_page(&pdf.text), meta, file_stem)
+    source_text(bytes, "PDF".to_string(), split_bounded(&pdf.text)?, meta, file_stem)
 }
 
 fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<SourceText, SkipReason> {
@@ -158,7 +166,7 @@ fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<S
         if web.body.trim().is_empty() {
             return Err(SkipReason::NoArticles);
         }
-        let articles = split_page(&web.body);
+        let articles = split_bounded(&web.body)?;
         // Several articles in the text (an e-paper page): each keeps its own headline.
         let articles = match (&web.headline, articles.len()) {
             (Some(headline), 0 | 1) => split_page(&format!("{headline}\n\n{}", web.body)),
@@ -166,9 +174,25 @@ fn parse_named(bytes: &[u8], is_html: bool, file_stem: Option<&str>) -> Result<S
         };
         (articles, web.meta)
     } else {
-        (split_page(&decoded.text), ArticleMeta::default())
+        (split_bounded(&decoded.text)?, ArticleMeta::default())
     };
     source_text(bytes, decoded.encoding, articles, meta, file_stem)
+}
+
+/// Lines or sentence ends a file may hold: far more than any newspaper page or issue (a page has
+/// hundreds), and few enough that splitting and recognising it stay bounded in memory.
+pub const MAX_PIECES: usize = 1_000_000;
+
+/// [`split_page`], refusing text of more than [`MAX_PIECES`] lines or sentence ends (millions of
+/// one-character paragraphs, a file of full stops) before building anything from it.
+fn split_bounded(text: &str) -> Result<Vec<Article>, SkipReason> {
+    let lines = text.bytes().filter(|&b| b == b'\n').count();
+    let stops = text.matches(['。', '！', '？', '!', '?', '；', ';']).count();
+    let pieces = lines.max(stops);
+    if pieces > MAX_PIECES {
+        return Err(SkipReason::TooManyPieces { pieces, limit: MAX_PIECES });
+    }
+    Ok(split_page(text))
 }
 
 /// A file's articles, each with the page's metadata (dated by the file name when the content

@@ -203,8 +203,9 @@ fn build_article(paragraphs: &[String]) -> Article {
         let offset = text.len();
         text.push_str(paragraph);
         if index == 0 {
-            // The headline is one sentence, whatever punctuation it holds.
-            sentences.push(Sentence { start: offset, end: text.len(), byline: false });
+            // The headline is one sentence, whatever punctuation it holds (a text without line
+            // breaks has its first run as headline, cut like any long sentence).
+            push_trimmed(paragraph, offset, 0, paragraph.len(), &mut sentences);
             continue;
         }
         if index == 1 {
@@ -236,13 +237,13 @@ fn build_article(paragraphs: &[String]) -> Article {
         in_byline_block = false;
         split_sentences(paragraph, offset, 0, &mut sentences);
     }
-    Article {
-        title: paragraphs.first().cloned().unwrap_or_default(),
-        byline,
-        text,
-        sentences,
-        meta: ArticleMeta::default(),
-    }
+    let title = match sentences.first() {
+        Some(first) if paragraphs.first().is_some_and(|p| p.len() > MAX_SENTENCE_BYTES) => {
+            text[first.start..first.end].to_string()
+        }
+        _ => paragraphs.first().cloned().unwrap_or_default(),
+    };
+    Article { title, byline, text, sentences, meta: ArticleMeta::default() }
 }
 
 /// Splits one paragraph (from byte `from` on) into sentences, offsets shifted by `offset`.
@@ -268,6 +269,12 @@ fn split_sentences(paragraph: &str, offset: usize, from: usize, out: &mut Vec<Se
     push_trimmed(paragraph, offset, start, paragraph.len(), out);
 }
 
+/// The longest sentence recognised as one, in bytes (about 1,000 Chinese characters): longer
+/// runs without a full stop (a roster, a table flattened into text, a hostile single line) are
+/// cut, after a comma, an enumeration comma or a space when one is near, so that the work and
+/// memory spent on one sentence stay bounded.
+pub const MAX_SENTENCE_BYTES: usize = 3_000;
+
 fn push_trimmed(paragraph: &str, offset: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
     let slice = &paragraph[start..end];
     let trimmed_start = slice.len() - slice.trim_start().len();
@@ -275,12 +282,55 @@ fn push_trimmed(paragraph: &str, offset: usize, start: usize, end: usize, out: &
     if trimmed.is_empty() {
         return;
     }
-    let s = offset + start + trimmed_start;
-    out.push(Sentence { start: s, end: s + trimmed.len(), byline: false });
+    let mut s = offset + start + trimmed_start;
+    let mut rest = trimmed;
+    while rest.len() > MAX_SENTENCE_BYTES {
+        let cut = long_sentence_cut(rest);
+        out.push(Sentence { start: s, end: s + cut, byline: false });
+        let skipped = rest[cut..].len() - rest[cut..].trim_start().len();
+        s += cut + skipped;
+        rest = &rest[cut + skipped..];
+    }
+    if !rest.is_empty() {
+        out.push(Sentence { start: s, end: s + rest.len(), byline: false });
+    }
+}
+
+/// Where to cut a run longer than [`MAX_SENTENCE_BYTES`]: after the last separator in its last
+/// 600 bytes before the limit, else at the limit (on a character boundary).
+fn long_sentence_cut(text: &str) -> usize {
+    let mut limit = MAX_SENTENCE_BYTES;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window_start = limit.saturating_sub(600);
+    text[..limit]
+        .char_indices()
+        .rev()
+        .take_while(|&(i, _)| i >= window_start)
+        .find(|&(_, c)| matches!(c, '，' | '、' | ',' | ' ' | '\u{3000}' | '：' | ':'))
+        .map_or(limit, |(i, c)| i + c.len_utf8())
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_run_without_full_stops_is_cut_into_bounded_sentences() {
+        let names: Vec<String> = (0..3000).map(|i| format!("王{i}号")).collect();
+        let text = format!("名单\n{}", names.join("、"));
+        let article = &split_page(&text)[0];
+        assert!(article.sentences.len() > 2);
+        for (index, sentence) in article.sentences.iter().enumerate() {
+            assert!(sentence.end - sentence.start <= MAX_SENTENCE_BYTES);
+            let piece = article.sentence_text(index);
+            // Cut after a separator: no name is split in two.
+            assert!(!piece.starts_with('号') && !piece.starts_with('、'), "{piece:.20}");
+        }
+        let one_line = "字".repeat(50_000);
+        let article = &split_page(&format!("标题\n{one_line}"))[0];
+        assert_eq!(article.sentences.len(), 1 + (one_line.len()).div_ceil(MAX_SENTENCE_BYTES));
+    }
     use super::*;
 
     #[test]

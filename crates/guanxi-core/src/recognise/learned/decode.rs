@@ -148,6 +148,14 @@ impl<'m> Forward<'m> {
             set(B_LOC, best::<LABELS>(&packed, &into[B_LOC], O));
             set(I_LOC, best::<2>(&packed, &into[I_LOC], B_LOC));
         }
+        // Scores only compare with each other: keep the best at 0 so that a long run of text
+        // (a paragraph of a million characters) cannot overflow them.
+        let top = next.iter().copied().max().unwrap_or(NEG);
+        if top > NEG / 2 {
+            for score in next.iter_mut().filter(|s| **s > NEG / 2) {
+                *score -= top;
+            }
+        }
         self.score = next;
         back.push(arg);
     }
