@@ -7,6 +7,7 @@
 //! so its contribution is exact) and subtracted when a changed file replaces its old rows.
 
 mod cooccurrence;
+mod corrections;
 mod dates;
 mod read;
 mod write;
@@ -39,6 +40,13 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { sql: include_str!("migrations/004_article_origin.sql"), then: None },
     Migration { sql: include_str!("migrations/005_list_sentences.sql"), then: Some(cooccurrence::rebuild_lists) },
+    // --- corrections (issue #16) ---
+    // Version 6 is reserved for a change being merged separately: this empty step holds its
+    // place so that corrections are version 7. When `006_*.sql` is merged, it replaces this
+    // placeholder (a database made by this branch alone has no such data to lose).
+    Migration { sql: "", then: None },
+    Migration { sql: include_str!("migrations/007_corrections.sql"), then: None },
+    // --- end corrections ---
 ];
 
 /// The schema version this build writes.
