@@ -96,8 +96,12 @@ mod tests {
     #[test]
     fn corrections_fold_in_order() {
         let corrections = Corrections::new(vec![
-            Correction::Merge { entities: vec![org("团蓬江区委"), org("蓬江区共青团")], into: org("共青团蓬江区委") },
-            Correction::Rename { entity: org("共青团蓬江区委"), name: "共青团江门市蓬江区委员会".into() },
+            Correction::Merge {
+                entities: vec![org("团蓬江区委"), org("蓬江区共青团")], into: org("共青团蓬江区委")
+            },
+            Correction::Rename {
+                entity: org("共青团蓬江区委"), name: "共青团江门市蓬江区委员会".into()
+            },
             Correction::SetKind { entity: EntityName::new(Person, "切尔西"), kind: Organization },
             Correction::Ban { entity: org("塔利班") },
             Correction::Split { entity: org("江海区委"), surface: "区委".into() },

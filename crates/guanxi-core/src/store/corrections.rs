@@ -35,6 +35,18 @@ pub struct StoredCorrection {
     pub made_at: String,
 }
 
+/// A correction to record: what, by whom, and when (now, unless it was made elsewhere and
+/// imported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCorrection {
+    /// What it does.
+    pub correction: Correction,
+    /// Who made it.
+    pub author: String,
+    /// When it was made, if not now (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+    pub made_at: Option<String>,
+}
+
 /// Reads every stored correction, oldest first.
 fn read_all(conn: &Connection) -> rusqlite::Result<Vec<StoredCorrection>> {
     let mut statement = conn.prepare_cached("SELECT id, detail, author, made_at FROM corrections ORDER BY id")?;
@@ -59,22 +71,24 @@ impl Store {
         read_all(&self.conn).map_err(Error::sql("reading corrections"))
     }
 
-    /// Records corrections (in this order, by `author`) and applies them to the stored graph, all
-    /// in one transaction. Returns their ids.
-    pub fn add_corrections(&mut self, corrections: &[Correction], author: &str) -> Result<Vec<i64>> {
+    /// Records corrections (in this order) and applies them to the stored graph, all in one
+    /// transaction. Returns their ids.
+    pub fn add_corrections(&mut self, corrections: &[NewCorrection]) -> Result<Vec<i64>> {
         self.check_before_writing()?;
         let context = "recording a correction";
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(Error::sql(context))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::sql(context))?;
         let before = load(&tx).map_err(Error::sql(context))?;
         let mut ids = Vec::with_capacity(corrections.len());
-        for correction in corrections {
-            let detail = serde_json::to_string(correction).map_err(|e| Error::Internal {
-                context: context.to_string(),
-                reason: e.to_string(),
-            })?;
+        for NewCorrection { correction, author, made_at } in corrections {
+            let detail = serde_json::to_string(correction)
+                .map_err(|e| Error::Internal { context: context.to_string(), reason: e.to_string() })?;
             tx.execute(
-                "INSERT INTO corrections (action, detail, author) VALUES (?1, ?2, ?3)",
-                params![correction.action(), detail, author],
+                "INSERT INTO corrections (action, detail, author, made_at)
+                 VALUES (?1, ?2, ?3, coalesce(?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+                params![correction.action(), detail, author, made_at],
             )
             .map_err(Error::sql(context))?;
             ids.push(tx.last_insert_rowid());
@@ -185,7 +199,8 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
             affected.insert(id);
         }
     }
-    let old_ids: Vec<i64> = old_names.iter().filter_map(|n| entity_id(tx, n).transpose()).collect::<rusqlite::Result<_>>()?;
+    let old_ids: Vec<i64> =
+        old_names.iter().filter_map(|n| entity_id(tx, n).transpose()).collect::<rusqlite::Result<_>>()?;
     let changed_ids: Vec<i64> = changed.keys().copied().collect();
 
     // The sentences whose pairs may change: every sentence of an entity concerned, and those of
@@ -300,7 +315,9 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
              WHERE recognised IN (SELECT value FROM json_each(?1))",
         )?;
         let rows: Vec<(i64, i64, i64, i64, String, i64)> = held
-            .query_map([json(&changed_ids)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .query_map([json(&changed_ids)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut restore = tx.prepare(
             "INSERT INTO mentions (entity_id, sentence_id, start, end, surface, recognised) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -336,7 +353,10 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
 
     // Aliases, roles, typed relations and search keys of the entities concerned, made again.
     for table in ["aliases", "roles", "entity_keys"] {
-        tx.execute(&format!("DELETE FROM {table} WHERE entity_id IN (SELECT value FROM json_each(?1))"), [&affected_json])?;
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE entity_id IN (SELECT value FROM json_each(?1))"),
+            [&affected_json],
+        )?;
     }
     tx.execute(
         "DELETE FROM edges WHERE source IN (SELECT value FROM json_each(?1)) OR target IN (SELECT value FROM json_each(?1))",
@@ -349,12 +369,12 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
     let survivors: BTreeMap<i64, EntityName> = {
         let mut statement =
             tx.prepare("SELECT id, kind, name FROM entities WHERE id IN (SELECT value FROM json_each(?1))")?;
-        let rows = statement.query_map([&affected_json], |r| Ok((r.get(0)?, EntityName::new(r.get(1)?, r.get::<_, String>(2)?))))?;
+        let rows = statement
+            .query_map([&affected_json], |r| Ok((r.get(0)?, EntityName::new(r.get(1)?, r.get::<_, String>(2)?))))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let survivor_ids: HashMap<&EntityName, i64> = survivors.iter().map(|(id, n)| (n, *id)).collect();
     rebuild_details(tx, after, &survivors, &survivor_ids, &by_id)
-
 }
 
 /// Aliases, roles, typed relations and search keys of the entities `survivors` (whose rows of
@@ -393,8 +413,9 @@ fn rebuild_details(
         let mut statement = tx.prepare(
             "SELECT recognised, alias, source_id FROM recognised_aliases WHERE recognised IN (SELECT value FROM json_each(?1))",
         )?;
-        let rows: Vec<(i64, String, i64)> =
-            statement.query_map([&ids_json], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(i64, String, i64)> = statement
+            .query_map([&ids_json], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         for (r, alias, source) in rows {
             let Some(name) = target(r, &alias).filter(|n| n.name != alias) else { continue };
             if let Some(&id) = survivor_ids.get(&name) {
@@ -405,20 +426,31 @@ fn rebuild_details(
         }
     }
     if !after.is_empty() {
+        // Mention surfaces, and recognised names where the entity's own name went (as `write.rs`).
         let mut statement = tx.prepare(
-            "SELECT DISTINCT m.surface, m.entity_id, ar.source_id FROM mentions m
+            "SELECT DISTINCT m.surface, re.kind, re.name, ar.source_id FROM mentions m
+             JOIN recognised_entities re ON re.id = m.recognised
              JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
              WHERE m.entity_id = ?1",
         )?;
-        for (id, name) in survivors {
-            let rows: Vec<(String, i64, i64)> =
-                statement.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-            aliases.extend(rows.into_iter().filter(|(surface, _, _)| *surface != name.name));
+        for (&id, name) in survivors {
+            let rows: Vec<(String, EntityKind, String, i64)> = statement
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (surface, kind, recognised, source) in rows {
+                if surface != name.name {
+                    aliases.insert((surface, id, source));
+                }
+                if recognised != name.name && after.target(kind, &recognised, &recognised).as_ref() == Some(name) {
+                    aliases.insert((recognised, id, source));
+                }
+            }
         }
     }
     let mut keys: BTreeSet<(String, i64)> = BTreeSet::new();
     {
-        let mut insert = tx.prepare("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
+        let mut insert =
+            tx.prepare("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
         for (alias, id, source) in &aliases {
             insert.execute(params![alias, id, source])?;
             if let Some(name) = survivors.get(id) {
@@ -441,8 +473,9 @@ fn rebuild_details(
         let mut statement = tx.prepare(
             "SELECT recognised, role, source_id FROM recognised_roles WHERE recognised IN (SELECT value FROM json_each(?1))",
         )?;
-        let rows: Vec<(i64, String, i64)> =
-            statement.query_map([&ids_json], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(i64, String, i64)> = statement
+            .query_map([&ids_json], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut insert = tx.prepare("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
         for (r, role, source) in rows {
             let Some(name) = recognised.get(&r).and_then(|n| target(r, &n.name)) else { continue };
@@ -497,13 +530,12 @@ struct SourcesOf(HashMap<i64, HashSet<i64>>);
 
 impl SourcesOf {
     fn has(&mut self, tx: &Connection, entity: i64, source: i64) -> rusqlite::Result<bool> {
-        if !self.0.contains_key(&entity) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(entity) {
             let mut statement = tx.prepare_cached(
                 "SELECT DISTINCT ar.source_id FROM mentions m JOIN sentences s ON s.id = m.sentence_id
                  JOIN articles ar ON ar.id = s.article_id WHERE m.entity_id = ?1",
             )?;
-            let set = statement.query_map([entity], |r| r.get(0))?.collect::<rusqlite::Result<HashSet<i64>>>()?;
-            self.0.insert(entity, set);
+            slot.insert(statement.query_map([entity], |r| r.get(0))?.collect::<rusqlite::Result<HashSet<i64>>>()?);
         }
         Ok(self.0.get(&entity).is_some_and(|set| set.contains(&source)))
     }

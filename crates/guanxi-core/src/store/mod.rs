@@ -12,6 +12,7 @@ mod dates;
 mod read;
 mod write;
 
+pub use corrections::{NewCorrection, StoredCorrection};
 pub use dates::DateSpan;
 pub use read::{ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, MentionRow, SourceRow, StatsRow};
 pub use write::StoredFile;

@@ -262,8 +262,9 @@ fn write_recognised(
     let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
     let mut select = tx.prepare_cached("SELECT id FROM recognised_entities WHERE kind = ?1 AND name = ?2")?;
     let mut insert = tx.prepare_cached("INSERT INTO recognised_entities (kind, name) VALUES (?1, ?2)")?;
-    let mut alias =
-        tx.prepare_cached("INSERT OR IGNORE INTO recognised_aliases (recognised, alias, source_id) VALUES (?1, ?2, ?3)")?;
+    let mut alias = tx.prepare_cached(
+        "INSERT OR IGNORE INTO recognised_aliases (recognised, alias, source_id) VALUES (?1, ?2, ?3)",
+    )?;
     let mut role =
         tx.prepare_cached("INSERT OR IGNORE INTO recognised_roles (recognised, role, source_id) VALUES (?1, ?2, ?3)")?;
     let mut ids = Vec::with_capacity(page.entities.len());
@@ -416,7 +417,8 @@ fn write_mentions(
 /// Aliases and roles of the entities mentioned on the page. An alias goes where a mention written
 /// that way would go, a role where the entity's own name goes, and only to an entity mentioned on
 /// this page; when corrections moved mentions, each surface that differs from its entity's name is
-/// an alias of it too (a merged name, the old name of a renamed entity).
+/// an alias of it too, and so is the recognised name of an entity whose own name went there (a
+/// merged name, the old name of a renamed entity; not the entity an alias was split off).
 fn write_entity_details(
     tx: &rusqlite::Connection,
     source_id: i64,
@@ -449,8 +451,14 @@ fn write_entity_details(
     }
     if !targets.corrections.is_empty() {
         for (mention, placed) in page.mentions.iter().zip(placed) {
-            if let Some(p) = placed.as_ref().filter(|p| p.name.name != mention.surface) {
+            let Some(p) = placed else { continue };
+            if p.name.name != mention.surface {
                 aliases.insert((mention.surface.clone(), p.entity, p.name.kind));
+            }
+            // The recognised name, where the entity's own name went (merged, renamed).
+            let recognised = &page.entities[mention.entity].name;
+            if *recognised != p.name.name && targets.target(mention.entity, recognised).as_ref() == Some(&p.name) {
+                aliases.insert((recognised.clone(), p.entity, p.name.kind));
             }
         }
     }

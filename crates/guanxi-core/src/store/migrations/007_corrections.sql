@@ -11,8 +11,9 @@
 -- - `recognised_aliases`, `recognised_roles`, `recognised_relations`: aliases, roles and typed
 --   relations as the resolver made them, by recognised entity.
 -- An older database had no corrections: what is stored is what was recognised.
+-- (AUTOINCREMENT: an undone correction's id is never given to another.)
 CREATE TABLE corrections (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     action TEXT NOT NULL CHECK (action IN ('merge', 'rename', 'set_kind', 'ban', 'split')),
     detail TEXT NOT NULL,
     author TEXT NOT NULL,
