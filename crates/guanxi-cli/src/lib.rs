@@ -372,7 +372,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             correct(&mut out, &who, &CorrectionRequest::Split { entity, surface: alias })?
         }
         Command::Undo { id, db } => {
-            let undone = open(&db.db)?.undo_correction(id)?;
+            let undone = open(&db.db)?.undo_correction(id)?.record;
             if db.json {
                 print::json(&mut out, &undone)?;
             } else {
@@ -417,7 +417,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
 /// Makes one correction and says what it did.
 fn correct(out: &mut impl Write, who: &Author, request: &CorrectionRequest) -> Result<()> {
     let author = who.author.clone().unwrap_or_else(correct::default_author);
-    let record = open(&who.db.db)?.correct(request, &author)?;
+    let record = open(&who.db.db)?.correct(request, &author)?.record;
     if who.db.json {
         print::json(out, &record)?;
     } else {

@@ -91,6 +91,41 @@ impl CorrectionRecord {
     }
 }
 
+/// What a correction or an undo did: its record, and the entities to show now (after a
+/// correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+/// entities the correction had named, as they are again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Corrected {
+    /// The correction as listed.
+    pub record: CorrectionRecord,
+    /// The entities to show now, by id.
+    pub entities: Vec<crate::vocab::EntityId>,
+}
+
+/// The entities a correction leaves (by name): what the window shows after it.
+pub fn results_of(correction: &Correction) -> Vec<EntityName> {
+    match correction {
+        Correction::Merge { into, .. } => vec![into.clone()],
+        Correction::Rename { entity, name } => vec![EntityName::new(entity.kind, name.clone())],
+        Correction::SetKind { entity, kind } => vec![EntityName::new(*kind, entity.name.clone())],
+        Correction::Ban { .. } => Vec::new(),
+        Correction::Split { entity, surface } => vec![entity.clone(), EntityName::new(entity.kind, surface.clone())],
+    }
+}
+
+/// The ids of the entities with these names (those that exist), in order.
+pub fn ids_of(store: &Store, names: &[EntityName]) -> Result<Vec<crate::vocab::EntityId>> {
+    let mut ids = Vec::new();
+    for name in names {
+        let found = store.entities_named(&name.name)?.into_iter().find(|e| e.kind == name.kind && e.name == name.name);
+        if let Some(e) = found.filter(|e| !ids.contains(&e.id)) {
+            ids.push(e.id);
+        }
+    }
+    Ok(ids)
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

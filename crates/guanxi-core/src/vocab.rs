@@ -190,6 +190,17 @@ impl Correction {
         }
     }
 
+    /// The entities it acts on (by the names they have when it applies).
+    pub fn subjects(&self) -> Vec<EntityName> {
+        match self {
+            Correction::Merge { entities, .. } => entities.clone(),
+            Correction::Rename { entity, .. }
+            | Correction::SetKind { entity, .. }
+            | Correction::Ban { entity }
+            | Correction::Split { entity, .. } => vec![entity.clone()],
+        }
+    }
+
     /// One line saying what it does.
     pub fn summary(&self) -> String {
         match self {

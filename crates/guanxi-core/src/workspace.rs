@@ -8,7 +8,7 @@
 //! walk. Every method takes `&self`: a client may share the workspace between threads (the window
 //! answers queries while an ingest runs).
 
-use crate::correct::{self, CorrectionRecord, CorrectionRequest, ImportSummary};
+use crate::correct::{self, Corrected, CorrectionRecord, CorrectionRequest, ImportSummary};
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
@@ -266,7 +266,7 @@ impl Workspace {
 impl Workspace {
     /// Makes a correction (checked against the graph: entities named by name, alias or `#id`,
     /// exactly one each) and applies it to the stored graph at once; `author` is who made it.
-    pub fn correct(&self, request: &CorrectionRequest, author: &str) -> Result<CorrectionRecord> {
+    pub fn correct(&self, request: &CorrectionRequest, author: &str) -> Result<Corrected> {
         let correction = self.with_store(|store| correct::prepare(store, request))?;
         let mut ids =
             self.add_corrections(vec![NewCorrection { correction, author: author.to_string(), made_at: None }])?;
@@ -276,16 +276,20 @@ impl Workspace {
         })?;
         self.with_store(|store| {
             let stored = store.corrections()?.into_iter().find(|c| c.id == id);
-            stored.map(CorrectionRecord::stored).ok_or_else(|| Error::UnknownCorrection(id as u32))
+            let record = stored.map(CorrectionRecord::stored).ok_or_else(|| Error::UnknownCorrection(id as u32))?;
+            let results = record.correction.as_ref().map(correct::results_of).unwrap_or_default();
+            Ok(Corrected { entities: correct::ids_of(store, &results)?, record })
         })
     }
 
     /// Undoes one correction: the graph becomes what the others make of what was recognised.
-    pub fn undo_correction(&self, id: u32) -> Result<CorrectionRecord> {
+    pub fn undo_correction(&self, id: u32) -> Result<Corrected> {
         self.refuse_while_ingesting()?;
         let mut store = Store::open(&self.database)?;
         let undone = store.undo_correction(i64::from(id))?.ok_or(Error::UnknownCorrection(id))?;
-        Ok(CorrectionRecord::stored(undone))
+        let names = undone.correction.subjects();
+        let entities = self.with_store(|store| correct::ids_of(store, &names))?;
+        Ok(Corrected { record: CorrectionRecord::stored(undone), entities })
     }
 
     /// Every correction in force, oldest first, then the user dictionary's lines (applied at

@@ -164,7 +164,7 @@ fn class_of(surfaces: &[String], surface: &str) -> usize {
 pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) -> rusqlite::Result<()> {
     // Which recognised entities can go elsewhere: only those a correction names (a fold starts
     // from the recognised name, and a correction acts only on the name it names).
-    let subjects: HashSet<EntityName> = before.list().iter().chain(after.list()).flat_map(subjects_of).collect();
+    let subjects: HashSet<EntityName> = before.list().iter().chain(after.list()).flat_map(Correction::subjects).collect();
     let surfaces: Vec<String> = before.split_surfaces().union(after.split_surfaces()).cloned().collect();
     let mut recognised: Vec<Recognised> = Vec::new();
     {
@@ -538,17 +538,6 @@ impl SourcesOf {
             slot.insert(statement.query_map([entity], |r| r.get(0))?.collect::<rusqlite::Result<HashSet<i64>>>()?);
         }
         Ok(self.0.get(&entity).is_some_and(|set| set.contains(&source)))
-    }
-}
-
-/// The entities a correction acts on (by the name they have when it applies).
-fn subjects_of(correction: &Correction) -> Vec<EntityName> {
-    match correction {
-        Correction::Merge { entities, .. } => entities.clone(),
-        Correction::Rename { entity, .. }
-        | Correction::SetKind { entity, .. }
-        | Correction::Ban { entity }
-        | Correction::Split { entity, .. } => vec![entity.clone()],
     }
 }
 
