@@ -2,7 +2,7 @@
 // database is put in with textContent (through `el`), so markup in an article is shown, not run.
 import type {
   ArticleRef,
-  CorrectionRecord,
+  CorrectionRecord_Serialize as CorrectionRecord,
   CorrectionRequest,
   ArticleView_Serialize as ArticleView,
   EntityDetail,
@@ -75,6 +75,28 @@ function articleList(articles: readonly ArticleRef[], focus: number[], a: PanelA
   );
 }
 
+/** A text box with a value (set as a property: never markup). */
+function textInput(cls: string, value: string): HTMLInputElement {
+  const input = document.createElement("input");
+  input.type = "text";
+  input.className = cls;
+  input.value = value;
+  return input;
+}
+
+/** A drop-down of (value, label) options. */
+function choice(cls: string, options: readonly [string, string][]): HTMLSelectElement {
+  const select = document.createElement("select");
+  select.className = cls;
+  for (const [value, label] of options) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = label;
+    select.append(option);
+  }
+  return select;
+}
+
 /**
  * The corrections of an entity: rename, set kind, split an alias off, not an entity, and merge with
  * the entities picked for merging (`picked`: id → name, this one included when picked).
@@ -82,15 +104,11 @@ function articleList(articles: readonly ArticleRef[], focus: number[], a: PanelA
 function correctionBox(d: EntityDetail, picked: ReadonlyMap<number, string>, a: PanelActions): HTMLElement {
   const e = d.entity;
   const me = `#${e.id}`;
-  const renameInput = el("input", { class: "rename-input", type: "text", value: e.name }) as HTMLInputElement;
-  const kindSelect = el(
-    "select",
-    { class: "kind-select" },
-    ...KINDS.filter((k) => k !== e.kind).map((k) => el("option", { value: k }, a.t(k))),
-  ) as HTMLSelectElement;
-  const splitSelect = el("select", { class: "split-select" }, ...d.aliases.map((s) => el("option", { value: s }, s))) as HTMLSelectElement;
+  const renameInput = textInput("rename-input", e.name);
+  const kindSelect = choice("kind-select", KINDS.filter((k) => k !== e.kind).map((k) => [k, a.t(k)]));
+  const splitSelect = choice("split-select", d.aliases.map((s) => [s, s]));
   const others = [...picked].filter(([id]) => id !== e.id);
-  const intoInput = el("input", { class: "merge-into", type: "text", value: e.name }) as HTMLInputElement;
+  const intoInput = textInput("merge-into", e.name);
   const rows: (Node | null)[] = [
     el("h3", {}, a.t("correct")),
     el("p", {}, renameInput, " ", el("button", { class: "rename", onclick: () => a.correct({ action: "rename", entity: me, name: renameInput.value }) }, a.t("rename"))),
