@@ -164,7 +164,8 @@ fn class_of(surfaces: &[String], surface: &str) -> usize {
 pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) -> rusqlite::Result<()> {
     // Which recognised entities can go elsewhere: only those a correction names (a fold starts
     // from the recognised name, and a correction acts only on the name it names).
-    let subjects: HashSet<EntityName> = before.list().iter().chain(after.list()).flat_map(Correction::subjects).collect();
+    let subjects: HashSet<EntityName> =
+        before.list().iter().chain(after.list()).flat_map(Correction::subjects).collect();
     let surfaces: Vec<String> = before.split_surfaces().union(after.split_surfaces()).cloned().collect();
     let mut recognised: Vec<Recognised> = Vec::new();
     {
