@@ -287,8 +287,10 @@ mod tests {
             store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
         }
         let mut bytes = std::fs::read(&damaged).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle..middle + 2048].fill(0xA5);
+        // Two whole pages in the middle of the file, headers included (a span inside one page's
+        // cell content can be text that still reads as text).
+        let middle = bytes.len() / 2 / 4096 * 4096;
+        bytes[middle..middle + 8192].fill(0xA5);
         std::fs::write(&damaged, &bytes).unwrap();
         let error = match Store::open(&damaged) {
             Err(error) => error,
