@@ -8,6 +8,7 @@
 
 mod state;
 
+use guanxi_core::correct::{default_author, Corrected, CorrectionRecord, CorrectionRequest};
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
 use guanxi_core::query::{
     ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph, SubgraphRequest,
@@ -226,6 +227,29 @@ async fn cancel_ingest(state: State<'_, AppState>) -> CmdResult<()> {
     blocking(&state, |s| s.cancel()).await
 }
 
+// --- corrections (issue #16) ---
+/// Makes a correction (entities named as typed: a name, an alias or `#id`) and applies it at once.
+#[tauri::command]
+#[specta::specta]
+async fn correct(state: State<'_, AppState>, request: CorrectionRequest) -> CmdResult<Corrected> {
+    blocking(&state, move |s| s.read(|w| w.correct(&request, &default_author()))).await
+}
+
+/// Undoes one correction.
+#[tauri::command]
+#[specta::specta]
+async fn undo_correction(state: State<'_, AppState>, id: u32) -> CmdResult<Corrected> {
+    blocking(&state, move |s| s.read(|w| w.undo_correction(id))).await
+}
+
+/// The corrections in force (oldest first), then the user dictionary's lines.
+#[tauri::command]
+#[specta::specta]
+async fn corrections(state: State<'_, AppState>) -> CmdResult<Vec<CorrectionRecord>> {
+    blocking(&state, |s| s.read(|w| w.corrections())).await
+}
+// --- end corrections ---
+
 /// The command list, shared by the app and the bindings export.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new().commands(collect_commands![
@@ -244,6 +268,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         save_png,
         ingest,
         cancel_ingest,
+        correct,
+        undo_correction,
+        corrections,
     ])
 }
 

@@ -274,6 +274,158 @@ test("Export PNG saves a picture of the graph", async () => {
   assert.ok(colouredPixels(png) > 2000, "the picture shows the coloured nodes");
 });
 
+// ---- corrections (issue #16) -----------------------------------------------------------------
+const PERSON = "#d9480f";
+const ORGANIZATION = "#1864ab";
+const panelTitle = () => browser.$("#panel h2").getText().catch(() => "");
+
+/** Selects an entity by typing its name and clicking its suggestion; waits for its panel. */
+async function selectByName(name) {
+  await js(() => document.getElementById("ingest-dialog").close());
+  const search = await browser.$("#search");
+  await search.click();
+  await search.setValue(name);
+  let item = null;
+  await waitFor(async () => {
+    for (const li of await browser.$$("#suggestions li")) {
+      if ((await li.$(".name").getText()) === name) item = li;
+    }
+    return item !== null;
+  }, `${name} suggested`);
+  await item.click();
+  await waitFor(async () => (await panelTitle()) === name, `the panel on ${name}`);
+}
+
+/** Clicks a correction button in the panel and waits for the correction to be applied. */
+async function correctWith(selector) {
+  const before = Number((await js(() => document.body.dataset.corrections)) ?? 0);
+  await browser.$(`#panel ${selector}`).click();
+  await waitFor(async () => Number((await js(() => document.body.dataset.corrections)) ?? 0) > before, `${selector} applied`);
+}
+
+const mentionsInPanel = async () => Number((await browser.$("#panel .counts").getText()).match(/\d+/)[0]);
+
+test("merging two entities from the panel shows one node with both names and all their evidence", async () => {
+  await browser.$("#overview").click();
+  await waitFor(async () => (await js(() => window.__guanxi.labels())).includes("团蓬江区委"), "团蓬江区委 on screen");
+  await selectByName("团蓬江区委");
+  const first = await mentionsInPanel();
+  await browser.$("#panel .merge-pick").click();
+  await waitFor(async () => (await browser.$("#panel .merge-pick").getText()) !== "选入合并", "picked");
+  await selectByName("蓬江区共青团");
+  const second = await mentionsInPanel();
+  await browser.$("#panel .merge-pick").click();
+  await waitFor(async () => (await browser.$$("#panel .merge-row")).length === 1, "the merge row");
+  assert.match(await browser.$("#panel .merge-row").getText(), /团蓬江区委/);
+  await browser.$("#panel .merge-into").setValue("共青团蓬江区委");
+  await correctWith(".merge");
+  await waitFor(async () => (await panelTitle()) === "共青团蓬江区委", "the merged entity's panel");
+  const text = await browser.$("#panel").getText();
+  assert.match(text, /团蓬江区委/);
+  assert.match(text, /蓬江区共青团/);
+  assert.equal(await mentionsInPanel(), first + second, "all the mentions of both");
+  const labels = await js(() => window.__guanxi.labels());
+  assert.ok(labels.includes("共青团蓬江区委"), "one node for both");
+  assert.ok(!labels.includes("团蓬江区委") && !labels.includes("蓬江区共青团"), "the two nodes are gone");
+  // Every edge of the merged node shows as many sentences as its weight.
+  const relations = await browser.$$("#panel .neighbours .relation");
+  assert.ok(relations.length > 0);
+  for (let i = 0; i < relations.length; i++) {
+    const button = (await browser.$$("#panel .neighbours .relation"))[i];
+    const weight = Number((await button.getText()).split("·").pop().trim());
+    const pair = `${await button.getAttribute("data-a")}-${await button.getAttribute("data-b")}`;
+    await button.click();
+    await waitFor(async () => (await js(() => document.body.dataset.evidence)) === pair, "the evidence");
+    const sentences = (await browser.$$("#panel ol.evidence li")).length;
+    assert.ok(sentences >= weight, `${pair}: weight ${weight}, ${sentences} sentences`);
+    await selectByName("共青团蓬江区委");
+  }
+  await waitLayout();
+  await shot("12-merged");
+});
+
+test("setting a kind changes the node's colour", async () => {
+  await selectByName("袁加伟");
+  const id = await js(() => window.__guanxi.idOf("袁加伟"));
+  assert.equal(await js((i) => window.__guanxi.colourOf(i), id), PERSON);
+  await browser.$("#panel .kind-select").selectByAttribute("value", "organization");
+  await correctWith(".set-kind");
+  await waitFor(async () => (await panelTitle()) === "袁加伟", "袁加伟's panel");
+  const after = await js(() => window.__guanxi.idOf("袁加伟"));
+  assert.equal(await js((i) => window.__guanxi.colourOf(i), after), ORGANIZATION);
+  assert.match(await browser.$("#panel").getText(), /机构/);
+  await shot("13-kind");
+});
+
+test("banning an entity takes it off the graph and out of search", async () => {
+  await selectByName("江海区委组织部");
+  await correctWith(".ban");
+  await waitFor(async () => !(await js(() => window.__guanxi.labels())).includes("江海区委组织部"), "江海区委组织部 gone");
+  const search = await browser.$("#search");
+  await search.click();
+  await search.setValue("江海区委组织部");
+  await browser.pause(800);
+  assert.ok(!(await browser.$("#suggestions").getText()).includes("江海区委组织部"));
+  await browser.keys("Escape");
+  await shot("14-banned");
+});
+
+test("closing and reopening the app, then ingesting a changed page: the corrections hold", async () => {
+  await withTimeout(browser.deleteSession(), 10000, "deleteSession").catch(() => {});
+  ({ browser } = await openWindow(APP, DB));
+  await browser.setTimeout({ script: 120000 });
+  const labels = await js(() => window.__guanxi.labels());
+  assert.ok(labels.includes("共青团蓬江区委") && !labels.includes("团蓬江区委"), "the merge held");
+  assert.ok(!labels.includes("江海区委组织部"), "the ban held");
+  assert.equal(await js((i) => window.__guanxi.colourOf(i), await js(() => window.__guanxi.idOf("袁加伟"))), ORGANIZATION);
+  // A page ingested now (a changed copy of a demo page) is corrected as it goes in.
+  const folder = join(ARTIFACTS, "corrections-later");
+  mkdirSync(folder, { recursive: true });
+  const demo = new URL("../../corpus/demo/", import.meta.url).pathname;
+  for (const name of ["000_d7ae45e1c44c5633.txt", "004_5d8147767e1fc6e6.txt"]) {
+    writeFileSync(join(folder, name), readFileSync(join(demo, name), "utf8") + `\n\n（${Date.now()}）\n`);
+  }
+  await selectByName("共青团蓬江区委");
+  const before = await mentionsInPanel();
+  await browser.$("#ingest-open").click();
+  await browser.$("#ingest-path").setValue(folder);
+  await browser.$("#ingest-start").click();
+  await waitFor(async () => (await js(() => document.body.dataset.ingest)) === "done", "the ingest to finish", 60000);
+  await browser.$("#ingest-close").click();
+  await browser.$("#overview").click();
+  await waitFor(async () => (await js(() => window.__guanxi.labels())).includes("共青团蓬江区委"), "the merged node");
+  const after = await js(() => window.__guanxi.labels());
+  assert.ok(!after.includes("团蓬江区委") && !after.includes("蓬江区共青团") && !after.includes("江海区委组织部"), "corrected as they went in");
+  await selectByName("共青团蓬江区委");
+  assert.ok((await mentionsInPanel()) > before, "the new page's mentions joined the merged entity");
+  await shot("15-reopened");
+});
+
+test("the corrections panel lists each with who and when, and undoes each", async () => {
+  await browser.$("#corrections-open").click();
+  await waitFor(async () => (await browser.$$("#panel li.correction")).length === 3, "three corrections listed");
+  const text = await browser.$("#panel").getText();
+  assert.match(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+  await shot("16-corrections");
+  const undoAction = async (action) => {
+    const listed = (await browser.$$("#panel li.correction")).length;
+    await browser.$(`#panel li.correction[data-action="${action}"] .undo`).click();
+    await waitFor(async () => (await browser.$$("#panel li.correction")).length === listed - 1, `undo ${action}`);
+  };
+  await undoAction("ban");
+  await waitFor(async () => (await js(() => window.__guanxi.labels())).includes("江海区委组织部"), "江海区委组织部 back");
+  await undoAction("set_kind");
+  await waitFor(async () => (await js((i) => window.__guanxi.colourOf(i), await js(() => window.__guanxi.idOf("袁加伟")))) === PERSON, "袁加伟 a person again");
+  await undoAction("merge");
+  await waitFor(async () => {
+    const labels = await js(() => window.__guanxi.labels());
+    return labels.includes("团蓬江区委") && labels.includes("蓬江区共青团") && !labels.includes("共青团蓬江区委");
+  }, "two entities again");
+  await waitFor(async () => (await browser.$$("#panel li.correction")).length === 0, "no corrections left");
+  assert.deepEqual(await js(() => window.__guanxiErrors), []);
+  await shot("17-undone");
+});
+
 test("measure: frame and layout time on a generated 5,000-node / 20,000-edge graph", async () => {
   const result = await withTimeout(browser.executeAsync((done) => void window.__guanxi.bench(5000, 20000, 30000).then(done)), 120000, "bench");
   perf.generated = result;

@@ -3,12 +3,12 @@
 // wiring here (wiring.ts) and no test hooks (testhooks.ts, e2e builds only).
 import { Channel } from "@tauri-apps/api/core";
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
-import { commands, type EntityKind, type IngestEvent, type IngestReport, type SearchHit, type SubgraphRequest } from "./bindings";
+import { commands, type CorrectionRequest, type EntityKind, type IngestEvent, type IngestReport, type SearchHit, type SubgraphRequest } from "./bindings";
 import { byId, el } from "./dom";
 import { CommandError, describeError, isNoPath, unwrap, type CommandResult } from "./errors";
 import { GraphView } from "./graph";
 import { hasKey, translate, type Key } from "./i18n";
-import { renderArticle, renderEntity, renderEvidence, renderLegend, renderPath, type PanelActions } from "./panel";
+import { renderArticle, renderCorrections, renderEntity, renderEvidence, renderLegend, renderPath, type PanelActions } from "./panel";
 import { STALE, kindCounts, pathChain, resetView, toggleKind, visibleCounts, type Stale, type State, type Ticket } from "./state";
 import { closed, showItems } from "./suggest";
 import * as V from "./view";
@@ -55,6 +55,8 @@ export interface App {
   exportPng(): Promise<void>;
   openDbDialog(): Promise<void>;
   ingest(paths: string[], progress: IngestProgress): Promise<void>;
+  /** The corrections list in the panel, each with Undo. */
+  showCorrections(): Promise<void>;
 }
 
 const overviewRequest = (): SubgraphRequest => ({ seeds: [], depth: 1, kinds: [], min_weight: 1, max_nodes: OVERVIEW_MAX_NODES });
@@ -211,7 +213,7 @@ export function createApp(state: State): App {
     }
     const detail = await ask(panelTicket, commands.entity(id, 30));
     if (detail === STALE) return;
-    renderEntity(panel, detail, view().expanded.has(id), actions);
+    renderEntity(panel, detail, view().expanded.has(id), actions, mergePicked);
     document.body.dataset.selected = String(id);
   }
 
@@ -276,6 +278,58 @@ export function createApp(state: State): App {
     renderArticle(panel, article, () => panel.replaceChildren(...previous), actions);
   }
 
+  // ---- corrections (issue #16) ------------------------------------------------------------------
+  /** Entities picked for a merge: id → name. */
+  const mergePicked = new Map<number, string>();
+  let correctionsMade = 0;
+
+  /**
+   * After a correction or an undo: the entities on screen as they are now (merged or banned ones
+   * gone, the result added), the result selected (or nothing, after a ban).
+   */
+  async function afterCorrection(entities: number[], message: string): Promise<void> {
+    const ids = [...new Set([...view().nodes.keys(), ...entities])];
+    const sub = await ask(requests.begin("view"), commands.induced(ids, state.filters.minWeight));
+    if (sub === STALE) return;
+    show(V.fromSubgraph(sub));
+    toast(message);
+    document.body.dataset.corrections = String(++correctionsMade);
+    if (entities.length > 0) {
+      await select(entities[0], true);
+    } else {
+      state.selected = null;
+      graphView.highlight([]);
+      panel.replaceChildren();
+    }
+  }
+
+  async function correct(request: CorrectionRequest): Promise<void> {
+    const done = await ask(requests.begin("correct"), commands.correct(request));
+    if (done === STALE) return;
+    if (request.action === "merge") mergePicked.clear();
+    await afterCorrection(done.entities, t("corrected", { summary: done.record.summary }));
+  }
+
+  async function undo(id: number): Promise<void> {
+    const done = await ask(requests.begin("correct"), commands.undoCorrection(id));
+    if (done === STALE) return;
+    await afterCorrection(done.entities, t("undone", { summary: done.record.summary }));
+    await showCorrections();
+  }
+
+  async function showCorrections(): Promise<void> {
+    const records = await ask(requests.begin("panel"), commands.corrections());
+    if (records === STALE) return;
+    renderCorrections(panel, records, actions);
+    document.body.dataset.correctionsListed = String(records.length);
+  }
+
+  function toggleMergePick(id: number, name: string): void {
+    if (mergePicked.has(id)) mergePicked.delete(id);
+    else mergePicked.set(id, name);
+    void guard(() => select(id));
+  }
+
   const actions: PanelActions = {
     t,
     selectEntity: (id) => void guard(() => select(id, true)),
@@ -289,6 +343,9 @@ export function createApp(state: State): App {
     },
     showEvidence: (a, b) => void guard(() => showEvidence(a, b)),
     openArticle: (id, focus) => void guard(() => openArticle(id, focus)),
+    correct: (request) => void guard(() => correct(request)),
+    toggleMergePick,
+    undo: (id) => void guard(() => undo(id)),
   };
 
   function toggle(kind: EntityKind): void {
@@ -351,6 +408,7 @@ export function createApp(state: State): App {
     exportPng,
     openDbDialog,
     ingest,
+    showCorrections,
   };
 
   /** Writes what is on screen as GraphML. */

@@ -36,6 +36,12 @@ export const commands = {
 	ingest: (paths: string[], onEvent: Channel<IngestEvent>) => typedError<IngestReport, CommandError>(__TAURI_INVOKE("ingest", { paths, onEvent })),
 	/**  Asks the running ingest to stop after the file it is writing. */
 	cancelIngest: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_ingest")),
+	/**  Makes a correction (entities named as typed: a name, an alias or `#id`) and applies it at once. */
+	correct: (request: CorrectionRequest_Deserialize) => typedError<Corrected_Serialize, CommandError>(__TAURI_INVOKE("correct", { request })),
+	/**  Undoes one correction. */
+	undoCorrection: (id: number) => typedError<Corrected_Serialize, CommandError>(__TAURI_INVOKE("undo_correction", { id })),
+	/**  The corrections in force (oldest first), then the user dictionary's lines. */
+	corrections: () => typedError<CorrectionRecord_Serialize[], CommandError>(__TAURI_INVOKE("corrections")),
 };
 
 /* Types */
@@ -132,6 +138,194 @@ export type CommandError = {
 	message: string,
 };
 
+/**
+ *  What a correction or an undo did: its record, and the entities to show now (after a
+ *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+ *  entities the correction had named, as they are again).
+ */
+export type Corrected = Corrected_Serialize | Corrected_Deserialize;
+
+/**
+ *  What a correction or an undo did: its record, and the entities to show now (after a
+ *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+ *  entities the correction had named, as they are again).
+ */
+export type Corrected_Deserialize = {
+	/**  The correction as listed. */
+	record: CorrectionRecord_Deserialize,
+	/**  The entities to show now, by id. */
+	entities: EntityId[],
+};
+
+/**
+ *  What a correction or an undo did: its record, and the entities to show now (after a
+ *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+ *  entities the correction had named, as they are again).
+ */
+export type Corrected_Serialize = {
+	/**  The correction as listed. */
+	record: CorrectionRecord_Serialize,
+	/**  The entities to show now, by id. */
+	entities: EntityId[],
+};
+
+/**
+ *  One correction a person made to the graph. Corrections apply in the order they were made, to
+ *  what the recogniser found (see `resolve::corrections`).
+ */
+export type Correction = 
+/**
+ *  These entities are one: their mentions, aliases, roles and edges go to `into`, and their
+ *  names become its aliases.
+ */
+{ action: "merge"; 
+/**  The entities merged (two or more). */
+entities: EntityName[]; 
+/**  The entity they become. */
+into: EntityName } | 
+/**  A new canonical name (the old one stays as an alias). */
+{ action: "rename"; 
+/**  The entity. */
+entity: EntityName; 
+/**  Its new name. */
+name: string } | 
+/**  A new kind (切尔西: person → organization). */
+{ action: "set_kind"; 
+/**  The entity. */
+entity: EntityName; 
+/**  Its new kind. */
+kind: EntityKind } | 
+/**  Not an entity: its mentions stop being mentions and its edges go. */
+{ action: "ban"; 
+/**  The entity. */
+entity: EntityName } | 
+/**  The mentions written `surface` are another entity (of the same kind, named `surface`). */
+{ action: "split"; 
+/**  The entity. */
+entity: EntityName; 
+/**  The alias split off. */
+surface: string };
+
+/**  One line of the corrections list. */
+export type CorrectionRecord = CorrectionRecord_Serialize | CorrectionRecord_Deserialize;
+
+/**  One line of the corrections list. */
+export type CorrectionRecord_Deserialize = {
+	/**  The id to undo it with; `None` for a line of the user dictionary (edit the file instead). */
+	id?: number | null,
+	/**
+	 *  `merge`, `rename`, `set_kind`, `ban`, `split`; `dictionary_name` or `dictionary_ban` for a
+	 *  user dictionary line.
+	 */
+	action: string,
+	/**  What it does, in one line. */
+	summary: string,
+	/**  The correction itself (`None` for a user dictionary line). */
+	correction?: Correction | null,
+	/**  Who made it (for a dictionary line: the file). */
+	author: string,
+	/**  When (UTC, `YYYY-MM-DDTHH:MM:SSZ`; `None` for a dictionary line). */
+	made_at?: string | null,
+	/**  Where it is kept: `database`, or `FILE:LINE` of the user dictionary. */
+	origin: string,
+};
+
+/**  One line of the corrections list. */
+export type CorrectionRecord_Serialize = {
+	/**  The id to undo it with; `None` for a line of the user dictionary (edit the file instead). */
+	id: number | null,
+	/**
+	 *  `merge`, `rename`, `set_kind`, `ban`, `split`; `dictionary_name` or `dictionary_ban` for a
+	 *  user dictionary line.
+	 */
+	action: string,
+	/**  What it does, in one line. */
+	summary: string,
+	/**  The correction itself (`None` for a user dictionary line). */
+	correction: Correction | null,
+	/**  Who made it (for a dictionary line: the file). */
+	author: string,
+	/**  When (UTC, `YYYY-MM-DDTHH:MM:SSZ`; `None` for a dictionary line). */
+	made_at: string | null,
+	/**  Where it is kept: `database`, or `FILE:LINE` of the user dictionary. */
+	origin: string,
+};
+
+/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
+export type CorrectionRequest = CorrectionRequest_Serialize | CorrectionRequest_Deserialize;
+
+/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
+export type CorrectionRequest_Deserialize = 
+/**
+ *  These entities are one, named `into` (of the kind `kind`, else of the merged entity named
+ *  `into`, else of the first).
+ */
+{ action: "merge"; 
+/**  Two or more entities. */
+entities: string[]; 
+/**  The name of the merged entity. */
+into: string; 
+/**  Its kind, if not the one it gets by default. */
+kind?: EntityKind | null } | 
+/**  A new canonical name; the old one stays as an alias. */
+{ action: "rename"; 
+/**  The entity. */
+entity: string; 
+/**  The new name. */
+name: string } | 
+/**  A new kind. */
+{ action: "set_kind"; 
+/**  The entity. */
+entity: string; 
+/**  The new kind. */
+kind: EntityKind } | 
+/**  Not an entity. */
+{ action: "ban"; 
+/**  The entity. */
+entity: string } | 
+/**  The mentions written `surface` are another entity. */
+{ action: "split"; 
+/**  The entity. */
+entity: string; 
+/**  One of the ways its mentions are written (not its name). */
+surface: string };
+
+/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
+export type CorrectionRequest_Serialize = 
+/**
+ *  These entities are one, named `into` (of the kind `kind`, else of the merged entity named
+ *  `into`, else of the first).
+ */
+{ action: "merge"; 
+/**  Two or more entities. */
+entities: string[]; 
+/**  The name of the merged entity. */
+into: string; 
+/**  Its kind, if not the one it gets by default. */
+kind: EntityKind | null } | 
+/**  A new canonical name; the old one stays as an alias. */
+{ action: "rename"; 
+/**  The entity. */
+entity: string; 
+/**  The new name. */
+name: string } | 
+/**  A new kind. */
+{ action: "set_kind"; 
+/**  The entity. */
+entity: string; 
+/**  The new kind. */
+kind: EntityKind } | 
+/**  Not an entity. */
+{ action: "ban"; 
+/**  The entity. */
+entity: string } | 
+/**  The mentions written `surface` are another entity. */
+{ action: "split"; 
+/**  The entity. */
+entity: string; 
+/**  One of the ways its mentions are written (not its name). */
+surface: string };
+
 /**  The database the window shows. */
 export type DatabaseInfo = {
 	/**  The database file. */
@@ -201,6 +395,17 @@ export type EntityKind =
 "place" | 
 /**  A construction or investment project, industrial park, base. */
 "project";
+
+/**
+ *  An entity as a correction names it: by kind and canonical name rather than by id, so that a
+ *  correction means the same in any database and after any re-ingest (ids change, names do not).
+ */
+export type EntityName = {
+	/**  Its kind. */
+	kind: EntityKind,
+	/**  Its canonical name. */
+	name: string,
+};
 
 /**  An entity in a list. */
 export type EntitySummary = {

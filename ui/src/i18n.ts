@@ -61,6 +61,23 @@ const zh = {
   byline: "署名",
   source: "来源",
   closeArticle: "返回",
+  // corrections (issue #16)
+  correct: "纠正",
+  rename: "改名",
+  setKind: "改类型",
+  ban: "不是实体",
+  split: "拆出别名",
+  mergePick: "选入合并",
+  mergeUnpick: "取消合并选择",
+  mergeInto: "合并 {names} 为",
+  merge: "合并",
+  corrections: "纠正记录",
+  noCorrections: "还没有纠正。",
+  undo: "撤销",
+  corrected: "已纠正：{summary}",
+  undone: "已撤销：{summary}",
+  byAuthor: "{author}，{when}",
+  dictionaryLine: "用户词典（导入时生效）",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -122,6 +139,23 @@ const en: Record<keyof typeof zh, string> = {
   byline: "Byline",
   source: "Source",
   closeArticle: "Back",
+  // corrections (issue #16)
+  correct: "Correct",
+  rename: "Rename",
+  setKind: "Set kind",
+  ban: "Not an entity",
+  split: "Split off alias",
+  mergePick: "Pick for merge",
+  mergeUnpick: "Unpick",
+  mergeInto: "Merge {names} into",
+  merge: "Merge",
+  corrections: "Corrections",
+  noCorrections: "No corrections yet.",
+  undo: "Undo",
+  corrected: "Corrected: {summary}",
+  undone: "Undone: {summary}",
+  byAuthor: "{author}, {when}",
+  dictionaryLine: "user dictionary (applied at ingest)",
 };
 
 export type Key = keyof typeof zh;

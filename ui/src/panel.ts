@@ -2,6 +2,8 @@
 // database is put in with textContent (through `el`), so markup in an article is shown, not run.
 import type {
   ArticleRef,
+  CorrectionRecord_Serialize as CorrectionRecord,
+  CorrectionRequest,
   ArticleView_Serialize as ArticleView,
   EntityDetail,
   Evidence_Serialize as Evidence,
@@ -10,7 +12,8 @@ import type {
 } from "./bindings";
 import { el } from "./dom";
 import type { Key } from "./i18n";
-import { KIND_COLOUR } from "./kinds";
+import type { EntityKind } from "./bindings";
+import { KINDS, KIND_COLOUR } from "./kinds";
 
 export interface PanelActions {
   t(key: Key, vars?: Record<string, string | number>): string;
@@ -22,6 +25,12 @@ export interface PanelActions {
   startPath(id: number): void;
   showEvidence(a: number, b: number): void;
   openArticle(id: number, focus: number[]): void;
+  // corrections (issue #16)
+  /** Makes a correction and shows its result. */
+  correct(request: CorrectionRequest): void;
+  /** Adds the entity to the merge selection, or takes it out. */
+  toggleMergePick(id: number, name: string): void;
+  undo(id: number): void;
 }
 
 function kindBadge(kind: keyof typeof KIND_COLOUR, a: PanelActions): HTMLElement {
@@ -66,7 +75,111 @@ function articleList(articles: readonly ArticleRef[], focus: number[], a: PanelA
   );
 }
 
-export function renderEntity(panel: HTMLElement, d: EntityDetail, expanded: boolean, a: PanelActions): void {
+/** A text box with a value (set as a property: never markup). */
+function textInput(cls: string, value: string): HTMLInputElement {
+  const input = document.createElement("input");
+  input.type = "text";
+  input.className = cls;
+  input.value = value;
+  return input;
+}
+
+/** A drop-down of (value, label) options. */
+function choice(cls: string, options: readonly [string, string][]): HTMLSelectElement {
+  const select = document.createElement("select");
+  select.className = cls;
+  for (const [value, label] of options) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = label;
+    select.append(option);
+  }
+  return select;
+}
+
+/**
+ * The corrections of an entity: rename, set kind, split an alias off, not an entity, and merge with
+ * the entities picked for merging (`picked`: id → name, this one included when picked).
+ */
+function correctionBox(d: EntityDetail, picked: ReadonlyMap<number, string>, a: PanelActions): HTMLElement {
+  const e = d.entity;
+  const me = `#${e.id}`;
+  const renameInput = textInput("rename-input", e.name);
+  const kindSelect = choice("kind-select", KINDS.filter((k) => k !== e.kind).map((k) => [k, a.t(k)]));
+  const splitSelect = choice("split-select", d.aliases.map((s) => [s, s]));
+  const others = [...picked].filter(([id]) => id !== e.id);
+  const intoInput = textInput("merge-into", e.name);
+  const rows: (Node | null)[] = [
+    el("h3", {}, a.t("correct")),
+    el("p", {}, renameInput, " ", el("button", { class: "rename", onclick: () => a.correct({ action: "rename", entity: me, name: renameInput.value }) }, a.t("rename"))),
+    el("p", {}, kindSelect, " ", el("button", { class: "set-kind", onclick: () => a.correct({ action: "set_kind", entity: me, kind: kindSelect.value as EntityKind }) }, a.t("setKind"))),
+    d.aliases.length > 0
+      ? el("p", {}, splitSelect, " ", el("button", { class: "split", onclick: () => a.correct({ action: "split", entity: me, surface: splitSelect.value }) }, a.t("split")))
+      : null,
+    el(
+      "p",
+      {},
+      el("button", { class: "merge-pick", onclick: () => a.toggleMergePick(e.id, e.name) }, picked.has(e.id) ? a.t("mergeUnpick") : a.t("mergePick")),
+      " ",
+      el("button", { class: "ban", onclick: () => a.correct({ action: "ban", entity: me }) }, a.t("ban")),
+    ),
+    others.length > 0
+      ? el(
+          "p",
+          { class: "merge-row" },
+          a.t("mergeInto", { names: [e.name, ...others.map(([, name]) => name)].join("、") }),
+          " ",
+          intoInput,
+          " ",
+          el(
+            "button",
+            {
+              class: "merge",
+              onclick: () =>
+                a.correct({ action: "merge", entities: [me, ...others.map(([id]) => `#${id}`)], into: intoInput.value, kind: null }),
+            },
+            a.t("merge"),
+          ),
+        )
+      : null,
+  ];
+  return el("section", { class: "corrections-box" }, ...rows.filter((r): r is Node => r !== null));
+}
+
+/** The corrections list: each with who made it and when, and Undo; the user dictionary's lines after. */
+export function renderCorrections(panel: HTMLElement, records: readonly CorrectionRecord[], a: PanelActions): void {
+  panel.replaceChildren(
+    el("h2", { class: "corrections-title" }, a.t("corrections")),
+    records.length === 0
+      ? el("p", { class: "empty" }, a.t("noCorrections"))
+      : el(
+          "ol",
+          { class: "corrections" },
+          ...records.map((r) => {
+            const id = r.id;
+            return el(
+              "li",
+              { class: "correction", data: { correction: id === null ? "dictionary" : String(id), action: r.action } },
+              el("p", {}, r.summary),
+              el(
+                "p",
+                { class: "who" },
+                id === null ? `${a.t("dictionaryLine")} · ${r.origin}` : a.t("byAuthor", { author: r.author, when: r.made_at ?? "" }),
+              ),
+              id === null ? null : el("button", { class: "undo", onclick: () => a.undo(id) }, a.t("undo")),
+            );
+          }),
+        ),
+  );
+}
+
+export function renderEntity(
+  panel: HTMLElement,
+  d: EntityDetail,
+  expanded: boolean,
+  a: PanelActions,
+  picked: ReadonlyMap<number, string> = new Map(),
+): void {
   const e = d.entity;
   const neighbours = el(
     "ul",
@@ -105,6 +218,7 @@ export function renderEntity(panel: HTMLElement, d: EntityDetail, expanded: bool
     neighbours,
     el("h3", {}, a.t("articles")),
     articleList(d.articles, [e.id], a),
+    correctionBox(d, picked, a),
   ];
   panel.replaceChildren(...parts.filter((p): p is Node => p !== null));
 }

@@ -25,7 +25,7 @@ export type Stale = typeof STALE;
  * - `expand`: an expansion merged into the view
  * - `export`, `png`, `database`, `ingest`: the toast or dialog of those actions
  */
-export type RequestKind = "suggestions" | "view" | "grow" | "panel" | "expand" | "export" | "png" | "database" | "ingest";
+export type RequestKind = "suggestions" | "view" | "grow" | "panel" | "expand" | "export" | "png" | "database" | "ingest" | "correct";
 
 /** One request's place in its kind's sequence. */
 export interface Ticket {

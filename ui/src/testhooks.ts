@@ -93,6 +93,8 @@ export function install(app: App): void {
     labels: () => [...view().nodes.values()].filter((n) => V.isVisibleNode(n, state.filters)).map((n) => n.label),
     nodeOnScreen: (id: number) => graphView.nodeOnScreen(id),
     idOf: (label: string) => [...view().nodes.values()].find((n) => n.label === label)?.id ?? null,
+    /** The colour a node is drawn in (its kind's), or null when it is not on screen. */
+    colourOf: (id: number) => (graphView.graph.hasNode(String(id)) ? (graphView.graph.getNodeAttribute(String(id), "color") as string) : null),
     measureFrames: (n: number) => graphView.measureFrames(n),
     /** What is on screen once the layout stops: nodes, edges, layout time, frame times. */
     settled: (frames = 20) => settledFigures(frames),

@@ -42,6 +42,7 @@ export function wire(app: App): void {
   byId("export").addEventListener("click", () => void guard(app.exportGraphml));
   byId("export-png").addEventListener("click", () => void guard(app.exportPng));
   byId("db-open").addEventListener("click", () => void guard(app.openDbDialog));
+  byId("corrections-open").addEventListener("click", () => void guard(app.showCorrections));
 
   // ---- ingest ------------------------------------------------------------------------------------
   const ingestDialog = byId<HTMLDialogElement>("ingest-dialog");

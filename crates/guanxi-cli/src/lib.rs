@@ -7,6 +7,7 @@ mod print;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use guanxi_core::correct::{self, CorrectionRequest};
 use guanxi_core::ingest::export::FieldMap;
 use guanxi_core::pipeline::{FileOutcome, IngestEvent};
 use guanxi_core::query::{self, SubgraphRequest};
@@ -184,6 +185,77 @@ enum Command {
         #[command(flatten)]
         dates: Dates,
     },
+    // --- corrections (issue #16) ---
+    /// Merge two or more entities into one: mentions, aliases, roles, edges and evidence combined;
+    /// the merged names become aliases.
+    Merge {
+        /// The entities (name, alias or #id; two or more).
+        #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
+        entities: Vec<String>,
+        /// The merged entity's name (one of theirs or a new one).
+        #[arg(long, value_name = "NAME")]
+        into: String,
+        /// Its kind (default: the kind of the entity named NAME, else of the first).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<EntityKind>,
+        #[command(flatten)]
+        who: Author,
+    },
+    /// Give an entity a new canonical name (the old one stays as an alias).
+    Rename {
+        /// The entity (name, alias or #id).
+        entity: String,
+        /// The new name.
+        name: String,
+        #[command(flatten)]
+        who: Author,
+    },
+    /// Change an entity's kind (person, organization, place, project).
+    SetKind {
+        /// The entity (name, alias or #id).
+        entity: String,
+        /// The new kind.
+        #[arg(value_parser = parse_kind)]
+        kind: EntityKind,
+        #[command(flatten)]
+        who: Author,
+    },
+    /// Not an entity: its mentions and edges go, now and in later ingests.
+    Ban {
+        /// The entity (name, alias or #id).
+        entity: String,
+        #[command(flatten)]
+        who: Author,
+    },
+    /// Split the mentions written as one alias off an entity, into an entity of their own.
+    Split {
+        /// The entity (name, alias or #id).
+        entity: String,
+        /// The alias whose mentions become another entity.
+        #[arg(long, value_name = "SURFACE")]
+        alias: String,
+        #[command(flatten)]
+        who: Author,
+    },
+    /// Undo one correction (its id is in `guanxi corrections`).
+    Undo {
+        /// The correction's id.
+        id: u32,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// List the corrections (who made them and when), or export or import them.
+    Corrections {
+        #[command(flatten)]
+        db: Db,
+        /// Write the corrections to this file (JSON) for others to import.
+        #[arg(long, value_name = "FILE", conflicts_with = "import")]
+        export: Option<PathBuf>,
+        /// Add the corrections of an exported file (those not already here) and apply them.
+        #[arg(long, value_name = "FILE")]
+        import: Option<PathBuf>,
+    },
+    // --- end corrections ---
     /// Recognise entities in text from standard input (one text a line; --jsonl: JSON lines with
     /// a "text" field). Writes "entities": [[start, end, kind, surface], …], offsets in code points.
     Annotate {
@@ -191,6 +263,16 @@ enum Command {
         #[arg(long)]
         jsonl: bool,
     },
+}
+
+/// The database and who makes a correction.
+#[derive(Debug, Args)]
+struct Author {
+    #[command(flatten)]
+    db: Db,
+    /// Who makes the correction (default: the login name).
+    #[arg(long, value_name = "NAME")]
+    author: Option<String>,
 }
 
 fn parse_kind(text: &str) -> std::result::Result<EntityKind, String> {
@@ -314,8 +396,72 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             )?;
         }
         Command::Annotate { jsonl } => annotate(jsonl)?,
+        // --- corrections (issue #16) ---
+        Command::Merge { entities, into, kind, who } => {
+            correct(&mut out, &who, &CorrectionRequest::Merge { entities, into, kind })?
+        }
+        Command::Rename { entity, name, who } => correct(&mut out, &who, &CorrectionRequest::Rename { entity, name })?,
+        Command::SetKind { entity, kind, who } => {
+            correct(&mut out, &who, &CorrectionRequest::SetKind { entity, kind })?
+        }
+        Command::Ban { entity, who } => correct(&mut out, &who, &CorrectionRequest::Ban { entity })?,
+        Command::Split { entity, alias, who } => {
+            correct(&mut out, &who, &CorrectionRequest::Split { entity, surface: alias })?
+        }
+        Command::Undo { id, db } => {
+            let undone = open(&db.db)?.undo_correction(id)?.record;
+            if db.json {
+                print::json(&mut out, &undone)?;
+            } else {
+                writeln!(out, "undone {id}: {}", undone.summary)?;
+            }
+        }
+        Command::Corrections { db, export, import } => {
+            let workspace = open(&db.db)?;
+            if let Some(path) = export {
+                let n = workspace.export_corrections(&path)?;
+                if db.json {
+                    print::json(&mut out, &serde_json::json!({"exported": n, "file": path}))?;
+                } else {
+                    writeln!(out, "wrote {n} corrections to {}", path.display())?;
+                }
+            } else if let Some(path) = import {
+                let summary = workspace.import_corrections(&path)?;
+                if db.json {
+                    print::json(&mut out, &summary)?;
+                } else {
+                    writeln!(
+                        out,
+                        "imported {} corrections from {} ({} already here)",
+                        summary.added,
+                        path.display(),
+                        summary.already
+                    )?;
+                }
+            } else {
+                let records = workspace.corrections()?;
+                if db.json {
+                    print::json(&mut out, &records)?;
+                } else {
+                    print::corrections(&mut out, &records)?;
+                }
+            }
+        } // --- end corrections ---
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Makes one correction and says what it did.
+fn correct(out: &mut impl Write, who: &Author, request: &CorrectionRequest) -> Result<()> {
+    let author = who.author.clone().unwrap_or_else(correct::default_author);
+    let record = open(&who.db.db)?.correct(request, &author)?.record;
+    if who.db.json {
+        print::json(out, &record)?;
+    } else {
+        let id = record.id.map(|id| id.to_string()).unwrap_or_default();
+        writeln!(out, "correction {id}: {} (by {author}); undo with `guanxi undo {id}`", record.summary)?;
+    }
+    Ok(())
 }
 
 fn ingest(

@@ -302,3 +302,19 @@ pub fn code_point_entities(text: &str, entities: &[(usize, usize, EntityKind, St
         .map(|(start, end, kind, surface)| serde_json::json!([to_cp(*start), to_cp(*end), kind.as_str(), surface]))
         .collect()
 }
+
+/// The corrections list: id, when, who, what; the user dictionary's lines after.
+pub fn corrections(out: &mut impl Write, records: &[guanxi_core::correct::CorrectionRecord]) -> io::Result<()> {
+    if records.is_empty() {
+        return writeln!(out, "no corrections");
+    }
+    for r in records {
+        match r.id {
+            Some(id) => {
+                writeln!(out, "{id:>4}  {}  {:<12} {}", r.made_at.as_deref().unwrap_or(""), r.author, r.summary)?
+            }
+            None => writeln!(out, "   -  {}  {}", r.origin, r.summary)?,
+        }
+    }
+    Ok(())
+}

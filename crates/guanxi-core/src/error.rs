@@ -69,6 +69,30 @@ pub enum Error {
     /// A name given by the user matches no entity.
     #[error("no entity named {0:?}")]
     UnknownEntity(String),
+    /// A name given for a correction names several entities (a correction needs exactly one).
+    #[error("{name:?} names {count} entities ({candidates}); name one by its #id")]
+    AmbiguousEntity {
+        /// The name as given.
+        name: String,
+        /// How many entities it names.
+        count: usize,
+        /// The entities, `#id name (kind)`, comma separated.
+        candidates: String,
+    },
+    /// A correction that cannot be made as asked (what is wrong is in the message).
+    #[error("cannot correct: {0}")]
+    InvalidCorrection(String),
+    /// A correction id that is not in the database.
+    #[error("no correction with id {0} (see `guanxi corrections`)")]
+    UnknownCorrection(u32),
+    /// A corrections file (export or import) could not be read or written.
+    #[error("{path}: {reason}")]
+    CorrectionsFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// No chain of edges connects the two entities.
     #[error("no path between {from:?} and {to:?}")]
     NoPath {
@@ -147,7 +171,11 @@ impl Error {
             Error::UnknownEntity(_) => ErrorKind::UnknownEntity,
             Error::UnknownArticle(_) => ErrorKind::UnknownArticle,
             Error::Busy { .. } => ErrorKind::Busy,
-            Error::UserDictionary { .. } => ErrorKind::InvalidInput,
+            Error::UserDictionary { .. }
+            | Error::AmbiguousEntity { .. }
+            | Error::InvalidCorrection(_)
+            | Error::UnknownCorrection(_)
+            | Error::CorrectionsFile { .. } => ErrorKind::InvalidInput,
             Error::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => ErrorKind::InvalidInput,
             Error::Io { .. } | Error::Export { .. } => ErrorKind::Io,
             Error::ForeignDatabase { .. }

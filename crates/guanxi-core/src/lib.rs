@@ -11,9 +11,12 @@
 //!
 //! [`pipeline`] ties the steps together for a whole folder, with progress and cancellation;
 //! [`workspace`] is the session over one database that the CLI and the window both use.
+//! [`correct`] turns a person's corrections (merge, rename, set kind, ban, split) into what the
+//! store applies.
 //! [`vocab`] holds the words every step shares (kinds, ids, what a Chinese character is).
 //! The crate has no UI, no Tauri and prints nothing: adapters (CLI, app) do that.
 
+pub mod correct;
 pub mod error;
 pub mod export;
 pub mod graph;
@@ -31,5 +34,5 @@ pub use error::{Error, ErrorKind, Result};
 pub use pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
 pub use recognise::Recogniser;
 pub use store::Store;
-pub use vocab::{DateRange, EntityId, EntityKind, RelationKind};
+pub use vocab::{Correction, DateRange, EntityId, EntityKind, EntityName, RelationKind};
 pub use workspace::{Workspace, WorkspaceOptions};

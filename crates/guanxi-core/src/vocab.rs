@@ -1,6 +1,6 @@
 //! The shared words of the engine: what an entity is ([`EntityKind`]), what links two entities
 //! ([`RelationKind`]), how an entity is named across the store, the queries and the clients
-//! ([`EntityId`]), and what counts as a Chinese character ([`is_cjk`]). Every step imports these
+//! ([`EntityId`]; [`EntityName`] in a [`Correction`]), and what counts as a Chinese character ([`is_cjk`]). Every step imports these
 //! from here, so no step depends on another for a word.
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -109,6 +109,110 @@ impl EntityId {
     /// Parses the `#12` form users type for an id.
     pub fn parse_hash(text: &str) -> Option<EntityId> {
         text.trim().strip_prefix('#').and_then(|n| n.parse::<u32>().ok()).map(EntityId)
+    }
+}
+
+/// An entity as a correction names it: by kind and canonical name rather than by id, so that a
+/// correction means the same in any database and after any re-ingest (ids change, names do not).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EntityName {
+    /// Its kind.
+    pub kind: EntityKind,
+    /// Its canonical name.
+    pub name: String,
+}
+
+impl EntityName {
+    /// An entity name of this kind.
+    pub fn new(kind: EntityKind, name: impl Into<String>) -> Self {
+        EntityName { kind, name: name.into() }
+    }
+}
+
+impl std::fmt::Display for EntityName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, self.kind)
+    }
+}
+
+/// One correction a person made to the graph. Corrections apply in the order they were made, to
+/// what the recogniser found (see `resolve::corrections`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Correction {
+    /// These entities are one: their mentions, aliases, roles and edges go to `into`, and their
+    /// names become its aliases.
+    Merge {
+        /// The entities merged (two or more).
+        entities: Vec<EntityName>,
+        /// The entity they become.
+        into: EntityName,
+    },
+    /// A new canonical name (the old one stays as an alias).
+    Rename {
+        /// The entity.
+        entity: EntityName,
+        /// Its new name.
+        name: String,
+    },
+    /// A new kind (切尔西: person → organization).
+    SetKind {
+        /// The entity.
+        entity: EntityName,
+        /// Its new kind.
+        kind: EntityKind,
+    },
+    /// Not an entity: its mentions stop being mentions and its edges go.
+    Ban {
+        /// The entity.
+        entity: EntityName,
+    },
+    /// The mentions written `surface` are another entity (of the same kind, named `surface`).
+    Split {
+        /// The entity.
+        entity: EntityName,
+        /// The alias split off.
+        surface: String,
+    },
+}
+
+impl Correction {
+    /// The snake_case name of the action (`merge`, `rename`, `set_kind`, `ban`, `split`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Correction::Merge { .. } => "merge",
+            Correction::Rename { .. } => "rename",
+            Correction::SetKind { .. } => "set_kind",
+            Correction::Ban { .. } => "ban",
+            Correction::Split { .. } => "split",
+        }
+    }
+
+    /// The entities it acts on (by the names they have when it applies).
+    pub fn subjects(&self) -> Vec<EntityName> {
+        match self {
+            Correction::Merge { entities, .. } => entities.clone(),
+            Correction::Rename { entity, .. }
+            | Correction::SetKind { entity, .. }
+            | Correction::Ban { entity }
+            | Correction::Split { entity, .. } => vec![entity.clone()],
+        }
+    }
+
+    /// One line saying what it does.
+    pub fn summary(&self) -> String {
+        match self {
+            Correction::Merge { entities, into } => {
+                let names: Vec<&str> = entities.iter().map(|e| e.name.as_str()).collect();
+                format!("merge {} into {into}", names.join(", "))
+            }
+            Correction::Rename { entity, name } => format!("rename {entity} to {name}"),
+            Correction::SetKind { entity, kind } => format!("set the kind of {entity} to {kind}"),
+            Correction::Ban { entity } => format!("ban {entity}: not an entity"),
+            Correction::Split { entity, surface } => format!("split {surface} off {entity}"),
+        }
     }
 }
 

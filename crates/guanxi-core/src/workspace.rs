@@ -8,6 +8,7 @@
 //! walk. Every method takes `&self`: a client may share the workspace between threads (the window
 //! answers queries while an ingest runs).
 
+use crate::correct::{self, Corrected, CorrectionRecord, CorrectionRequest, ImportSummary};
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
@@ -16,7 +17,7 @@ use crate::query::{
     SubgraphRequest, TextSearch,
 };
 use crate::recognise::{UserDictionary, USER_DICTIONARY_FILE};
-use crate::store::{SourceRow, Store};
+use crate::store::{NewCorrection, SourceRow, Store};
 use crate::vocab::{DateRange, EntityId};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -352,6 +353,79 @@ impl Workspace {
 
 /// Articles added to the full-text index per transaction by [`Workspace::index_text`].
 pub const INDEX_CHUNK: usize = 2000;
+// --- corrections (issue #16) ---
+impl Workspace {
+    /// Makes a correction (checked against the graph: entities named by name, alias or `#id`,
+    /// exactly one each) and applies it to the stored graph at once; `author` is who made it.
+    pub fn correct(&self, request: &CorrectionRequest, author: &str) -> Result<Corrected> {
+        let correction = self.with_store(|store| correct::prepare(store, request))?;
+        let mut ids =
+            self.add_corrections(vec![NewCorrection { correction, author: author.to_string(), made_at: None }])?;
+        let id = ids.pop().ok_or_else(|| Error::Internal {
+            context: "recording a correction".to_string(),
+            reason: "no id came back".to_string(),
+        })?;
+        self.with_store(|store| {
+            let stored = store.corrections()?.into_iter().find(|c| c.id == id);
+            let record = stored.map(CorrectionRecord::stored).ok_or_else(|| Error::UnknownCorrection(id as u32))?;
+            let results = record.correction.as_ref().map(correct::results_of).unwrap_or_default();
+            Ok(Corrected { entities: correct::ids_of(store, &results)?, record })
+        })
+    }
+
+    /// Undoes one correction: the graph becomes what the others make of what was recognised.
+    pub fn undo_correction(&self, id: u32) -> Result<Corrected> {
+        self.refuse_while_ingesting()?;
+        let mut store = Store::open(&self.database)?;
+        let undone = store.undo_correction(i64::from(id))?.ok_or(Error::UnknownCorrection(id))?;
+        let names = undone.correction.subjects();
+        let entities = self.with_store(|store| correct::ids_of(store, &names))?;
+        Ok(Corrected { record: CorrectionRecord::stored(undone), entities })
+    }
+
+    /// Every correction in force, oldest first, then the user dictionary's lines (applied at
+    /// ingest: edit the file to change them).
+    pub fn corrections(&self) -> Result<Vec<CorrectionRecord>> {
+        let mut records: Vec<CorrectionRecord> =
+            self.with_store(Store::corrections)?.into_iter().map(CorrectionRecord::stored).collect();
+        let dictionary = UserDictionary::load(&self.dictionary_path)?;
+        records.extend(correct::dictionary_records(&dictionary, &self.dictionary_path)?);
+        Ok(records)
+    }
+
+    /// Writes the corrections in force to a file (JSON) for others to import; returns how many.
+    pub fn export_corrections(&self, path: &Path) -> Result<usize> {
+        self.with_store(|store| correct::export(store, path))
+    }
+
+    /// Adds the corrections of an exported file that this database does not have yet (with their
+    /// authors and dates), and applies them at once.
+    pub fn import_corrections(&self, path: &Path) -> Result<ImportSummary> {
+        let incoming = correct::read_file(path)?;
+        let (fresh, already) = self.with_store(|store| correct::new_ones(store, incoming))?;
+        let added = fresh.len() as u32;
+        if !fresh.is_empty() {
+            self.add_corrections(fresh)?;
+        }
+        Ok(ImportSummary { added, already })
+    }
+
+    fn add_corrections(&self, corrections: Vec<NewCorrection>) -> Result<Vec<i64>> {
+        self.refuse_while_ingesting()?;
+        let mut store = Store::open(&self.database)?;
+        store.add_corrections(&corrections)
+    }
+
+    /// A correction waits for no ingest of this workspace: it is refused while one runs (the
+    /// files being written would be corrected by the rule of the moment they were read).
+    fn refuse_while_ingesting(&self) -> Result<()> {
+        if self.is_ingesting() {
+            return Err(Error::Busy { path: self.database.clone() });
+        }
+        Ok(())
+    }
+}
+// --- end corrections ---
 
 /// The user dictionary's default place: beside the database.
 pub fn dictionary_beside(database: &Path) -> PathBuf {

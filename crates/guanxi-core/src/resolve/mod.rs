@@ -10,6 +10,10 @@
 //!   one inside the other (`外海街道东升村`), `holds_role_in` for a title written between an
 //!   organization and a person (`石冲社区党委书记吴卓锦`, `区委书记袁加伟`).
 
+pub mod corrections;
+
+pub use corrections::Corrections;
+
 use crate::ingest::Article;
 use crate::recognise::{Lexicon, Mention};
 use crate::vocab::{is_cjk, EntityKind, RelationKind};

@@ -7,10 +7,12 @@
 //! so its contribution is exact) and subtracted when a changed file replaces its old rows.
 
 mod cooccurrence;
+mod corrections;
 mod dates;
 mod read;
 mod write;
 
+pub use corrections::{NewCorrection, StoredCorrection};
 pub use dates::DateSpan;
 pub use read::{
     ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, FoundArticle, MentionRow, SourceRow, StatsRow,
@@ -43,7 +45,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/004_article_origin.sql"), then: None },
     Migration { sql: include_str!("migrations/005_list_sentences.sql"), then: Some(cooccurrence::rebuild_lists) },
     Migration { sql: include_str!("migrations/006_same_story.sql"), then: Some(write::hash_stored_stories) },
-    Migration { sql: include_str!("migrations/009_background_index.sql"), then: None },
+    Migration { sql: include_str!("migrations/007_corrections.sql"), then: None },
+    Migration { sql: include_str!("migrations/008_background_index.sql"), then: None },
 ];
 
 /// The schema version this build writes.
@@ -283,8 +286,10 @@ mod tests {
             store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
         }
         let mut bytes = std::fs::read(&damaged).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle..middle + 2048].fill(0xA5);
+        // Two whole pages in the middle of the file, headers included (a span inside one page's
+        // cell content can be text that still reads as text).
+        let middle = bytes.len() / 2 / 4096 * 4096;
+        bytes[middle..middle + 8192].fill(0xA5);
         std::fs::write(&damaged, &bytes).unwrap();
         let error = match Store::open(&damaged) {
             Err(error) => error,

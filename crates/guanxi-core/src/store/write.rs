@@ -5,8 +5,8 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::ingest::SourceText;
 use crate::pinyin::name_pinyin;
-use crate::resolve::ResolvedPage;
-use crate::vocab::RelationKind;
+use crate::resolve::{co_occurs_pairs, Corrections, ResolvedPage, SentenceMention};
+use crate::vocab::{EntityKind, EntityName, RelationKind};
 use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -205,8 +205,8 @@ impl Store {
 /// graph, by [`Store::index_pending`].
 #[derive(Debug, Default)]
 pub(super) struct Pending {
-    pairs: PairDeltas,
-    keys: Vec<(String, i64)>,
+    pub(super) pairs: PairDeltas,
+    pub(super) keys: Vec<(String, i64)>,
 }
 
 impl Pending {
@@ -297,7 +297,8 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
     Ok(())
 }
 
-/// Writes one page's rows (source, entities, articles and sentences, mentions, relations).
+/// Writes one page's rows (source, articles and sentences, then what was recognised, then the
+/// graph rows as the corrections in force make them).
 fn write_page(
     tx: &rusqlite::Connection,
     path: &str,
@@ -312,8 +313,8 @@ fn write_page(
     write_content(tx, tx.last_insert_rowid(), 0, source, page, pending)
 }
 
-/// Writes a page's entities, articles (numbered from `first_ordinal`), mentions and relations
-/// under an existing source row.
+/// Writes a page's articles (numbered from `first_ordinal`), what was recognised in them, and
+/// the graph rows as the corrections in force make them, under an existing source row.
 fn write_content(
     tx: &rusqlite::Connection,
     source_id: i64,
@@ -322,72 +323,269 @@ fn write_content(
     page: &ResolvedPage,
     pending: &mut Pending,
 ) -> rusqlite::Result<StoredFile> {
+    let corrections = super::corrections::load(tx)?;
     // Articles first: a copy of a stored story has no sentences, and its mentions and relations
     // are not written (the story counts once).
     let sentence_ids = write_articles(tx, source_id, first_ordinal, source)?;
-    let original = |article: usize| !sentence_ids[article].is_empty();
-    let entity_ids = write_entities(tx, source_id, page, &original, pending)?;
-    let mentions = write_mentions(tx, page, &entity_ids, &sentence_ids)?;
-    write_relations(tx, page, &entity_ids, &sentence_ids, pending)?;
+    let page = without_copies(page, &sentence_ids);
+    let page = page.as_ref();
+    let recognised = write_recognised(tx, source_id, page, &sentence_ids)?;
+    let mut targets = Targets { page, corrections: &corrections, ids: HashMap::new(), pending };
+    if corrections.is_empty() {
+        // Entities get their rows in the order the page first names them (ids stay as they were
+        // before corrections existed).
+        for (index, entity) in page.entities.iter().enumerate() {
+            if recognised[index].is_some() {
+                targets.row(tx, &EntityName::new(entity.kind, entity.name.clone()))?;
+            }
+        }
+    }
+    let placed = write_mentions(tx, page, &recognised, &sentence_ids, &mut targets)?;
+    write_entity_details(tx, source_id, page, &placed, &mut targets)?;
+    write_relations(tx, page, &placed, &sentence_ids, &mut targets)?;
     Ok(StoredFile {
         articles: source.articles.len(),
         sentences: sentence_ids.iter().map(Vec::len).sum(),
-        mentions,
+        mentions: placed.iter().flatten().count(),
         replaced: false,
     })
 }
 
-/// Entities: inserts new ones with their pinyin keys, reuses existing ones, adds aliases and
-/// roles. An entity with no mention on this page (named only through a relation) is not stored:
-/// no orphan nodes. Returns the row id of each page entity (`None` when not stored).
-fn write_entities(
+/// The page without the mentions and relations of its articles that copy a stored story (those
+/// with no sentence rows): borrowed as it is when it has none.
+fn without_copies<'p>(page: &'p ResolvedPage, sentence_ids: &[Vec<i64>]) -> std::borrow::Cow<'p, ResolvedPage> {
+    let copy = |article: usize| sentence_ids.get(article).is_none_or(Vec::is_empty);
+    if !page.mentions.iter().any(|m| copy(m.article)) && !page.relations.iter().any(|r| copy(r.article)) {
+        return std::borrow::Cow::Borrowed(page);
+    }
+    let mut kept = page.clone();
+    kept.mentions.retain(|m| !copy(m.article));
+    kept.relations.retain(|r| !copy(r.article));
+    std::borrow::Cow::Owned(kept)
+}
+
+/// What the resolver found, as it found it (the ground every correction and undo starts from):
+/// the recognised entity of each mentioned page entity, its aliases and roles, and the typed
+/// relations between mentioned entities. Returns the recognised id of each page entity (`None`
+/// when it has no mention on the page: no orphans).
+fn write_recognised(
     tx: &rusqlite::Connection,
     source_id: i64,
     page: &ResolvedPage,
-    stored_article: &dyn Fn(usize) -> bool,
-    pending: &mut Pending,
+    sentence_ids: &[Vec<i64>],
 ) -> rusqlite::Result<Vec<Option<i64>>> {
-    let mentioned: BTreeSet<usize> =
-        page.mentions.iter().filter(|m| stored_article(m.article)).map(|m| m.entity).collect();
-    let mut entity_ids: Vec<Option<i64>> = Vec::with_capacity(page.entities.len());
-    let mut insert =
-        tx.prepare_cached("INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut has_alias = tx.prepare_cached("SELECT 1 FROM aliases WHERE alias = ?1 AND entity_id = ?2")?;
-    let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
-    let mut alias =
-        tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
-    let mut role = tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
+    let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
+    let mut select = tx.prepare_cached("SELECT id FROM recognised_entities WHERE kind = ?1 AND name = ?2")?;
+    let mut insert = tx.prepare_cached("INSERT INTO recognised_entities (kind, name) VALUES (?1, ?2)")?;
+    let mut alias = tx.prepare_cached(
+        "INSERT OR IGNORE INTO recognised_aliases (recognised, alias, source_id) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut role =
+        tx.prepare_cached("INSERT OR IGNORE INTO recognised_roles (recognised, role, source_id) VALUES (?1, ?2, ?3)")?;
+    let mut ids = Vec::with_capacity(page.entities.len());
     for (index, entity) in page.entities.iter().enumerate() {
         if !mentioned.contains(&index) {
-            entity_ids.push(None);
+            ids.push(None);
             continue;
         }
-        let existing: Option<i64> = select.query_row(params![entity.kind, entity.name], |r| r.get(0)).optional()?;
-        let id = match existing {
+        let id = match select.query_row(params![entity.kind, entity.name], |r| r.get(0)).optional()? {
             Some(id) => id,
             None => {
-                // A new entity: its pinyin forms and search keys.
-                let pinyin = name_pinyin(&entity.name, entity.kind);
-                insert.execute(params![entity.kind, entity.name, pinyin.display, pinyin.initials])?;
-                let id = tx.last_insert_rowid();
-                pending.keys.extend(pinyin.keys.into_iter().map(|k| (k, id)));
-                id
+                insert.execute(params![entity.kind, entity.name])?;
+                tx.last_insert_rowid()
             }
         };
         for a in &entity.aliases {
-            let known: bool = has_alias.exists(params![a, id])?;
-            alias.execute(params![a, id, source_id])?;
-            if !known {
-                // Aliases are searchable by pinyin too.
-                pending.keys.extend(name_pinyin(a, entity.kind).keys.into_iter().map(|k| (k, id)));
-            }
+            alias.execute(params![id, a, source_id])?;
         }
         for r in &entity.roles {
             role.execute(params![id, r, source_id])?;
         }
-        entity_ids.push(Some(id));
+        ids.push(Some(id));
     }
-    Ok(entity_ids)
+    let mut relation = tx.prepare_cached(
+        "INSERT OR IGNORE INTO recognised_relations (source, target, kind, sentence_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for r in page.relations.iter().filter(|r| r.kind != RelationKind::CoOccurs) {
+        if let (Some(from), Some(to)) = (ids[r.from], ids[r.to]) {
+            relation.execute(params![from, to, r.kind, sentence_ids[r.article][r.sentence]])?;
+        }
+    }
+    Ok(ids)
+}
+
+/// The entities a page's mentions end up in, once the corrections in force are applied: created
+/// on first need (with their pinyin search keys), remembered by name.
+struct Targets<'a> {
+    page: &'a ResolvedPage,
+    corrections: &'a Corrections,
+    ids: HashMap<EntityName, i64>,
+    pending: &'a mut Pending,
+}
+
+impl Targets<'_> {
+    /// Where a mention of page entity `entity` written `surface` goes (`None`: banned).
+    fn target(&self, entity: usize, surface: &str) -> Option<EntityName> {
+        let e = &self.page.entities[entity];
+        if self.corrections.is_empty() {
+            return Some(EntityName::new(e.kind, e.name.clone()));
+        }
+        self.corrections.target(e.kind, &e.name, surface)
+    }
+
+    /// The row of an entity, inserted if new.
+    fn row(&mut self, tx: &rusqlite::Connection, name: &EntityName) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.ids.get(name) {
+            return Ok(id);
+        }
+        let id = entity_row(tx, name, &mut self.pending.keys)?;
+        self.ids.insert(name.clone(), id);
+        Ok(id)
+    }
+
+    /// The row of an entity that has a mention on this page, if it has one.
+    fn placed(&self, name: &EntityName) -> Option<i64> {
+        self.ids.get(name).copied()
+    }
+}
+
+/// The row id of an entity, inserting it (with its pinyin search keys, owed to `keys`) if new.
+pub(super) fn entity_row(
+    tx: &rusqlite::Connection,
+    name: &EntityName,
+    keys: &mut Vec<(String, i64)>,
+) -> rusqlite::Result<i64> {
+    let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
+    if let Some(id) = select.query_row(params![name.kind, name.name], |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    let pinyin = name_pinyin(&name.name, name.kind);
+    tx.prepare_cached("INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![name.kind, name.name, pinyin.display, pinyin.initials])?;
+    let id = tx.last_insert_rowid();
+    keys.extend(pinyin.keys.into_iter().map(|k| (k, id)));
+    Ok(id)
+}
+
+/// A stored mention: its entity row and name, where it is.
+struct Placed {
+    entity: i64,
+    name: EntityName,
+    article: usize,
+    sentence: usize,
+    start: usize,
+    end: usize,
+}
+
+/// Mentions (each in the entity the corrections send it to; a banned one is held apart), and
+/// each entity's mention and article counts.
+fn write_mentions(
+    tx: &rusqlite::Connection,
+    page: &ResolvedPage,
+    recognised: &[Option<i64>],
+    sentence_ids: &[Vec<i64>],
+    targets: &mut Targets<'_>,
+) -> rusqlite::Result<Vec<Option<Placed>>> {
+    let mut counts: HashMap<i64, (i64, BTreeSet<usize>)> = HashMap::new();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO mentions (entity_id, sentence_id, start, end, surface, recognised)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut hold = tx.prepare_cached(
+        "INSERT INTO held_mentions (sentence_id, start, end, surface, recognised) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut placed = Vec::with_capacity(page.mentions.len());
+    for mention in &page.mentions {
+        let Some(recognised) = recognised[mention.entity] else {
+            placed.push(None);
+            continue;
+        };
+        let sentence_id = sentence_ids[mention.article][mention.sentence];
+        let (start, end) = (mention.start as i64, mention.end as i64);
+        let Some(name) = targets.target(mention.entity, &mention.surface) else {
+            hold.execute(params![sentence_id, start, end, mention.surface, recognised])?;
+            placed.push(None);
+            continue;
+        };
+        let entity_id = targets.row(tx, &name)?;
+        insert.execute(params![entity_id, sentence_id, start, end, mention.surface, recognised])?;
+        let entry = counts.entry(entity_id).or_default();
+        entry.0 += 1;
+        entry.1.insert(mention.article);
+        placed.push(Some(Placed {
+            entity: entity_id,
+            name,
+            article: mention.article,
+            sentence: mention.sentence,
+            start: mention.start,
+            end: mention.end,
+        }));
+    }
+    let mut update =
+        tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
+    for (entity_id, (n, articles)) in &counts {
+        update.execute(params![n, articles.len() as i64, entity_id])?;
+    }
+    Ok(placed)
+}
+
+/// Aliases and roles of the entities mentioned on the page. An alias goes where a mention written
+/// that way would go, a role where the entity's own name goes, and only to an entity mentioned on
+/// this page; when corrections moved mentions, each surface that differs from its entity's name is
+/// an alias of it too, and so is the recognised name of an entity whose own name went there (a
+/// merged name, the old name of a renamed entity; not the entity an alias was split off).
+fn write_entity_details(
+    tx: &rusqlite::Connection,
+    source_id: i64,
+    page: &ResolvedPage,
+    placed: &[Option<Placed>],
+    targets: &mut Targets<'_>,
+) -> rusqlite::Result<()> {
+    let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
+    let mut has_alias = tx.prepare_cached("SELECT 1 FROM aliases WHERE alias = ?1 AND entity_id = ?2")?;
+    let mut alias =
+        tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
+    let mut role = tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
+    let mut aliases: BTreeSet<(String, i64, EntityKind)> = BTreeSet::new();
+    for (index, entity) in page.entities.iter().enumerate() {
+        if !mentioned.contains(&index) {
+            continue;
+        }
+        for a in &entity.aliases {
+            if let Some(name) = targets.target(index, a).filter(|n| n.name != *a) {
+                if let Some(id) = targets.placed(&name) {
+                    aliases.insert((a.clone(), id, name.kind));
+                }
+            }
+        }
+        if let Some(id) = targets.target(index, &entity.name).and_then(|n| targets.placed(&n)) {
+            for r in &entity.roles {
+                role.execute(params![id, r, source_id])?;
+            }
+        }
+    }
+    if !targets.corrections.is_empty() {
+        for (mention, placed) in page.mentions.iter().zip(placed) {
+            let Some(p) = placed else { continue };
+            if p.name.name != mention.surface {
+                aliases.insert((mention.surface.clone(), p.entity, p.name.kind));
+            }
+            // The recognised name, where the entity's own name went (merged, renamed).
+            let recognised = &page.entities[mention.entity].name;
+            if *recognised != p.name.name && targets.target(mention.entity, recognised).as_ref() == Some(&p.name) {
+                aliases.insert((recognised.clone(), p.entity, p.name.kind));
+            }
+        }
+    }
+    for (a, id, kind) in aliases {
+        let known: bool = has_alias.exists(params![a, id])?;
+        alias.execute(params![a, id, source_id])?;
+        if !known {
+            // Aliases are searchable by pinyin too.
+            targets.pending.keys.extend(name_pinyin(&a, kind).keys.into_iter().map(|k| (k, id)));
+        }
+    }
+    Ok(())
 }
 
 /// Articles and their sentences; returns the sentence row ids, per article (none for a copy of a
@@ -451,67 +649,78 @@ fn write_articles(
     Ok(sentence_ids)
 }
 
-/// Mentions (not those of a copied story), and each entity's mention and article counts;
-/// returns how many were written.
-fn write_mentions(
-    tx: &rusqlite::Connection,
-    page: &ResolvedPage,
-    entity_ids: &[Option<i64>],
-    sentence_ids: &[Vec<i64>],
-) -> rusqlite::Result<usize> {
-    let mut written = 0;
-    let mut counts: HashMap<i64, (i64, BTreeSet<usize>)> = HashMap::new();
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO mentions (entity_id, sentence_id, start, end, surface) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for mention in &page.mentions {
-        let Some(entity_id) = entity_ids[mention.entity] else { continue };
-        let Some(&sentence_id) = sentence_ids[mention.article].get(mention.sentence) else { continue };
-        written += 1;
-        insert.execute(params![entity_id, sentence_id, mention.start as i64, mention.end as i64, mention.surface])?;
-        let entry = counts.entry(entity_id).or_default();
-        entry.0 += 1;
-        entry.1.insert(mention.article);
-    }
-    let mut update =
-        tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
-    for (entity_id, (n, articles)) in &counts {
-        update.execute(params![n, articles.len() as i64, entity_id])?;
-    }
-    Ok(written)
-}
-
-/// Relations. co_occurs: the page's pairs, one per sentence that mentions both entities (the
+/// Relations. co_occurs: the page's pairs, one per sentence that links both entities (the
 /// definition `remove_source` subtracts and evidence queries read), summed over the batch and
-/// merged into the adjacency lists when it commits. Typed relations: rows with their evidence.
+/// merged into the adjacency lists when it commits; when corrections moved mentions, the pairs of
+/// each sentence are made again from where its mentions went. Typed relations: rows with their
+/// evidence, between the entities their ends went to (both mentioned on the page, not one).
 fn write_relations(
     tx: &rusqlite::Connection,
     page: &ResolvedPage,
-    entity_ids: &[Option<i64>],
+    placed: &[Option<Placed>],
     sentence_ids: &[Vec<i64>],
-    pending: &mut Pending,
+    targets: &mut Targets<'_>,
 ) -> rusqlite::Result<()> {
+    let pending = &mut *targets.pending;
+    if targets.corrections.is_empty() {
+        for relation in page.relations.iter().filter(|r| r.kind == RelationKind::CoOccurs) {
+            let from = &page.entities[relation.from];
+            let to = &page.entities[relation.to];
+            let ids = (
+                targets.ids.get(&EntityName::new(from.kind, from.name.clone())),
+                targets.ids.get(&EntityName::new(to.kind, to.name.clone())),
+            );
+            if let (Some(&from), Some(&to)) = ids {
+                cooccurrence::add_pair(&mut pending.pairs, from, to);
+            }
+        }
+    } else {
+        let mut by_sentence: BTreeMap<(usize, usize), Vec<SentenceMention<'_, i64>>> = BTreeMap::new();
+        for p in placed.iter().flatten() {
+            by_sentence.entry((p.article, p.sentence)).or_default().push(SentenceMention {
+                start: p.start,
+                end: p.end,
+                kind: p.name.kind,
+                name: &p.name.name,
+                key: p.entity,
+            });
+        }
+        for mentions in by_sentence.into_values() {
+            for (a, b) in co_occurs_pairs(mentions) {
+                cooccurrence::add_pair(&mut pending.pairs, a, b);
+            }
+        }
+    }
     let mut evidence: BTreeMap<(i64, i64, RelationKind), BTreeSet<i64>> = BTreeMap::new();
-    for relation in &page.relations {
-        let (Some(from), Some(to)) = (entity_ids[relation.from], entity_ids[relation.to]) else {
+    for relation in page.relations.iter().filter(|r| r.kind != RelationKind::CoOccurs) {
+        let end = |index: usize| {
+            let e = &page.entities[index];
+            targets.target(index, &e.name).and_then(|n| targets.placed(&n))
+        };
+        let (Some(from), Some(to)) = (end(relation.from), end(relation.to)) else {
             continue;
         };
-        let Some(&sentence) = sentence_ids[relation.article].get(relation.sentence) else {
-            continue; // a copied story: counted once, with its original
-        };
-        if relation.kind == RelationKind::CoOccurs {
-            cooccurrence::add_pair(&mut pending.pairs, from, to);
-        } else {
+        if from != to {
+            let sentence = sentence_ids[relation.article][relation.sentence];
             evidence.entry((from, to, relation.kind)).or_default().insert(sentence);
         }
     }
+    insert_typed_edges(tx, &evidence)
+}
+
+/// Adds typed relations with their evidence sentences (weights add up; an edge's weight is the
+/// number of its evidence sentences).
+pub(super) fn insert_typed_edges(
+    tx: &rusqlite::Connection,
+    evidence: &BTreeMap<(i64, i64, RelationKind), BTreeSet<i64>>,
+) -> rusqlite::Result<()> {
     let mut upsert = tx.prepare_cached(
         "INSERT INTO edges (source, target, kind, weight) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(source, target, kind) DO UPDATE SET weight = weight + excluded.weight
          RETURNING id",
     )?;
     let mut insert_evidence = tx.prepare_cached("INSERT INTO edge_evidence (edge_id, sentence_id) VALUES (?1, ?2)")?;
-    for ((from, to, kind), sentences) in &evidence {
+    for ((from, to, kind), sentences) in evidence {
         let edge_id: i64 = upsert.query_row(params![from, to, kind, sentences.len() as i64], |r| r.get(0))?;
         for sentence in sentences {
             insert_evidence.execute(params![edge_id, sentence])?;

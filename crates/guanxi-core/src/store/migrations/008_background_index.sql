@@ -1,4 +1,4 @@
--- Version 9: the full-text index is built off the critical path. Ingest commits a batch's graph
+-- Version 8: the full-text index is built off the critical path. Ingest commits a batch's graph
 -- without indexing its articles; `Store::index_pending` indexes them afterwards in transactions of
 -- their own (resumable after a kill, idempotent), and `indexed` says which articles the index holds.
 -- The delete trigger removes only what was indexed (deleting an unindexed row from an external-
