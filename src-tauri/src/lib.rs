@@ -12,8 +12,9 @@ use guanxi_core::correct::{default_author, Corrected, CorrectionRecord, Correcti
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
 use guanxi_core::query::{
     ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph, SubgraphRequest,
+    TextSearch,
 };
-use guanxi_core::{export, EntityId, EntityKind, ErrorKind};
+use guanxi_core::{export, DateRange, EntityId, EntityKind, ErrorKind};
 use serde::Serialize;
 use specta::Type;
 use state::Shared;
@@ -21,9 +22,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder, Event};
 
-pub use state::startup_database;
+pub use state::{startup_database, IndexProgress};
 
 /// A failed command, as the window receives it: what kind of failure (so it can tell "no path"
 /// from a failure) and a sentence for the person at the window.
@@ -95,7 +96,12 @@ async fn database(state: State<'_, AppState>) -> CmdResult<Option<DatabaseInfo>>
 #[tauri::command]
 #[specta::specta]
 async fn open_database(state: State<'_, AppState>, path: String) -> CmdResult<DatabaseInfo> {
-    blocking(&state, move |s| s.open(PathBuf::from(path))).await
+    blocking(&state, move |s| {
+        let info = s.open(PathBuf::from(path))?;
+        s.index_in_background()?;
+        Ok(info)
+    })
+    .await
 }
 
 /// Recently opened databases, newest first.
@@ -208,14 +214,19 @@ async fn ingest(
     on_event: Channel<IngestEvent>,
 ) -> CmdResult<IngestReport> {
     blocking(&state, move |s| {
+        // The index run would compete with the ingest's writer: it stops, and starts again after.
+        drop(s.stop_indexing()?);
         let mut window_gone = false;
-        s.ingest(paths.into_iter().map(PathBuf::from).collect(), |event| {
+        let report = s.ingest(paths.into_iter().map(PathBuf::from).collect(), |event| {
             // A closed window drops the channel; the ingest still finishes (and stores) its files.
             if !window_gone && on_event.send(event.clone()).is_err() {
                 window_gone = true;
                 eprintln!("guanxi-app: the window stopped listening to ingest progress; the ingest goes on");
             }
-        })
+        });
+        // Even a failed or cancelled ingest may have stored files: index what is there.
+        s.index_in_background()?;
+        report
     })
     .await
 }
@@ -250,6 +261,25 @@ async fn corrections(state: State<'_, AppState>) -> CmdResult<Vec<CorrectionReco
 }
 // --- end corrections ---
 
+// --- full-text search (issue #14) ---
+/// Articles whose title or body contains `query`, published between `from` and `to` (a year,
+/// month or day, both optional), newest first, with snippets; `pending` counts articles the
+/// background index has not reached yet.
+#[tauri::command]
+#[specta::specta]
+async fn find_text(
+    state: State<'_, AppState>,
+    query: String,
+    from: Option<String>,
+    to: Option<String>,
+    limit: u32,
+) -> CmdResult<TextSearch> {
+    let range = DateRange::new(from.as_deref(), to.as_deref())
+        .map_err(|reason| CommandError::new(ErrorKind::InvalidInput, format!("from/to: {reason}")))?;
+    blocking(&state, move |s| s.read(|w| w.find_text(&query, &range, limit as usize))).await
+}
+// --- end full-text search ---
+
 /// The command list, shared by the app and the bindings export.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new().commands(collect_commands![
@@ -271,7 +301,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         correct,
         undo_correction,
         corrections,
+        find_text,
     ])
+    .events(collect_events![IndexProgress])
 }
 
 /// Starts the window on the database named by `--db FILE` or `GUANXI_DB` (else the most recent one).
@@ -284,18 +316,39 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let config_dir = tauri::Manager::path(app).app_config_dir().ok();
-            let shared = Arc::new(Shared::new(config_dir));
+            let handle = app.handle().clone();
+            let sink: state::IndexSink = Arc::new(move |progress: IndexProgress| {
+                if let Err(error) = progress.emit(&handle) {
+                    eprintln!("guanxi-app: could not send the index progress to the window: {error}");
+                }
+            });
+            let shared = Arc::new(Shared::with_index_sink(config_dir, sink));
             if let Some(path) = requested.or_else(|| shared.recent().first().map(PathBuf::from)) {
                 match shared.open(path) {
-                    Ok(_) => shared.prepare_ingest_in_background(),
+                    Ok(_) => {
+                        shared.prepare_ingest_in_background();
+                        if let Err(error) = shared.index_in_background() {
+                            eprintln!("guanxi-app: {}", error.message);
+                        }
+                    }
                     Err(error) => eprintln!("guanxi-app: {}", error.message),
                 }
             }
             tauri::Manager::manage(app, AppState(shared));
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running the Guanxi window");
+        .build(tauri::generate_context!())
+        .expect("error while building the Guanxi window")
+        .run(|app, event| {
+            // Leaving: the index run stops after its transaction (what it indexed stays).
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = tauri::Manager::try_state::<AppState>(app) {
+                    if let Err(error) = state.0.stop_indexing() {
+                        eprintln!("guanxi-app: {}", error.message);
+                    }
+                }
+            }
+        });
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use guanxi_core::pipeline::{IngestEvent, IngestOptions, IngestReport};
 use guanxi_core::{ErrorKind, Workspace, WorkspaceOptions};
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use tauri::async_runtime::JoinHandle;
 
 /// How many recent databases are remembered.
 const RECENT: usize = 8;
@@ -26,17 +28,103 @@ pub fn startup_database(args: impl IntoIterator<Item = String>, env: Option<OsSt
     env.filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-/// What every command shares: the open workspace (the engine's session over one database), and
-/// where the list of recent databases is kept.
+/// Where the background full-text index stands, as the window receives it (event `index-progress`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
+pub struct IndexProgress {
+    /// The database being indexed.
+    pub database: String,
+    /// Articles indexed by this run so far.
+    pub done: u32,
+    /// Articles the index does not hold yet ("indexing, N articles to go").
+    pub to_go: u32,
+    /// True once the run has stopped (caught up, cancelled or failed).
+    pub finished: bool,
+}
+
+/// Receives the background index's progress (the app emits it to the window).
+pub type IndexSink = Arc<dyn Fn(IndexProgress) + Send + Sync>;
+
+/// The background index run: its cancellation flag and its task.
+struct Indexer {
+    cancel: Arc<AtomicBool>,
+    task: JoinHandle<()>,
+}
+
+/// What every command shares: the open workspace (the engine's session over one database), the
+/// background full-text index task, and where the list of recent databases is kept.
 pub struct Shared {
     open: Mutex<Option<Arc<Workspace>>>,
     config_dir: Option<PathBuf>,
+    indexer: Mutex<Option<Indexer>>,
+    on_index: IndexSink,
 }
 
 impl Shared {
     /// Nothing open yet; recent databases are remembered under `config_dir` (when there is one).
     pub fn new(config_dir: Option<PathBuf>) -> Self {
-        Shared { open: Mutex::new(None), config_dir }
+        Shared::with_index_sink(config_dir, Arc::new(|_| {}))
+    }
+
+    /// Like [`Shared::new`], the background index reporting its progress to `on_index`.
+    pub fn with_index_sink(config_dir: Option<PathBuf>, on_index: IndexSink) -> Self {
+        Shared { open: Mutex::new(None), config_dir, indexer: Mutex::new(None), on_index }
+    }
+
+    /// The background index run, locked.
+    fn indexer(&self) -> CmdResult<MutexGuard<'_, Option<Indexer>>> {
+        self.indexer.lock().map_err(|_| CommandError::new(ErrorKind::Internal, "the index lock is poisoned"))
+    }
+
+    /// Asks the background index run (if any) to stop after its current transaction; what it
+    /// indexed stays. Returns its task, to wait for.
+    pub fn stop_indexing(&self) -> CmdResult<Option<JoinHandle<()>>> {
+        Ok(self.indexer()?.take().map(|run| {
+            run.cancel.store(true, Ordering::SeqCst);
+            run.task
+        }))
+    }
+
+    /// Brings the open database's full-text index up to date in the background (tokio's blocking
+    /// pool), after the previous run stopped; the graph is usable meanwhile. Progress goes to the
+    /// index sink; a failure is logged and reported as a finished run.
+    pub fn index_in_background(&self) -> CmdResult<()> {
+        let workspace = self.workspace()?;
+        let previous = self.stop_indexing()?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (flag, sink) = (cancel.clone(), self.on_index.clone());
+        let task = tauri::async_runtime::spawn(async move {
+            if let Some(previous) = previous {
+                if let Err(error) = previous.await {
+                    eprintln!("guanxi-app: the previous index task failed: {error}");
+                }
+            }
+            let database = workspace.database().display().to_string();
+            let report = {
+                let (database, sink) = (database.clone(), sink.clone());
+                move |done: u32, to_go: u32, finished: bool| {
+                    sink(IndexProgress { database: database.clone(), done, to_go, finished })
+                }
+            };
+            let run = tauri::async_runtime::spawn_blocking(move || {
+                let to_go = workspace.unindexed()?;
+                report(0, to_go, to_go == 0);
+                if to_go == 0 {
+                    return Ok(());
+                }
+                let done = workspace.index_text(&flag, |done, to_go| report(done, to_go, false))?;
+                report(done, workspace.unindexed()?, true);
+                Ok::<(), guanxi_core::Error>(())
+            });
+            let failed = match run.await {
+                Ok(Ok(())) => return,
+                Ok(Err(error)) => format!("the full-text index of {database} failed: {error}"),
+                Err(error) => format!("the full-text index task of {database} failed: {error}"),
+            };
+            eprintln!("guanxi-app: {failed}");
+            sink(IndexProgress { database, done: 0, to_go: 0, finished: true });
+        });
+        *self.indexer()? = Some(Indexer { cancel, task });
+        Ok(())
     }
 
     /// The open workspace.
@@ -60,6 +148,8 @@ impl Shared {
             return Err(CommandError::new(ErrorKind::Busy, "an ingest is running; wait for it or cancel it first"));
         }
         let workspace = Arc::new(Workspace::open(&path, WorkspaceOptions::default())?);
+        // The old database's index run stops (it resumes when that database is opened again).
+        drop(self.stop_indexing()?);
         let stats = workspace.stats()?;
         *self.slot()? = Some(workspace);
         self.remember(&path);
@@ -134,6 +224,7 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use guanxi_core::DateRange;
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -166,6 +257,42 @@ mod tests {
         let nodes = shared.read(|w| w.subgraph(&Default::default())).unwrap();
         assert!(nodes.nodes.len() > 10);
         assert_eq!(shared.recent().len(), 1);
+    }
+
+    /// After an ingest the graph answers at once; the background run then indexes every article,
+    /// reporting how many are left, and find-text finds them.
+    #[test]
+    fn background_index_catches_up_after_an_ingest() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<IndexProgress>();
+        let tx = Mutex::new(tx);
+        let sink: IndexSink = Arc::new(move |p| tx.lock().unwrap().send(p).unwrap());
+        let shared = Shared::with_index_sink(None, sink);
+        shared.open(dir.path().join("demo.db")).unwrap();
+        shared.ingest(vec![demo()], |_| {}).unwrap();
+        let articles = shared.read(|w| w.stats()).unwrap().articles;
+        assert!(shared.read(|w| w.unindexed()).unwrap() == articles && articles >= 2);
+        let before = shared.read(|w| w.find_text("袁加伟", &DateRange::default(), 10)).unwrap();
+        assert_eq!(before.pending, articles, "{before:?}");
+        shared.index_in_background().unwrap();
+        let mut seen = Vec::new();
+        loop {
+            let progress = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("index progress");
+            seen.push(progress.clone());
+            if progress.finished {
+                break;
+            }
+        }
+        assert_eq!(seen[0].to_go, articles, "{seen:?}");
+        let last = seen.last().unwrap();
+        assert_eq!((last.done, last.to_go), (articles, 0), "{seen:?}");
+        let after = shared.read(|w| w.find_text("袁加伟", &DateRange::default(), 10)).unwrap();
+        assert_eq!(after.pending, 0);
+        assert!(!after.hits.is_empty() && after.hits.iter().all(|h| h.count >= 1), "{after:?}");
+        // Nothing left: a new run says so at once.
+        shared.index_in_background().unwrap();
+        let again = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+        assert_eq!((again.done, again.to_go, again.finished), (0, 0, true));
     }
 
     #[test]

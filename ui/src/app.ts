@@ -11,6 +11,7 @@ import { hasKey, translate, type Key } from "./i18n";
 import { renderArticle, renderCorrections, renderEntity, renderEvidence, renderLegend, renderPath, type PanelActions } from "./panel";
 import { STALE, kindCounts, pathChain, resetView, toggleKind, visibleCounts, type Stale, type State, type Ticket } from "./state";
 import { closed, showItems } from "./suggest";
+import { parseBox, TextSearchBox } from "./textsearch";
 import * as V from "./view";
 
 export const OVERVIEW_MAX_NODES = 2000;
@@ -30,6 +31,8 @@ export interface App {
   readonly state: State;
   readonly graphView: GraphView;
   readonly actions: PanelActions;
+  /** The search box's article mode (full-text search, textsearch.ts). */
+  readonly textBox: TextSearchBox;
   pickSavePath: PickSavePath;
   t(key: Key, vars?: Record<string, string | number>): string;
   view(): V.View;
@@ -271,12 +274,25 @@ export function createApp(state: State): App {
     renderPath(panel, hops, actions);
   }
 
-  async function openArticle(id: number, focus: number[]): Promise<void> {
+  /** An article in the panel, its mentions of `focus` stressed and every occurrence of `query` marked. */
+  async function openArticle(id: number, focus: number[], query = ""): Promise<void> {
     const previous = [...panel.childNodes];
     const article = await ask(requests.begin("panel"), commands.article(id, focus));
     if (article === STALE) return;
-    renderArticle(panel, article, () => panel.replaceChildren(...previous), actions);
+    renderArticle(panel, article, () => panel.replaceChildren(...previous), actions, query);
   }
+
+  // ---- full-text search (issue #14) ---------------------------------------------------------------
+  const textBox = new TextSearchBox({
+    list: suggestionsEl,
+    status: byId("index-status"),
+    t: (key, vars) => t(key, vars),
+    find: async (query) => {
+      const found = await ask(requests.begin("suggestions"), commands.findText(query, null, null, 20));
+      return found === STALE ? null : found;
+    },
+    open: (id, query) => void guard(() => openArticle(id, [], query)),
+  });
 
   // ---- corrections (issue #16) ------------------------------------------------------------------
   /** Entities picked for a merge: id → name. */
@@ -355,6 +371,15 @@ export function createApp(state: State): App {
 
   // ---- search ----------------------------------------------------------------------------------
   async function search(text: string): Promise<void> {
+    const box = parseBox(text);
+    if (box.mode === "text") {
+      requests.begin("suggestions"); // an entity answer on its way must not replace the article hits
+      state.suggest = closed();
+      searchEl.setAttribute("aria-expanded", "true");
+      await textBox.search(box.text);
+      return;
+    }
+    textBox.close();
     const ticket = requests.begin("suggestions");
     if (!text.trim()) {
       state.suggest = closed();
@@ -380,6 +405,7 @@ export function createApp(state: State): App {
     state,
     graphView,
     actions,
+    textBox,
     pickSavePath: async (what) =>
       saveDialog(
         what === "graphml"

@@ -16,7 +16,7 @@ const zh = {
   exportGraphml: "导出 GraphML",
   exportPng: "导出图片",
   openDb: "数据库…",
-  searchPlaceholder: "搜索人物、机构、地点（汉字 / 拼音 / 首字母）  /",
+  searchPlaceholder: "搜索人物、机构、地点（汉字 / 拼音 / 首字母）；\"文字 或 全文:文字 搜文章  /",
   ingestTitle: "导入文件夹",
   ingestPath: "文件夹或文件路径",
   browse: "选择…",
@@ -78,6 +78,12 @@ const zh = {
   undone: "已撤销：{summary}",
   byAuthor: "{author}，{when}",
   dictionaryLine: "用户词典（导入时生效）",
+  // full-text search (issue #14)
+  textHits: "{total} 篇文章含“{query}”",
+  textNone: "没有文章含“{query}”",
+  textCount: "{n} 处",
+  indexing: "索引中，还有 {n} 篇",
+  rows: "{done} / {total}：{path}（{rows} 行）",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -94,7 +100,7 @@ const en: Record<keyof typeof zh, string> = {
   exportGraphml: "Export GraphML",
   exportPng: "Export PNG",
   openDb: "Database…",
-  searchPlaceholder: "Search people, organizations, places (汉字 / pinyin / initials)  /",
+  searchPlaceholder: "Search people, organizations, places (汉字 / pinyin / initials); \"text or text:… finds articles  /",
   ingestTitle: "Ingest a folder",
   ingestPath: "Folder or file path",
   browse: "Browse…",
@@ -156,6 +162,12 @@ const en: Record<keyof typeof zh, string> = {
   undone: "Undone: {summary}",
   byAuthor: "{author}, {when}",
   dictionaryLine: "user dictionary (applied at ingest)",
+  // full-text search (issue #14)
+  textHits: "{total} articles contain “{query}”",
+  textNone: "No article contains “{query}”",
+  textCount: "{n}×",
+  indexing: "indexing, {n} articles to go",
+  rows: "{done} / {total}: {path} ({rows} rows)",
 };
 
 export type Key = keyof typeof zh;

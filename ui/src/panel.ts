@@ -11,6 +11,7 @@ import type {
   TextSpan_Serialize as TextSpan,
 } from "./bindings";
 import { el } from "./dom";
+import { pieceNodes, splitSpans } from "./textsearch";
 import type { Key } from "./i18n";
 import type { EntityKind } from "./bindings";
 import { KINDS, KIND_COLOUR } from "./kinds";
@@ -39,9 +40,12 @@ function kindBadge(kind: keyof typeof KIND_COLOUR, a: PanelActions): HTMLElement
 }
 
 /** A run of spans: mentions become clickable marks, the rest plain text. */
-export function spansToNodes(spans: readonly TextSpan[], a: PanelActions): Node[] {
-  return spans.map((span) => {
-    if (span.entity_id === null || span.kind === null) return document.createTextNode(span.text);
+/** Spans as nodes, mentions marked; with `query`, every occurrence of it marked too (`mark.text-hit`). */
+export function spansToNodes(spans: readonly TextSpan[], a: PanelActions, query = ""): Node[] {
+  const cut = splitSpans(spans, query);
+  return spans.map((span, i) => {
+    const inner = query ? pieceNodes(cut[i] ?? []) : [span.text];
+    if (span.entity_id === null || span.kind === null) return query ? el("span", {}, ...inner) : document.createTextNode(span.text);
     const id = span.entity_id;
     return el(
       "mark",
@@ -51,7 +55,7 @@ export function spansToNodes(spans: readonly TextSpan[], a: PanelActions): Node[
         title: a.t(span.kind),
         onclick: () => a.selectEntity(id),
       },
-      span.text,
+      ...inner,
     );
   });
 }
@@ -276,15 +280,15 @@ export function articleOrigin(view: Pick<ArticleView, "date" | "time" | "site" |
   return [when, view.site, view.author].filter(Boolean).join(" · ");
 }
 
-export function renderArticle(panel: HTMLElement, view: ArticleView, back: () => void, a: PanelActions): void {
+export function renderArticle(panel: HTMLElement, view: ArticleView, back: () => void, a: PanelActions, query = ""): void {
   const [, ...body] = view.paragraphs;
   panel.replaceChildren(
     el("button", { class: "link back", onclick: back }, `← ${a.t("closeArticle")}`),
     el("article", { class: "reader", data: { article: String(view.id) } },
-      el("h2", {}, ...spansToNodes(view.paragraphs[0] ?? [], a)),
+      el("h2", {}, ...spansToNodes(view.paragraphs[0] ?? [], a, query)),
       view.byline ? el("p", { class: "byline" }, `${a.t("byline")}: ${view.byline}`) : null,
       articleOrigin(view) ? el("p", { class: "origin" }, articleOrigin(view)) : null,
-      ...body.filter((p) => p.length > 0).map((p) => el("p", {}, ...spansToNodes(p, a))),
+      ...body.filter((p) => p.length > 0).map((p) => el("p", {}, ...spansToNodes(p, a, query))),
       el("p", { class: "source" }, `${a.t("source")}: ${view.source}`),
     ),
   );

@@ -2,7 +2,7 @@
 // events, files dropped on the window. Every handler calls an action of the app (app.ts).
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
-import { commands, type IngestEvent, type IngestReport } from "./bindings";
+import { commands, events, type IngestEvent, type IngestReport } from "./bindings";
 import type { App } from "./app";
 import { byId, el } from "./dom";
 import { otherLang, parseMinWeight } from "./state";
@@ -59,6 +59,9 @@ export function wire(app: App): void {
     if (event.event === "started") {
       progressEl.value = 0;
       ingestStatus.textContent = t("started", { total: event.total });
+    } else if (event.event === "rows") {
+      progressEl.value = event.done;
+      ingestStatus.textContent = t("rows", { done: event.done, total: event.total, path: event.path, rows: event.rows });
     } else {
       progressEl.value = event.done;
       ingestStatus.textContent = t("progress", { done: event.done, total: event.total, path: event.path });
@@ -122,9 +125,16 @@ export function wire(app: App): void {
 /** The search box (typing asks for suggestions; ↑ ↓ Enter Esc) and `/` to focus it. */
 function wireSearch(app: App): void {
   const { state } = app;
+  // The shell's background full-text index reports how many articles it has still to do.
+  void events.indexProgress.listen((e) => app.textBox.indexProgress(e.payload.to_go, e.payload.finished));
   const searchEl = byId<HTMLInputElement>("search");
   searchEl.addEventListener("input", () => void app.guard(() => app.search(searchEl.value)));
   searchEl.addEventListener("keydown", (e) => {
+    if (app.textBox.key(e.key)) {
+      e.preventDefault();
+      if (e.key === "Escape") searchEl.blur();
+      return;
+    }
     const action = onKey(state.suggest, e.key);
     if (action.type === "none") return;
     e.preventDefault();
