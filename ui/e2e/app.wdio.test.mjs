@@ -208,6 +208,36 @@ test("ingesting a second folder shows progress and adds nodes", async () => {
   await shot("08-after-ingest");
 });
 
+test("full-text search finds the folder just ingested once the background index has it; a hit opens with the text marked", async () => {
+  await js(() => document.getElementById("ingest-dialog").close()); // in case the test before failed
+  const search = await browser.$("#search");
+  await search.click();
+  // 旧村改造 is only in tests/app/second: found once the shell's background index has reached it.
+  await waitFor(async () => {
+    await search.setValue('"旧村改造');
+    await browser.pause(300);
+    return (await browser.$$("#suggestions li.text-result")).length > 0;
+  }, "an article hit for 旧村改造", 60000);
+  await waitFor(
+    async () => (await js(() => [document.body.dataset.index, document.body.dataset.indexToGo])).join() === "done,0",
+    "the index progress event saying it caught up",
+    60000,
+  );
+  const hit = await browser.$("#suggestions li.text-result");
+  assert.match(await hit.$(".title").getText(), /旧村改造/);
+  assert.equal(await hit.$(".snippets mark.text-hit").getText(), "旧村改造");
+  assert.equal(await browser.$("#index-status").isDisplayed(), false, "no 'indexing' once it caught up");
+  await shot("08b-find-text");
+  await hit.click();
+  await waitFor(async () => (await browser.$$("#panel .reader mark.text-hit")).length >= 3, "the text marked in the article");
+  const marked = await js(() => [...document.querySelectorAll("#panel .reader mark.text-hit")].map((m) => m.textContent));
+  assert.ok(marked.every((m) => m === "旧村改造"), `marked ${marked}`);
+  // The mentions are still marked beside the searched text.
+  assert.ok((await browser.$$("#panel .reader mark.mention")).length > 0, "mentions marked too");
+  assert.equal(await browser.$("#suggestions").isDisplayed(), false);
+  await shot("08c-article-text-marked");
+});
+
 test("an article containing <img src=x onerror=...> is shown as text and runs nothing", async () => {
   await js(() => document.getElementById("ingest-dialog").close()); // in case the test before failed
   const search = await browser.$("#search");
