@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TextSearch, TextSpan } from "./bindings";
+import type { TextSearch_Serialize as TextSearch, TextSpan_Serialize as TextSpan } from "./bindings";
 import { spansToNodes, type PanelActions } from "./panel";
 import { occurrences, parseBox, pieces, renderTextHits, snippetNode, splitSpans, TextSearchBox } from "./textsearch";
 
@@ -73,11 +73,11 @@ const search = (pending: number): TextSearch => ({
   pending,
   hits: [
     {
-      article: { id: 4, title: "标题<script>", date: "1998-01-02", source: "a.txt", copies: 0 },
+      article: { id: 4, title: "标题<script>", date: "1998-01-02", source: "a.txt", mentions: 0, copies: 0 },
       count: 2,
       snippets: [{ before: "<u>前", text: "<i>团</i>", after: "后&amp;" }],
     },
-  ] as TextSearch["hits"],
+  ],
 });
 
 describe("the list of article hits", () => {

@@ -3,7 +3,7 @@
 // marked); a hit opens the article with every occurrence of the text marked. The pure parts (prefix
 // parsing, splitting text at the hits) are exported for the tests; text only ever goes into the page
 // through text nodes (dom.ts), never as HTML.
-import type { Snippet, TextHit, TextSearch } from "./bindings";
+import type { Snippet, TextHit_Serialize as TextHit, TextSearch_Serialize as TextSearch } from "./bindings";
 import { el } from "./dom";
 import { onKey, showItems, closed, type Suggest } from "./suggest";
 
