@@ -11,8 +11,8 @@ mod state;
 use guanxi_core::correct::{default_author, Corrected, CorrectionRecord, CorrectionRequest};
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
 use guanxi_core::query::{
-    ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph, SubgraphRequest,
-    TextSearch,
+    ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph,
+    SubgraphRequest, TextSearch,
 };
 use guanxi_core::{export, DateRange, EntityId, EntityKind, ErrorKind};
 use serde::Serialize;
@@ -282,7 +282,7 @@ async fn find_text(
 
 /// The command list, shared by the app and the bindings export.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![
+    let builder = Builder::<tauri::Wry>::new().commands(collect_commands![
         database,
         open_database,
         recent_databases,
@@ -302,8 +302,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         undo_correction,
         corrections,
         find_text,
-    ])
-    .events(collect_events![IndexProgress])
+    ]);
+    // The background full-text index's progress (issue #14).
+    builder.events(collect_events![IndexProgress])
 }
 
 /// Starts the window on the database named by `--db FILE` or `GUANXI_DB` (else the most recent one).
