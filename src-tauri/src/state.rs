@@ -60,12 +60,15 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Nothing open yet; recent databases are remembered under `config_dir` (when there is one).
+    /// Nothing open yet; recent databases are remembered under `config_dir` (when there is one);
+    /// the index's progress goes nowhere (the tests' state).
+    #[cfg(test)]
     pub fn new(config_dir: Option<PathBuf>) -> Self {
         Shared::with_index_sink(config_dir, Arc::new(|_| {}))
     }
 
-    /// Like [`Shared::new`], the background index reporting its progress to `on_index`.
+    /// Nothing open yet; recent databases are remembered under `config_dir` (when there is one),
+    /// and the background index reports its progress to `on_index`.
     pub fn with_index_sink(config_dir: Option<PathBuf>, on_index: IndexSink) -> Self {
         Shared { open: Mutex::new(None), config_dir, indexer: Mutex::new(None), on_index }
     }
