@@ -1,9 +1,11 @@
 //! Queries: what the CLI and the app ask. Each function takes the store (and, for walks, the
 //! in-memory graph) and returns serialisable answers with text already cut into spans.
 
+mod overview;
 mod spans;
 mod types;
 
+pub use overview::{communities, date_histogram, overview, overview_range};
 pub use spans::cut_spans;
 pub use types::*;
 

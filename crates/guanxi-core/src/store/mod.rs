@@ -8,6 +8,7 @@
 
 mod cooccurrence;
 mod dates;
+mod overview;
 mod read;
 mod write;
 
