@@ -8,11 +8,22 @@ import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import type { View, Filters } from "./view";
 import { isVisibleEdge, isVisibleNode } from "./view";
 import { KIND_COLOUR, nodeSize } from "./kinds";
+import { communityColour, rankSize } from "./overview";
 
 /** Past this many nodes or edges to remove, the graph is cleared and rebuilt (see `sync`). */
 const BULK_DROP = 50;
 
-export type SizeBy = "degree" | "mentions";
+export type SizeBy = "degree" | "mentions" | "rank";
+export type ColourBy = "kind" | "community";
+
+/** What the overview knows about the entities shown: colour by community, size by importance. */
+export interface Decor {
+  colourBy: ColourBy;
+  community: ReadonlyMap<number, number>;
+  rank: ReadonlyMap<number, number>;
+}
+
+const NO_DECOR: Decor = { colourBy: "kind", community: new Map(), rank: new Map() };
 
 export interface GraphHandlers {
   clickNode(id: number): void;
@@ -160,8 +171,14 @@ export class GraphView {
   }
 
   /** Makes the graph show `view` under `filters`; new nodes start next to a shown neighbour. */
-  sync(view: View, filters: Filters, sizeBy: SizeBy): void {
+  sync(view: View, filters: Filters, sizeBy: SizeBy, decor: Decor = NO_DECOR): void {
     const g = this.graph;
+    let maxRank = 0;
+    for (const r of decor.rank.values()) maxRank = Math.max(maxRank, r);
+    const size = (node: View["nodes"] extends ReadonlyMap<number, infer N> ? N : never) =>
+      sizeBy === "rank" ? rankSize(decor.rank.get(node.id) ?? 0, maxRank) : nodeSize(sizeBy === "degree" ? node.degree : node.mentions);
+    const colour = (id: number, kind: keyof typeof KIND_COLOUR) =>
+      decor.colourBy === "community" ? communityColour(decor.community.get(id)) : KIND_COLOUR[kind];
     // Smaller nodes when there are many, so they do not cover each other.
     const scale = view.nodes.size > 1000 ? 0.35 : view.nodes.size > 300 ? 0.7 : 1;
     const wanted = new Set([...view.nodes.keys()].map(String));
@@ -183,8 +200,8 @@ export class GraphView {
       const attrs = {
         label: node.label,
         kind: node.kind,
-        color: KIND_COLOUR[node.kind],
-        size: scale * nodeSize(sizeBy === "degree" ? node.degree : node.mentions),
+        color: colour(node.id, node.kind),
+        size: scale * size(node),
         hiddenByFilter: !isVisibleNode(node, filters),
       };
       const place = kept.get(key);

@@ -310,8 +310,14 @@ fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Annotate { jsonl } => annotate(jsonl)?,
         Command::Overview { db, nodes, backbone, community, dated, dates } => {
             dates.range()?; // a bad bound is reported with the flag's name
-            let request =
-                OverviewRequest { max_nodes: nodes, backbone, from: dates.from, to: dates.to, undated: !dated, community };
+            let request = OverviewRequest {
+                max_nodes: nodes,
+                backbone,
+                from: dates.from,
+                to: dates.to,
+                undated: !dated,
+                community,
+            };
             let overview = open(&db.db)?.overview(&request)?;
             if db.json {
                 print::json(&mut out, &overview)?;

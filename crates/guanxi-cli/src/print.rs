@@ -245,7 +245,11 @@ pub fn code_point_entities(text: &str, entities: &[(usize, usize, EntityKind, St
 /// The overview: entities by importance, backbone edges, the communities shown.
 pub fn overview(out: &mut impl Write, overview: &Overview) -> io::Result<()> {
     writeln!(out, "{} most important of {} entities (weighted PageRank):", overview.nodes.len(), overview.total)?;
-    writeln!(out, "  {:>4}  {:>8}  {:>4}  {:<13} {:>8} {:>8} {:>6}  dates", "#", "rank", "comm", "kind", "mentions", "articles", "degree")?;
+    writeln!(
+        out,
+        "  {:>4}  {:>8}  {:>4}  {:<13} {:>8} {:>8} {:>6}  dates",
+        "#", "rank", "comm", "kind", "mentions", "articles", "degree"
+    )?;
     let names: std::collections::HashMap<_, _> = overview.nodes.iter().map(|n| (n.id, n.label.as_str())).collect();
     for (i, n) in overview.nodes.iter().enumerate() {
         let dates = match (&n.first_date, &n.last_date) {
@@ -278,7 +282,14 @@ pub fn overview(out: &mut impl Write, overview: &Overview) -> io::Result<()> {
     if !overview.articles.is_empty() {
         writeln!(out, "top articles:")?;
         for a in &overview.articles {
-            writeln!(out, "    #{:<5} {} ({} mentions) — {}", a.id, a.title, a.mentions, a.date.as_deref().unwrap_or("undated"))?;
+            writeln!(
+                out,
+                "    #{:<5} {} ({} mentions) — {}",
+                a.id,
+                a.title,
+                a.mentions,
+                a.date.as_deref().unwrap_or("undated")
+            )?;
         }
     }
     Ok(())

@@ -152,13 +152,18 @@ impl Analysis {
     /// either end keeps it. A roster sentence's clique (all weight 1) thus keeps few of its edges
     /// while a pair named together in many sentences always shows. Sorted by (a, b).
     pub fn backbone(&self, selected: &[EntityId], k: usize) -> Vec<Tie> {
-        let wanted: HashMap<usize, ()> = selected.iter().filter_map(|id| self.index.get(id)).map(|&i| (i, ())).collect();
+        let wanted: HashMap<usize, ()> =
+            selected.iter().filter_map(|id| self.index.get(id)).map(|&i| (i, ())).collect();
         let mut kept: Vec<usize> = Vec::new();
         for &i in wanted.keys() {
             let mut ties: Vec<(usize, usize)> =
                 self.adjacency[i].iter().copied().filter(|(other, _)| wanted.contains_key(other)).collect();
             ties.sort_by(|&(ox, tx), &(oy, ty)| {
-                self.ties[ty].weight.cmp(&self.ties[tx].weight).then(self.rank[oy].total_cmp(&self.rank[ox])).then(ox.cmp(&oy))
+                self.ties[ty]
+                    .weight
+                    .cmp(&self.ties[tx].weight)
+                    .then(self.rank[oy].total_cmp(&self.rank[ox]))
+                    .then(ox.cmp(&oy))
             });
             kept.extend(ties.into_iter().take(k).map(|(_, t)| t));
         }
@@ -220,7 +225,11 @@ mod tests {
     #[test]
     fn relations_between_a_pair_are_one_tie() {
         let analysis = Analysis::new(
-            &[edge(1, 2, RelationKind::CoOccurs, 1), edge(1, 2, RelationKind::HoldsRoleIn, 3), edge(3, 2, RelationKind::CoOccurs, 1)],
+            &[
+                edge(1, 2, RelationKind::CoOccurs, 1),
+                edge(1, 2, RelationKind::HoldsRoleIn, 3),
+                edge(3, 2, RelationKind::CoOccurs, 1),
+            ],
             true,
         );
         let ties = analysis.backbone(&[EntityId(1), EntityId(2), EntityId(3)], 5);

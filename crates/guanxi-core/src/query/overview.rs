@@ -6,11 +6,11 @@
 //! it, see [`crate::graph::rank`]); communities are the whole graph's (Louvain), so that colours
 //! and names stay put while the range moves; the backbone keeps each entity's heaviest ties.
 
+use super::count32;
 use super::types::{
     ArticleRef, Community, CommunityMember, DateCount, DateHistogram, GraphEdge, Overview, OverviewNode,
     OverviewRequest,
 };
-use super::count32;
 use crate::error::{Error, Result};
 use crate::graph::Analysis;
 use crate::store::{EntityRow, Store};
@@ -61,7 +61,8 @@ pub fn overview(store: &Store, whole: &Analysis, request: &OverviewRequest) -> R
         .collect();
     let total = candidates.len() as u32;
     let selected: Vec<EntityId> = candidates.iter().copied().take(request.max_nodes as usize).collect();
-    let rows = if range.is_all() { store.entities_by_ids(&selected)?.into_iter().map(|e| (e.id, e)).collect() } else { rows };
+    let rows =
+        if range.is_all() { store.entities_by_ids(&selected)?.into_iter().map(|e| (e.id, e)).collect() } else { rows };
     let dates = store.entity_dates(&selected, &range)?;
     let mut nodes = Vec::with_capacity(selected.len());
     for id in &selected {
@@ -104,7 +105,13 @@ pub fn overview(store: &Store, whole: &Analysis, request: &OverviewRequest) -> R
             store
                 .articles_mentioning(&members, &range, COMMUNITY_ARTICLES)?
                 .into_iter()
-                .map(|(id, title, source, date, n)| ArticleRef { id: count32(id), title, source, date, mentions: count32(n) })
+                .map(|(id, title, source, date, n)| ArticleRef {
+                    id: count32(id),
+                    title,
+                    source,
+                    date,
+                    mentions: count32(n),
+                })
                 .collect()
         }
         None => Vec::new(),
@@ -126,7 +133,12 @@ fn community(store: &Store, whole: &Analysis, id: u32, members: usize) -> Result
     let mut listed = Vec::with_capacity(top.len());
     for member in &top {
         let row = rows.get(member).ok_or_else(|| missing(*member, "its row"))?;
-        listed.push(CommunityMember { id: *member, label: row.name.clone(), kind: row.kind, rank: whole.rank(*member) });
+        listed.push(CommunityMember {
+            id: *member,
+            label: row.name.clone(),
+            kind: row.kind,
+            rank: whole.rank(*member),
+        });
     }
     let name = listed.iter().take(NAME_MEMBERS).map(|m| m.label.as_str()).collect::<Vec<_>>().join(" · ");
     listed.truncate(members);

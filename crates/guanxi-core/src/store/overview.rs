@@ -35,7 +35,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let list = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
-        let dates = if range.is_all() { "?1 = ?1 AND ?2 = ?2" } else { "a.published_date >= ?1 AND a.published_date <= ?2" };
+        let dates =
+            if range.is_all() { "?1 = ?1 AND ?2 = ?2" } else { "a.published_date >= ?1 AND a.published_date <= ?2" };
         let sql = format!(
             "SELECT a.id, a.title, so.path, a.published_date, count(*) FROM mentions m
              JOIN sentences s ON s.id = m.sentence_id
