@@ -84,6 +84,7 @@ const zh = {
   colFirst: "首次",
   colLast: "最后",
   topArticles: "主要文章",
+  communitiesFold: "点击收起或展开",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -168,6 +169,7 @@ const en: Record<keyof typeof zh, string> = {
   colFirst: "First",
   colLast: "Last",
   topArticles: "Top articles",
+  communitiesFold: "Click to fold or unfold",
 };
 
 export type Key = keyof typeof zh;

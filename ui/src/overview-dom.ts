@@ -80,7 +80,8 @@ export function renderCommunities(
     item.querySelector<HTMLElement>(".swatch")!.style.background = communityColour(id);
   }
   const all = el("button", { class: "link", data: { action: "all-communities" }, onclick: () => choose(null) }, t("allCommunities"));
-  root.replaceChildren(el("div", { class: "title" }, chosen === null ? t("communities") : t("oneCommunity")), ...items, ...(chosen !== null ? [all] : []));
+  const title = el("button", { class: "title", title: t("communitiesFold"), onclick: () => root.classList.toggle("folded") }, chosen === null ? t("communities") : t("oneCommunity"));
+  root.replaceChildren(title, ...items, ...(chosen !== null ? [all] : []));
   root.hidden = communities.length === 0;
 }
 
@@ -130,6 +131,10 @@ export function renderTable(
   kind.selectedIndex = table.kind === null ? 0 : KINDS.indexOf(table.kind) + 1;
   kind.addEventListener("change", () => a.filterKind(kind.selectedIndex === 0 ? null : KINDS[kind.selectedIndex - 1]));
   const rows = tableRows(nodes, table);
+  // Dates as MM-DD when every date shown is of one year (the heading gives the year), else in full;
+  // the full date is the cell's title either way.
+  const years = new Set(nodes.flatMap((n) => [n.first_date, n.last_date]).filter((d) => d).map((d) => d!.slice(0, 4)));
+  const short = (d: string | null | undefined) => (!d ? "—" : years.size === 1 ? d.slice(5) : d);
   const head = el(
     "tr",
     {},
@@ -146,14 +151,14 @@ export function renderTable(
       "tr",
       { data: { entity: String(n.id) }, onclick: () => a.focus(n.id) },
       el("td", { class: "name" }, n.label),
-      el("td", {}, el("span", { class: `dot kind-${n.kind}` }), t(n.kind)),
+      el("td", { class: "kind", title: t(n.kind) }, el("span", { class: `dot kind-${n.kind}`, title: t(n.kind) })),
       el("td", {}, communitySwatch(n.community), String(n.community)),
       el("td", { class: "num" }, ((n.rank ?? 0) * 1000).toFixed(2)),
       el("td", { class: "num" }, String(n.mentions)),
       el("td", { class: "num" }, String(n.articles)),
       el("td", { class: "num" }, String(n.degree)),
-      el("td", { class: "date" }, n.first_date ?? "—"),
-      el("td", { class: "date" }, n.last_date ?? "—"),
+      el("td", { class: "date", title: n.first_date ?? "" }, short(n.first_date)),
+      el("td", { class: "date", title: n.last_date ?? "" }, short(n.last_date)),
     ),
   );
   const list =

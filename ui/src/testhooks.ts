@@ -108,7 +108,7 @@ export function install(app: App): void {
     hubView,
     // ---- overview (issue 15) ----
     /** Labels sigma actually drew (after its overlap grid), not just the nodes in the view. */
-    displayedLabels: () => [...graphView.sigma.getNodeDisplayedLabels()].map((n) => graphView.graph.getNodeAttribute(n, "label")),
+    displayedLabels: () => graphView.drawnLabels(),
     /** The drawn graph: each node's community and the edges as [source, target]. */
     drawn: () => ({
       communities: Object.fromEntries((state.overview?.nodes ?? []).map((n) => [n.id, n.community])),
