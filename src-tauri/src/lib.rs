@@ -11,7 +11,8 @@ mod state;
 use guanxi_core::correct::{default_author, Corrected, CorrectionRecord, CorrectionRequest};
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
 use guanxi_core::query::{
-    ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph, SubgraphRequest,
+    ArticleView, DateHistogram, EntityDetail, Evidence, ExpandRequest, Expansion, Overview, OverviewRequest, PathHop,
+    SearchHit, Stats, Subgraph, SubgraphRequest,
 };
 use guanxi_core::{export, EntityId, EntityKind, ErrorKind};
 use serde::Serialize;
@@ -250,6 +251,23 @@ async fn corrections(state: State<'_, AppState>) -> CmdResult<Vec<CorrectionReco
 }
 // --- end corrections ---
 
+// ---- overview (issue 15) ----
+
+/// The most important entities of a date range or a community, coloured by community, with
+/// their backbone, the communities' names and (for a community) its top articles.
+#[tauri::command]
+#[specta::specta]
+async fn overview(state: State<'_, AppState>, request: OverviewRequest) -> CmdResult<Overview> {
+    blocking(&state, move |s| s.read(|w| w.overview(&request))).await
+}
+
+/// Articles per publication date (the time line under the graph).
+#[tauri::command]
+#[specta::specta]
+async fn date_histogram(state: State<'_, AppState>) -> CmdResult<DateHistogram> {
+    blocking(&state, |s| s.read(|w| w.date_histogram())).await
+}
+
 /// The command list, shared by the app and the bindings export.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new().commands(collect_commands![
@@ -271,6 +289,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         correct,
         undo_correction,
         corrections,
+        overview,
+        date_histogram,
     ])
 }
 

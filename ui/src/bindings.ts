@@ -36,12 +36,13 @@ export const commands = {
 	ingest: (paths: string[], onEvent: Channel<IngestEvent>) => typedError<IngestReport, CommandError>(__TAURI_INVOKE("ingest", { paths, onEvent })),
 	/**  Asks the running ingest to stop after the file it is writing. */
 	cancelIngest: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_ingest")),
-	/**  Makes a correction (entities named as typed: a name, an alias or `#id`) and applies it at once. */
-	correct: (request: CorrectionRequest_Deserialize) => typedError<Corrected_Serialize, CommandError>(__TAURI_INVOKE("correct", { request })),
-	/**  Undoes one correction. */
-	undoCorrection: (id: number) => typedError<Corrected_Serialize, CommandError>(__TAURI_INVOKE("undo_correction", { id })),
-	/**  The corrections in force (oldest first), then the user dictionary's lines. */
-	corrections: () => typedError<CorrectionRecord_Serialize[], CommandError>(__TAURI_INVOKE("corrections")),
+	/**
+	 *  The most important entities of a date range or a community, coloured by community, with
+	 *  their backbone, the communities' names and (for a community) its top articles.
+	 */
+	overview: (request: OverviewRequest_Deserialize) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("overview", { request })),
+	/**  Articles per publication date (the time line under the graph). */
+	dateHistogram: () => typedError<DateHistogram, CommandError>(__TAURI_INVOKE("date_histogram")),
 };
 
 /* Types */
@@ -138,193 +139,29 @@ export type CommandError = {
 	message: string,
 };
 
-/**
- *  What a correction or an undo did: its record, and the entities to show now (after a
- *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
- *  entities the correction had named, as they are again).
- */
-export type Corrected = Corrected_Serialize | Corrected_Deserialize;
-
-/**
- *  What a correction or an undo did: its record, and the entities to show now (after a
- *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
- *  entities the correction had named, as they are again).
- */
-export type Corrected_Deserialize = {
-	/**  The correction as listed. */
-	record: CorrectionRecord_Deserialize,
-	/**  The entities to show now, by id. */
-	entities: EntityId[],
+/**  A community of the whole graph (Louvain over all relations), named by its top members. */
+export type Community = {
+	/**  Its number: 0 is the community with the most importance in all. */
+	id: number,
+	/**  Its top three members' names joined by ` · ` (「江海区委 · 袁加伟 · 区信访局」). */
+	name: string,
+	/**  Number of members. */
+	size: number,
+	/**  The most important members, first first (as many as asked). */
+	members: CommunityMember[],
 };
 
-/**
- *  What a correction or an undo did: its record, and the entities to show now (after a
- *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
- *  entities the correction had named, as they are again).
- */
-export type Corrected_Serialize = {
-	/**  The correction as listed. */
-	record: CorrectionRecord_Serialize,
-	/**  The entities to show now, by id. */
-	entities: EntityId[],
+/**  A member of a community. */
+export type CommunityMember = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Canonical name. */
+	label: string,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Importance in the whole graph. */
+	rank: number | null,
 };
-
-/**
- *  One correction a person made to the graph. Corrections apply in the order they were made, to
- *  what the recogniser found (see `resolve::corrections`).
- */
-export type Correction = 
-/**
- *  These entities are one: their mentions, aliases, roles and edges go to `into`, and their
- *  names become its aliases.
- */
-{ action: "merge"; 
-/**  The entities merged (two or more). */
-entities: EntityName[]; 
-/**  The entity they become. */
-into: EntityName } | 
-/**  A new canonical name (the old one stays as an alias). */
-{ action: "rename"; 
-/**  The entity. */
-entity: EntityName; 
-/**  Its new name. */
-name: string } | 
-/**  A new kind (切尔西: person → organization). */
-{ action: "set_kind"; 
-/**  The entity. */
-entity: EntityName; 
-/**  Its new kind. */
-kind: EntityKind } | 
-/**  Not an entity: its mentions stop being mentions and its edges go. */
-{ action: "ban"; 
-/**  The entity. */
-entity: EntityName } | 
-/**  The mentions written `surface` are another entity (of the same kind, named `surface`). */
-{ action: "split"; 
-/**  The entity. */
-entity: EntityName; 
-/**  The alias split off. */
-surface: string };
-
-/**  One line of the corrections list. */
-export type CorrectionRecord = CorrectionRecord_Serialize | CorrectionRecord_Deserialize;
-
-/**  One line of the corrections list. */
-export type CorrectionRecord_Deserialize = {
-	/**  The id to undo it with; `None` for a line of the user dictionary (edit the file instead). */
-	id?: number | null,
-	/**
-	 *  `merge`, `rename`, `set_kind`, `ban`, `split`; `dictionary_name` or `dictionary_ban` for a
-	 *  user dictionary line.
-	 */
-	action: string,
-	/**  What it does, in one line. */
-	summary: string,
-	/**  The correction itself (`None` for a user dictionary line). */
-	correction?: Correction | null,
-	/**  Who made it (for a dictionary line: the file). */
-	author: string,
-	/**  When (UTC, `YYYY-MM-DDTHH:MM:SSZ`; `None` for a dictionary line). */
-	made_at?: string | null,
-	/**  Where it is kept: `database`, or `FILE:LINE` of the user dictionary. */
-	origin: string,
-};
-
-/**  One line of the corrections list. */
-export type CorrectionRecord_Serialize = {
-	/**  The id to undo it with; `None` for a line of the user dictionary (edit the file instead). */
-	id: number | null,
-	/**
-	 *  `merge`, `rename`, `set_kind`, `ban`, `split`; `dictionary_name` or `dictionary_ban` for a
-	 *  user dictionary line.
-	 */
-	action: string,
-	/**  What it does, in one line. */
-	summary: string,
-	/**  The correction itself (`None` for a user dictionary line). */
-	correction: Correction | null,
-	/**  Who made it (for a dictionary line: the file). */
-	author: string,
-	/**  When (UTC, `YYYY-MM-DDTHH:MM:SSZ`; `None` for a dictionary line). */
-	made_at: string | null,
-	/**  Where it is kept: `database`, or `FILE:LINE` of the user dictionary. */
-	origin: string,
-};
-
-/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
-export type CorrectionRequest = CorrectionRequest_Serialize | CorrectionRequest_Deserialize;
-
-/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
-export type CorrectionRequest_Deserialize = 
-/**
- *  These entities are one, named `into` (of the kind `kind`, else of the merged entity named
- *  `into`, else of the first).
- */
-{ action: "merge"; 
-/**  Two or more entities. */
-entities: string[]; 
-/**  The name of the merged entity. */
-into: string; 
-/**  Its kind, if not the one it gets by default. */
-kind?: EntityKind | null } | 
-/**  A new canonical name; the old one stays as an alias. */
-{ action: "rename"; 
-/**  The entity. */
-entity: string; 
-/**  The new name. */
-name: string } | 
-/**  A new kind. */
-{ action: "set_kind"; 
-/**  The entity. */
-entity: string; 
-/**  The new kind. */
-kind: EntityKind } | 
-/**  Not an entity. */
-{ action: "ban"; 
-/**  The entity. */
-entity: string } | 
-/**  The mentions written `surface` are another entity. */
-{ action: "split"; 
-/**  The entity. */
-entity: string; 
-/**  One of the ways its mentions are written (not its name). */
-surface: string };
-
-/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
-export type CorrectionRequest_Serialize = 
-/**
- *  These entities are one, named `into` (of the kind `kind`, else of the merged entity named
- *  `into`, else of the first).
- */
-{ action: "merge"; 
-/**  Two or more entities. */
-entities: string[]; 
-/**  The name of the merged entity. */
-into: string; 
-/**  Its kind, if not the one it gets by default. */
-kind: EntityKind | null } | 
-/**  A new canonical name; the old one stays as an alias. */
-{ action: "rename"; 
-/**  The entity. */
-entity: string; 
-/**  The new name. */
-name: string } | 
-/**  A new kind. */
-{ action: "set_kind"; 
-/**  The entity. */
-entity: string; 
-/**  The new kind. */
-kind: EntityKind } | 
-/**  Not an entity. */
-{ action: "ban"; 
-/**  The entity. */
-entity: string } | 
-/**  The mentions written `surface` are another entity. */
-{ action: "split"; 
-/**  The entity. */
-entity: string; 
-/**  One of the ways its mentions are written (not its name). */
-surface: string };
 
 /**  The database the window shows. */
 export type DatabaseInfo = {
@@ -332,6 +169,22 @@ export type DatabaseInfo = {
 	path: string,
 	/**  Its counts. */
 	stats: Stats,
+};
+
+/**  Articles on one publication date. */
+export type DateCount = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	/**  Articles published that day. */
+	articles: number,
+};
+
+/**  Articles per publication date: the time line under the graph. */
+export type DateHistogram = {
+	/**  Dated articles per day, by date (days without articles left out). */
+	days: DateCount[],
+	/**  Articles without a date. */
+	undated: number,
 };
 
 /**  Everything about one entity. */
@@ -678,6 +531,136 @@ export type Neighbour = {
 	weight: number,
 	/**  For directed relations: whether the edge goes from the entity asked about to this one. */
 	outgoing: boolean,
+};
+
+/**  The overview: entities by importance, their backbone, and the communities they belong to. */
+export type Overview = Overview_Serialize | Overview_Deserialize;
+
+/**  An entity of the overview: a row of the entity table and a node of the graph. */
+export type OverviewNode = OverviewNode_Serialize | OverviewNode_Deserialize;
+
+/**  An entity of the overview: a row of the entity table and a node of the graph. */
+export type OverviewNode_Deserialize = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Canonical name. */
+	label: string,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Pinyin. */
+	pinyin: string,
+	/**  Importance: weighted PageRank in the graph of the range (all ranks sum to 1). */
+	rank: number | null,
+	/**  Community in the whole graph (stable across ranges). */
+	community: number,
+	/**  Mentions in the range. */
+	mentions: number,
+	/**  Articles in the range mentioning it. */
+	articles: number,
+	/**  Distinct neighbours in the range's graph. */
+	degree: number,
+	/**  Earliest dated article of the range mentioning it. */
+	first_date?: string | null,
+	/**  Latest dated article of the range mentioning it. */
+	last_date?: string | null,
+};
+
+/**  An entity of the overview: a row of the entity table and a node of the graph. */
+export type OverviewNode_Serialize = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Canonical name. */
+	label: string,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Pinyin. */
+	pinyin: string,
+	/**  Importance: weighted PageRank in the graph of the range (all ranks sum to 1). */
+	rank: number | null,
+	/**  Community in the whole graph (stable across ranges). */
+	community: number,
+	/**  Mentions in the range. */
+	mentions: number,
+	/**  Articles in the range mentioning it. */
+	articles: number,
+	/**  Distinct neighbours in the range's graph. */
+	degree: number,
+	/**  Earliest dated article of the range mentioning it. */
+	first_date: string | null,
+	/**  Latest dated article of the range mentioning it. */
+	last_date: string | null,
+};
+
+/**
+ *  What the overview asks: the most important entities of the articles in a date range (or of
+ *  one community), with their backbone.
+ */
+export type OverviewRequest = OverviewRequest_Serialize | OverviewRequest_Deserialize;
+
+/**
+ *  What the overview asks: the most important entities of the articles in a date range (or of
+ *  one community), with their backbone.
+ */
+export type OverviewRequest_Deserialize = {
+	/**  Most entities returned (the most important first). */
+	max_nodes: number,
+	/**  Ties each entity keeps in the backbone (its heaviest to other returned entities). */
+	backbone: number,
+	/**  First publication date (YYYY-MM-DD, YYYY-MM or YYYY); none for no lower bound. */
+	from?: string | null,
+	/**  Last publication date; none for no upper bound. */
+	to?: string | null,
+	/**  Whether undated articles count (only without bounds: a range holds dated articles only). */
+	undated: boolean,
+	/**  Only this community's members (a number from [`Overview::communities`]). */
+	community?: number | null,
+};
+
+/**
+ *  What the overview asks: the most important entities of the articles in a date range (or of
+ *  one community), with their backbone.
+ */
+export type OverviewRequest_Serialize = {
+	/**  Most entities returned (the most important first). */
+	max_nodes: number,
+	/**  Ties each entity keeps in the backbone (its heaviest to other returned entities). */
+	backbone: number,
+	/**  First publication date (YYYY-MM-DD, YYYY-MM or YYYY); none for no lower bound. */
+	from: string | null,
+	/**  Last publication date; none for no upper bound. */
+	to: string | null,
+	/**  Whether undated articles count (only without bounds: a range holds dated articles only). */
+	undated: boolean,
+	/**  Only this community's members (a number from [`Overview::communities`]). */
+	community: number | null,
+};
+
+/**  The overview: entities by importance, their backbone, and the communities they belong to. */
+export type Overview_Deserialize = {
+	/**  Entities, most important first. */
+	nodes: OverviewNode_Deserialize[],
+	/**  Backbone edges among them (one per related pair: weight = all relations' evidence). */
+	edges: GraphEdge_Deserialize[],
+	/**  The communities of the nodes, by number (members: their top five). */
+	communities: Community[],
+	/**  Entities with an edge in the range (of the community, when one was asked). */
+	total: number,
+	/**  Articles in the range (of the community: those mentioning its members most, best first). */
+	articles: ArticleRef_Deserialize[],
+};
+
+/**  The overview: entities by importance, their backbone, and the communities they belong to. */
+export type Overview_Serialize = {
+	/**  Entities, most important first. */
+	nodes: OverviewNode_Serialize[],
+	/**  Backbone edges among them (one per related pair: weight = all relations' evidence). */
+	edges: GraphEdge_Serialize[],
+	/**  The communities of the nodes, by number (members: their top five). */
+	communities: Community[],
+	/**  Entities with an edge in the range (of the community, when one was asked). */
+	total: number,
+	/**  Articles in the range (of the community: those mentioning its members most, best first). */
+	articles: ArticleRef_Serialize[],
 };
 
 /**  One hop of a path. */
