@@ -260,3 +260,25 @@ fn modern_news_people_and_organizations_on_held_out_cluener() {
         assert!(f1 >= floor, "{label} F1 {f1:.3} on held-out CLUENER, expected at least {floor}");
     }
 }
+
+#[test]
+fn clubs_banks_media_and_government_bodies_are_organizations() {
+    let found: Vec<(String, EntityKind)> = [
+        "切尔西主场2比1击败阿森纳，温格赛后表示不满。",
+        "招行和交通银行的理财产品收益率上涨，新浪网报道称央行将加息。",
+        "广州中院宣判，美国使馆发表声明。",
+    ]
+    .iter()
+    .flat_map(|s| recogniser().recognise_text(s))
+    .map(|(_, _, kind, surface)| (surface, kind))
+    .collect();
+    for name in ["切尔西", "阿森纳", "招行", "交通银行", "新浪网", "央行", "广州中院", "美国使馆"]
+    {
+        assert!(found.contains(&(name.to_string(), EntityKind::Organization)), "{name} in {found:?}");
+    }
+    // Clubs are not people; the manager is one; the places an organization is named after nest in it.
+    assert!(found.contains(&("温格".to_string(), EntityKind::Person)), "{found:?}");
+    assert!(found.contains(&("美国".to_string(), EntityKind::Place)), "{found:?}");
+    let people: Vec<&String> = found.iter().filter(|(_, k)| *k == EntityKind::Person).map(|(s, _)| s).collect();
+    assert_eq!(people, ["温格"]);
+}
