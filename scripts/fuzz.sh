@@ -8,10 +8,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/fuzz"
 SECONDS_EACH="${1:-60}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
-mkdir -p corpus/ingest corpus/graphml
+mkdir -p corpus/ingest corpus/graphml corpus/shapes
 cp -n ../corpus/demo/*.txt corpus/ingest/ 2>/dev/null || true
 status=0
-for target in ingest graphml; do
+for target in ingest graphml shapes; do
   start=$(date +%s)
   if RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" "corpus/$target" -- \
       -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -print_final_stats=1 2>"/tmp/fuzz-$target.log"; then

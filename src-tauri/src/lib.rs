@@ -11,8 +11,8 @@ mod state;
 use guanxi_core::correct::{default_author, Corrected, CorrectionRecord, CorrectionRequest};
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
 use guanxi_core::query::{
-    ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph,
-    SubgraphRequest, TextSearch,
+    ArticleView, DateHistogram, EntityDetail, Evidence, ExpandRequest, Expansion, Overview, OverviewRequest, PathHop,
+    SearchHit, Stats, Subgraph, SubgraphRequest, TextSearch,
 };
 use guanxi_core::{export, DateRange, EntityId, EntityKind, ErrorKind};
 use serde::Serialize;
@@ -261,6 +261,23 @@ async fn corrections(state: State<'_, AppState>) -> CmdResult<Vec<CorrectionReco
 }
 // --- end corrections ---
 
+// ---- overview (issue 15) ----
+
+/// The most important entities of a date range or a community, coloured by community, with
+/// their backbone, the communities' names and (for a community) its top articles.
+#[tauri::command]
+#[specta::specta]
+async fn overview(state: State<'_, AppState>, request: OverviewRequest) -> CmdResult<Overview> {
+    blocking(&state, move |s| s.read(|w| w.overview(&request))).await
+}
+
+/// Articles per publication date (the time line under the graph).
+#[tauri::command]
+#[specta::specta]
+async fn date_histogram(state: State<'_, AppState>) -> CmdResult<DateHistogram> {
+    blocking(&state, |s| s.read(|w| w.date_histogram())).await
+}
+
 // --- full-text search (issue #14) ---
 /// Articles whose title or body contains `query`, published between `from` and `to` (a year,
 /// month or day, both optional), newest first, with snippets; `pending` counts articles the
@@ -301,6 +318,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         correct,
         undo_correction,
         corrections,
+        overview,
+        date_histogram,
         find_text,
     ]);
     // The background full-text index's progress (issue #14).

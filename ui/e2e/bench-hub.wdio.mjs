@@ -36,8 +36,16 @@ try {
     writeFileSync(join(ARTIFACTS, `${name}.png`), Buffer.from(await browser.takeScreenshot(), "base64"));
   };
   const page = await browser.execute(() => window.__guanxi.perf());
-  figures.overview = { pageToFirstGraphMs: page.sinceStartMs, ...(await measure("settled", FRAMES)) };
+  figures.overview = { pageToFirstGraphMs: page.sinceStartMs, overviewMs: page.overviewMs, ...(await measure("settled", FRAMES)) };
   await shot("bench-overview");
+  // A time range (issue 15): the first week of the month (dated corpus: scripts/dated-pd98.sh), then
+  // every date again. applyMs: from the choice to the graph synced (engine + IPC + sync).
+  const runsBefore = await browser.execute(() => window.__guanxi.perf().layout.runs);
+  const weekMs = await measure("applyRange", "1998-01-05", "1998-01-11");
+  figures.rangeWeek = { applyMs: weekMs, ...(await measure("settled", FRAMES)), layoutRunsBefore: runsBefore };
+  await shot("bench-range-week");
+  const allMs = await measure("applyRange", null, null);
+  figures.rangeAll = { applyMs: allMs, ...(await measure("settled", FRAMES)) };
   figures.hubExpand = await measure("hubView", "expand", FRAMES);
   await shot("bench-hub-expand");
   figures.hubSubgraph = await measure("hubView", "subgraph", FRAMES, figures.hubExpand.hubId);

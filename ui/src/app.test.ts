@@ -25,7 +25,7 @@ vi.mock("./bindings", () => {
       });
       pending.set(name, list);
     });
-  const names = ["database", "search", "subgraph", "induced", "expand", "entity", "evidence", "path", "article"];
+  const names = ["database", "search", "subgraph", "induced", "expand", "entity", "evidence", "path", "article", "overview", "dateHistogram"];
   return { commands: Object.fromEntries(names.map((n) => [n, command(n)])) };
 });
 vi.mock("./graph", () => ({
@@ -124,7 +124,7 @@ describe("app: answers in the wrong order", () => {
     const overview = app.loadOverview();
     const start = app.startHere(3);
     await take("induced").answer(ok({ nodes: [{ id: 3, kind: "person", label: "n3", pinyin: "", mentions: 1, articles: 1, degree: 0 }], edges: [], truncated: false }));
-    await take("subgraph").answer(ok({ nodes: [], edges: [], truncated: false }));
+    await take("overview").answer(ok({ nodes: [], edges: [], communities: [], total: 0, articles: [] }));
     await take("entity").answer(ok(detail(3, "丙")));
     await Promise.all([overview, start]);
     expect([...state.hist.present.nodes.keys()]).toEqual([3]);

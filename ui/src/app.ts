@@ -4,6 +4,9 @@
 import { Channel } from "@tauri-apps/api/core";
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { commands, type CorrectionRequest, type EntityKind, type IngestEvent, type IngestReport, type SearchHit, type SubgraphRequest } from "./bindings";
+import type { Decor } from "./graph";
+import * as O from "./overview";
+import { renderCommunities, renderTable, renderTimeline } from "./overview-dom";
 import { byId, el } from "./dom";
 import { CommandError, describeError, isNoPath, unwrap, type CommandResult } from "./errors";
 import { GraphView } from "./graph";
@@ -60,9 +63,15 @@ export interface App {
   ingest(paths: string[], progress: IngestProgress): Promise<void>;
   /** The corrections list in the panel, each with Undo. */
   showCorrections(): Promise<void>;
+  // ---- overview (issue 15) ----
+  /** Shows the overview of a date range (the histogram's selection). */
+  setRange(range: O.TimeRange): Promise<void>;
+  /** Shows one community alone (null: all again). */
+  chooseCommunity(id: number | null): Promise<void>;
+  /** Re-reads the histogram of articles per date. */
+  loadHistogram(): Promise<void>;
 }
 
-const overviewRequest = (): SubgraphRequest => ({ seeds: [], depth: 1, kinds: [], min_weight: 1, max_nodes: OVERVIEW_MAX_NODES });
 
 export function createApp(state: State): App {
   const t = (key: Key, vars?: Record<string, string | number>) => translate(state.lang, key, vars);
@@ -137,15 +146,22 @@ export function createApp(state: State): App {
     byId<HTMLButtonElement>("forward").disabled = state.hist.future.length === 0;
     renderLegend(byId("legend"), kindCounts(view()), actions, state.filters.kinds, (kind) => toggle(kind as EntityKind));
     const counts = visibleCounts(view(), state.filters);
-    statusEl.textContent = state.hasDb ? t("nodesEdges", counts) : t("noDb");
+    const range = O.rangeText(state.timeRange, t("allDates"), t("datedOnly"));
+    statusEl.textContent = state.hasDb ? `${range} · ${t("nodesEdges", counts)}` : t("noDb");
+    statusEl.dataset.range = range;
+    renderOverviewPanels();
     statusEl.dataset.nodes = String(counts.nodes);
     statusEl.dataset.edges = String(counts.edges);
   }
 
+  /** Community colours and importance of the entities of the last overview. */
+  let decor: Decor = { colourBy: state.colourBy, community: new Map(), rank: new Map() };
+  const decorNow = (): Decor => ({ ...decor, colourBy: state.colourBy });
+
   /** Shows a view (pushing it on the history unless `replace`). */
   function show(next: V.View, replace = false): void {
     state.hist = replace ? { ...state.hist, present: next } : V.push(state.hist, next);
-    graphView.sync(view(), state.filters, state.sizeBy);
+    graphView.sync(view(), state.filters, state.sizeBy, decorNow());
     graphView.highlight(state.selected === null ? [] : [state.selected]);
     renderChrome();
   }
@@ -173,11 +189,22 @@ export function createApp(state: State): App {
   }
 
   // ---- actions ---------------------------------------------------------------------------------
+  /** The overview of the chosen range and community: the most important entities, backbone, legend. */
   async function loadOverview(replace = false): Promise<void> {
-    const sub = await ask(requests.begin("view"), commands.subgraph(overviewRequest()));
-    if (sub === STALE) return;
+    const t0 = performance.now();
+    const answer = await ask(requests.begin("view"), commands.overview(O.overviewRequest(state.timeRange, state.community)));
+    if (answer === STALE) return;
+    state.overview = answer;
+    decor = {
+      colourBy: state.colourBy,
+      community: new Map(answer.nodes.map((n) => [n.id, n.community])),
+      rank: new Map(answer.nodes.map((n) => [n.id, n.rank ?? 0])),
+    };
+    const sub = O.overviewSubgraph(answer);
     show(V.fromSubgraph(sub), replace);
     graphView.resetCamera();
+    state.perf.overviewMs = performance.now() - t0;
+    document.body.dataset.overview = String(Number(document.body.dataset.overview ?? 0) + 1);
     const perf = state.perf;
     if (perf.firstGraphMs < 0 && sub.nodes.length > 0) {
       perf.firstGraphMs = performance.now();
@@ -185,6 +212,63 @@ export function createApp(state: State): App {
       perf.edges = sub.edges.length;
       document.body.dataset.firstGraph = "1";
     }
+  }
+
+  // ---- overview (issue 15): time range, communities, table -------------------------------------
+  const timelineEl = byId("timeline");
+  const communitiesEl = byId("communities");
+  const tableEl = byId("table-pane");
+
+  function renderOverviewPanels(): void {
+    renderTimeline(timelineEl, state.histogram, state.timeRange, t, {
+      clickDay: (day, extend) => void guard(() => setRange(O.clickDay(state.timeRange, day, extend))),
+      allDates: () => void guard(() => setRange(O.ALL_TIME)),
+      toggleUndated: () => void guard(() => setRange(O.toggleUndated(state.timeRange))),
+    });
+    const o = state.overview;
+    renderCommunities(communitiesEl, o?.communities ?? [], state.community, t, (id) => void guard(() => chooseCommunity(id)));
+    const range = O.rangeText(state.timeRange, t("allDates"), t("datedOnly"));
+    const community = state.community === null ? null : o?.communities.find((c) => c.id === state.community)?.name;
+    const heading = community ? `${community} · ${range}` : range;
+    tableEl.hidden = !o;
+    renderTable(tableEl, o?.nodes ?? [], state.table, heading, o?.articles ?? [], t, {
+      sort: (key) => ((state.table = O.clickHeader(state.table, key)), renderOverviewPanels()),
+      filterKind: (kind) => ((state.table = { ...state.table, kind }), renderOverviewPanels()),
+      filterText: (text) => ((state.table = { ...state.table, text }), renderOverviewPanels()),
+      focus: (id) => void guard(() => select(id, true)),
+      openArticle: (id) => actions.openArticle(id, state.community === null ? [] : (o?.nodes ?? []).slice(0, 20).map((n) => n.id)),
+    });
+    markRow(state.selected);
+  }
+
+  /** Marks the selected entity's row in the table (and scrolls it into sight). */
+  function markRow(id: number | null): void {
+    for (const row of tableEl.querySelectorAll("tr.selected")) row.classList.remove("selected");
+    const row = id === null ? null : tableEl.querySelector<HTMLElement>(`tr[data-entity="${id}"]`);
+    row?.classList.add("selected");
+    row?.scrollIntoView({ block: "nearest" });
+  }
+
+  async function setRange(range: O.TimeRange): Promise<void> {
+    const t0 = performance.now();
+    state.timeRange = range;
+    renderOverviewPanels();
+    await loadOverview();
+    state.perf.rangeMs = performance.now() - t0;
+    document.body.dataset.range = `${range.from ?? ""}..${range.to ?? ""}`;
+  }
+
+  async function chooseCommunity(id: number | null): Promise<void> {
+    state.community = id;
+    await loadOverview();
+    document.body.dataset.community = id === null ? "" : String(id);
+  }
+
+  async function loadHistogram(): Promise<void> {
+    const h = await ask(requests.begin("histogram"), commands.dateHistogram());
+    if (h === STALE) return;
+    state.histogram = h;
+    renderOverviewPanels();
   }
 
   async function showSubgraph(request: SubgraphRequest): Promise<void> {
@@ -207,6 +291,7 @@ export function createApp(state: State): App {
       show(V.merge(view(), sub));
     }
     graphView.highlight([id]);
+    markRow(id);
     if (centre) graphView.focus(id);
     if (state.pathFrom !== null && state.pathFrom !== id) {
       const from = state.pathFrom;
@@ -435,6 +520,9 @@ export function createApp(state: State): App {
     openDbDialog,
     ingest,
     showCorrections,
+    setRange,
+    chooseCommunity,
+    loadHistogram,
   };
 
   /** Writes what is on screen as GraphML. */
@@ -473,6 +561,7 @@ export function createApp(state: State): App {
     document.title = `关系 Guanxi — ${info.path}`;
     resetView(state);
     panel.replaceChildren();
+    await loadHistogram();
     await loadOverview(true);
   }
 
@@ -484,6 +573,7 @@ export function createApp(state: State): App {
     if (info) {
       state.hasDb = true;
       document.title = `关系 Guanxi — ${info.path}`;
+      await loadHistogram();
       await loadOverview(true);
     } else {
       renderChrome();
@@ -496,9 +586,11 @@ export function createApp(state: State): App {
 
   /** Merges the overview into the view (as files arrive, and once they are all in). */
   async function grow(): Promise<void> {
-    const sub = await ask(requests.begin("grow"), commands.subgraph(overviewRequest()));
-    if (sub === STALE) return;
-    show(V.merge(view(), sub), true);
+    const answer = await ask(requests.begin("grow"), commands.overview(O.overviewRequest(state.timeRange, state.community)));
+    if (answer === STALE) return;
+    state.overview = answer;
+    decor = { ...decor, community: new Map(answer.nodes.map((n) => [n.id, n.community])), rank: new Map(answer.nodes.map((n) => [n.id, n.rank ?? 0])) };
+    show(V.merge(view(), O.overviewSubgraph(answer)), true);
   }
 
   /** Refreshes the whole-graph view while files arrive (at most twice a second). */
@@ -531,6 +623,7 @@ export function createApp(state: State): App {
     window.clearTimeout(growTimer);
     growTimer = 0;
     await grow();
+    await loadHistogram();
   }
 
   return app;

@@ -44,6 +44,13 @@ export const commands = {
 	/**  The corrections in force (oldest first), then the user dictionary's lines. */
 	corrections: () => typedError<CorrectionRecord_Serialize[], CommandError>(__TAURI_INVOKE("corrections")),
 	/**
+	 *  The most important entities of a date range or a community, coloured by community, with
+	 *  their backbone, the communities' names and (for a community) its top articles.
+	 */
+	overview: (request: OverviewRequest_Deserialize) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("overview", { request })),
+	/**  Articles per publication date (the time line under the graph). */
+	dateHistogram: () => typedError<DateHistogram, CommandError>(__TAURI_INVOKE("date_histogram")),
+	/**
 	 *  Articles whose title or body contains `query`, published between `from` and `to` (a year,
 	 *  month or day, both optional), newest first, with snippets; `pending` counts articles the
 	 *  background index has not reached yet.
@@ -160,6 +167,30 @@ export type CommandError = {
 	kind: ErrorKind,
 	/**  The engine's message (names the file, entity or article concerned). */
 	message: string,
+};
+
+/**  A community of the whole graph (Louvain over all relations), named by its top members. */
+export type Community = {
+	/**  Its number: 0 is the community with the most importance in all. */
+	id: number,
+	/**  Its top three members' names joined by ` · ` (「江海区委 · 袁加伟 · 区信访局」). */
+	name: string,
+	/**  Number of members. */
+	size: number,
+	/**  The most important members, first first (as many as asked). */
+	members: CommunityMember[],
+};
+
+/**  A member of a community. */
+export type CommunityMember = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Canonical name. */
+	label: string,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Importance in the whole graph. */
+	rank: number | null,
 };
 
 /**
@@ -356,6 +387,22 @@ export type DatabaseInfo = {
 	path: string,
 	/**  Its counts. */
 	stats: Stats,
+};
+
+/**  Articles on one publication date. */
+export type DateCount = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	/**  Articles published that day. */
+	articles: number,
+};
+
+/**  Articles per publication date: the time line under the graph. */
+export type DateHistogram = {
+	/**  Dated articles per day, by date (days without articles left out). */
+	days: DateCount[],
+	/**  Articles without a date. */
+	undated: number,
 };
 
 /**  Everything about one entity. */
@@ -724,6 +771,136 @@ export type Neighbour = {
 	weight: number,
 	/**  For directed relations: whether the edge goes from the entity asked about to this one. */
 	outgoing: boolean,
+};
+
+/**  The overview: entities by importance, their backbone, and the communities they belong to. */
+export type Overview = Overview_Serialize | Overview_Deserialize;
+
+/**  An entity of the overview: a row of the entity table and a node of the graph. */
+export type OverviewNode = OverviewNode_Serialize | OverviewNode_Deserialize;
+
+/**  An entity of the overview: a row of the entity table and a node of the graph. */
+export type OverviewNode_Deserialize = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Canonical name. */
+	label: string,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Pinyin. */
+	pinyin: string,
+	/**  Importance: weighted PageRank in the graph of the range (all ranks sum to 1). */
+	rank: number | null,
+	/**  Community in the whole graph (stable across ranges). */
+	community: number,
+	/**  Mentions in the range. */
+	mentions: number,
+	/**  Articles in the range mentioning it. */
+	articles: number,
+	/**  Distinct neighbours in the range's graph. */
+	degree: number,
+	/**  Earliest dated article of the range mentioning it. */
+	first_date?: string | null,
+	/**  Latest dated article of the range mentioning it. */
+	last_date?: string | null,
+};
+
+/**  An entity of the overview: a row of the entity table and a node of the graph. */
+export type OverviewNode_Serialize = {
+	/**  Entity id. */
+	id: EntityId,
+	/**  Canonical name. */
+	label: string,
+	/**  Kind. */
+	kind: EntityKind,
+	/**  Pinyin. */
+	pinyin: string,
+	/**  Importance: weighted PageRank in the graph of the range (all ranks sum to 1). */
+	rank: number | null,
+	/**  Community in the whole graph (stable across ranges). */
+	community: number,
+	/**  Mentions in the range. */
+	mentions: number,
+	/**  Articles in the range mentioning it. */
+	articles: number,
+	/**  Distinct neighbours in the range's graph. */
+	degree: number,
+	/**  Earliest dated article of the range mentioning it. */
+	first_date: string | null,
+	/**  Latest dated article of the range mentioning it. */
+	last_date: string | null,
+};
+
+/**
+ *  What the overview asks: the most important entities of the articles in a date range (or of
+ *  one community), with their backbone.
+ */
+export type OverviewRequest = OverviewRequest_Serialize | OverviewRequest_Deserialize;
+
+/**
+ *  What the overview asks: the most important entities of the articles in a date range (or of
+ *  one community), with their backbone.
+ */
+export type OverviewRequest_Deserialize = {
+	/**  Most entities returned (the most important first). */
+	max_nodes: number,
+	/**  Ties each entity keeps in the backbone (its heaviest to other returned entities). */
+	backbone: number,
+	/**  First publication date (YYYY-MM-DD, YYYY-MM or YYYY); none for no lower bound. */
+	from?: string | null,
+	/**  Last publication date; none for no upper bound. */
+	to?: string | null,
+	/**  Whether undated articles count (only without bounds: a range holds dated articles only). */
+	undated: boolean,
+	/**  Only this community's members (a number from [`Overview::communities`]). */
+	community?: number | null,
+};
+
+/**
+ *  What the overview asks: the most important entities of the articles in a date range (or of
+ *  one community), with their backbone.
+ */
+export type OverviewRequest_Serialize = {
+	/**  Most entities returned (the most important first). */
+	max_nodes: number,
+	/**  Ties each entity keeps in the backbone (its heaviest to other returned entities). */
+	backbone: number,
+	/**  First publication date (YYYY-MM-DD, YYYY-MM or YYYY); none for no lower bound. */
+	from: string | null,
+	/**  Last publication date; none for no upper bound. */
+	to: string | null,
+	/**  Whether undated articles count (only without bounds: a range holds dated articles only). */
+	undated: boolean,
+	/**  Only this community's members (a number from [`Overview::communities`]). */
+	community: number | null,
+};
+
+/**  The overview: entities by importance, their backbone, and the communities they belong to. */
+export type Overview_Deserialize = {
+	/**  Entities, most important first. */
+	nodes: OverviewNode_Deserialize[],
+	/**  Backbone edges among them (one per related pair: weight = all relations' evidence). */
+	edges: GraphEdge_Deserialize[],
+	/**  The communities of the nodes, by number (members: their top five). */
+	communities: Community[],
+	/**  Entities with an edge in the range (of the community, when one was asked). */
+	total: number,
+	/**  Articles in the range (of the community: those mentioning its members most, best first). */
+	articles: ArticleRef_Deserialize[],
+};
+
+/**  The overview: entities by importance, their backbone, and the communities they belong to. */
+export type Overview_Serialize = {
+	/**  Entities, most important first. */
+	nodes: OverviewNode_Serialize[],
+	/**  Backbone edges among them (one per related pair: weight = all relations' evidence). */
+	edges: GraphEdge_Serialize[],
+	/**  The communities of the nodes, by number (members: their top five). */
+	communities: Community[],
+	/**  Entities with an edge in the range (of the community, when one was asked). */
+	total: number,
+	/**  Articles in the range (of the community: those mentioning its members most, best first). */
+	articles: ArticleRef_Serialize[],
 };
 
 /**  One hop of a path. */

@@ -8,11 +8,25 @@ import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import type { View, Filters } from "./view";
 import { isVisibleEdge, isVisibleNode } from "./view";
 import { KIND_COLOUR, nodeSize } from "./kinds";
+import { communityColour, rankSize } from "./overview";
 
 /** Past this many nodes or edges to remove, the graph is cleared and rebuilt (see `sync`). */
 const BULK_DROP = 50;
 
-export type SizeBy = "degree" | "mentions";
+export type SizeBy = "degree" | "mentions" | "rank";
+export type ColourBy = "kind" | "community";
+
+/** What the overview knows about the entities shown: colour by community, size by importance. */
+export interface Decor {
+  colourBy: ColourBy;
+  community: ReadonlyMap<number, number>;
+  rank: ReadonlyMap<number, number>;
+}
+
+/** Graphs up to this many nodes get labels placed without overlap (bigger ones: sigma's grid). */
+const LABEL_NODES = 800;
+
+const NO_DECOR: Decor = { colourBy: "kind", community: new Map(), rank: new Map() };
 
 export interface GraphHandlers {
   clickNode(id: number): void;
@@ -80,6 +94,9 @@ export class GraphView {
   private selected = new Set<string>();
   private chainEdges = new Set<string>();
   readonly layoutStats: LayoutStats = { running: false, lastMs: 0, capped: false, runs: 0, iterationsHint: 0 };
+  /** Nodes whose label is drawn, chosen without overlap (see `placeLabels`); null: sigma's grid. */
+  private labelled: Set<string> | null = null;
+  private labelFrame = 0;
   onLayoutChange: (running: boolean) => void = () => {};
 
   constructor(container: HTMLElement, handlers: GraphHandlers) {
@@ -92,8 +109,10 @@ export class GraphView {
       labelWeight: "500",
       labelColor: { color: "#222" },
       labelDensity: 1,
-      labelGridCellSize: 150,
-      labelRenderedSizeThreshold: 7,
+      // One label per 100 px cell at the first zoom, biggest (most important) node first; more as
+      // the camera zooms in (sigma's label grid: ceil(density / ratio²) a cell).
+      labelGridCellSize: 100,
+      labelRenderedSizeThreshold: 5,
       enableEdgeEvents: true,
       minEdgeThickness: 2,
       zIndex: true,
@@ -112,6 +131,7 @@ export class GraphView {
       handlers.clickEdge(a.source, a.target);
     });
     this.sigma.on("clickStage", () => handlers.clickStage());
+    this.sigma.getCamera().on("updated", () => this.scheduleLabels());
     this.sigma.on("enterNode", ({ node }) => this.hover(node));
     this.sigma.on("leaveNode", () => this.hover(null));
   }
@@ -122,9 +142,63 @@ export class GraphView {
     this.sigma.refresh({ skipIndexation: true });
   }
 
+  /** Re-chooses the labels at the next frame (the camera moved, the layout stepped). */
+  scheduleLabels(): void {
+    if (this.labelFrame) return;
+    this.labelFrame = requestAnimationFrame(() => {
+      this.labelFrame = 0;
+      this.placeLabels();
+      this.sigma.refresh({ skipIndexation: true });
+    });
+  }
+
+  /**
+   * Chooses the labels to draw on graphs of up to LABEL_NODES nodes: biggest nodes first, each label
+   * kept only when its box on screen overlaps no label kept before. So the most important entities are
+   * always labelled, never on top of each other, and zooming in (nodes move apart) makes room for more.
+   * Bigger graphs keep sigma's label grid.
+   */
+  private placeLabels(): void {
+    const g = this.graph;
+    if (g.order === 0 || g.order > LABEL_NODES) {
+      this.labelled = null;
+      return;
+    }
+    const { width, height } = this.sigma.getDimensions();
+    const ratio = this.sigma.getCamera().getState().ratio;
+    const order = g.filterNodes((_, a) => !a.hiddenByFilter);
+    order.sort((a, b) => g.getNodeAttribute(b, "size") - g.getNodeAttribute(a, "size") || Number(a) - Number(b));
+    const boxes: [number, number, number, number][] = [];
+    const chosen = new Set<string>();
+    for (const node of order) {
+      const data = this.sigma.getNodeDisplayData(node);
+      if (!data) continue;
+      const p = this.sigma.framedGraphToViewport(data);
+      const r = this.sigma.scaleSize(data.size, ratio);
+      const label = g.getNodeAttribute(node, "label");
+      let w = 0;
+      for (const ch of label) w += ch.charCodeAt(0) > 0x2e80 ? 13 : 7.5;
+      const box: [number, number, number, number] = [p.x + r + 1, p.y - 9, p.x + r + 4 + w, p.y + 9];
+      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) continue;
+      if (boxes.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;
+      boxes.push(box);
+      chosen.add(node);
+    }
+    this.labelled = chosen;
+  }
+
+  /** Labels drawn right now (tests). */
+  drawnLabels(): string[] {
+    return [...this.sigma.getNodeDisplayedLabels()].map((n) => this.graph.getNodeAttribute(n, "label")).filter((l) => l !== "");
+  }
+
   private reduceNode(node: string, data: NodeAttrs): Partial<NodeDisplayData> {
     if (data.hiddenByFilter) return { ...data, hidden: true };
     const out: Partial<NodeDisplayData> = { ...data };
+    if (this.labelled) {
+      if (this.labelled.has(node)) out.forceLabel = true;
+      else out.label = "";
+    }
     if (this.selected.has(node)) {
       out.highlighted = true;
       out.forceLabel = true;
@@ -139,6 +213,7 @@ export class GraphView {
         out.label = "";
       }
     }
+    if (out.forceLabel && !out.label) out.label = data.label;
     return out;
   }
 
@@ -160,8 +235,14 @@ export class GraphView {
   }
 
   /** Makes the graph show `view` under `filters`; new nodes start next to a shown neighbour. */
-  sync(view: View, filters: Filters, sizeBy: SizeBy): void {
+  sync(view: View, filters: Filters, sizeBy: SizeBy, decor: Decor = NO_DECOR): void {
     const g = this.graph;
+    let maxRank = 0;
+    for (const r of decor.rank.values()) maxRank = Math.max(maxRank, r);
+    const size = (node: View["nodes"] extends ReadonlyMap<number, infer N> ? N : never) =>
+      sizeBy === "rank" ? rankSize(decor.rank.get(node.id) ?? 0, maxRank) : nodeSize(sizeBy === "degree" ? node.degree : node.mentions);
+    const colour = (id: number, kind: keyof typeof KIND_COLOUR) =>
+      decor.colourBy === "community" ? communityColour(decor.community.get(id)) : KIND_COLOUR[kind];
     // Smaller nodes when there are many, so they do not cover each other.
     const scale = view.nodes.size > 1000 ? 0.35 : view.nodes.size > 300 ? 0.7 : 1;
     const wanted = new Set([...view.nodes.keys()].map(String));
@@ -183,8 +264,8 @@ export class GraphView {
       const attrs = {
         label: node.label,
         kind: node.kind,
-        color: KIND_COLOUR[node.kind],
-        size: scale * nodeSize(sizeBy === "degree" ? node.degree : node.mentions),
+        color: colour(node.id, node.kind),
+        size: scale * size(node),
         hiddenByFilter: !isVisibleNode(node, filters),
       };
       const place = kept.get(key);
@@ -218,6 +299,7 @@ export class GraphView {
     this.sigma.setSetting("enableEdgeEvents", !big);
     this.sigma.setSetting("hideEdgesOnMove", big);
     this.place(fresh);
+    this.scheduleLabels();
     if (fresh.length > 0) this.startLayout();
     else this.sigma.refresh();
   }
@@ -265,6 +347,7 @@ export class GraphView {
       // No movement means the worker has not sent an iteration since the last check (big graphs):
       // only a small, non-zero movement means settled.
       const settled = average > 0 && average < extent * 0.002;
+      this.scheduleLabels();
       if (settled || elapsed > maxMs) {
         this.layoutStats.capped = !settled;
         this.stopLayout();
@@ -281,6 +364,7 @@ export class GraphView {
       this.layoutStats.lastMs = performance.now() - this.layoutStarted;
       this.layoutStats.running = false;
       this.onLayoutChange(false);
+      this.scheduleLabels();
       this.sigma.refresh();
     }
   }

@@ -2,8 +2,9 @@
 // overwriting newer ones: every request takes a ticket of its kind, and an answer whose ticket is no
 // longer the newest of that kind is dropped (its failure too). The pure state logic is here as well,
 // so it is unit-tested without a window.
-import type { EntityKind, SearchHit } from "./bindings";
-import type { SizeBy } from "./graph";
+import type { DateHistogram, EntityKind, Overview, SearchHit } from "./bindings";
+import type { ColourBy, SizeBy } from "./graph";
+import { ALL_TIME, TABLE_DEFAULT, type TableState, type TimeRange } from "./overview";
 import type { Lang } from "./i18n";
 import { KINDS } from "./kinds";
 import { closed, type Suggest } from "./suggest";
@@ -24,8 +25,9 @@ export type Stale = typeof STALE;
  * - `panel`: the side panel (entity, evidence, path, article; select takes it before its requests)
  * - `expand`: an expansion merged into the view
  * - `export`, `png`, `database`, `ingest`: the toast or dialog of those actions
+ * - `histogram`: the time line of articles per date
  */
-export type RequestKind = "suggestions" | "view" | "grow" | "panel" | "expand" | "export" | "png" | "database" | "ingest" | "correct";
+export type RequestKind = "suggestions" | "view" | "grow" | "panel" | "expand" | "export" | "png" | "database" | "ingest" | "correct" | "histogram";
 
 /** One request's place in its kind's sequence. */
 export interface Ticket {
@@ -84,6 +86,9 @@ export interface Perf {
   firstGraphLayoutMs: number;
   nodes: number;
   edges: number;
+  /** The last overview: from asking the engine to the graph synced (ms), and for a time range. */
+  overviewMs: number;
+  rangeMs: number;
 }
 
 export interface State {
@@ -98,6 +103,17 @@ export interface State {
   pathFrom: number | null;
   suggest: Suggest<SearchHit>;
   hasDb: boolean;
+  // ---- overview (issue 15) ----
+  /** Node colours: by kind or by community. */
+  colourBy: ColourBy;
+  /** The dates shown (the histogram's selection). */
+  timeRange: TimeRange;
+  /** The community shown alone (legend click), if any. */
+  community: number | null;
+  /** The last overview answer (the table's rows, the legend's communities). */
+  overview: Overview | null;
+  histogram: DateHistogram | null;
+  table: TableState;
   readonly perf: Perf;
   /** Uncaught errors, as shown in the toast. */
   readonly errors: string[];
@@ -109,12 +125,18 @@ export function createState(lang: Lang, startMs = 0): State {
     lang,
     hist: V.history<V.View>(V.EMPTY),
     filters: { kinds: new Set(), minWeight: 1 },
-    sizeBy: "degree",
+    sizeBy: "rank",
     selected: null,
     pathFrom: null,
     suggest: closed(),
     hasDb: false,
-    perf: { startMs, firstGraphMs: -1, firstGraphLayoutMs: -1, nodes: 0, edges: 0 },
+    colourBy: "community",
+    timeRange: ALL_TIME,
+    community: null,
+    overview: null,
+    histogram: null,
+    table: TABLE_DEFAULT,
+    perf: { startMs, firstGraphMs: -1, firstGraphLayoutMs: -1, nodes: 0, edges: 0, overviewMs: -1, rangeMs: -1 },
     errors: [],
     requests: new Requests<RequestKind>(),
   };
@@ -125,6 +147,11 @@ export function resetView(state: State): void {
   state.hist = V.history<V.View>(V.EMPTY);
   state.selected = null;
   state.pathFrom = null;
+  state.timeRange = ALL_TIME;
+  state.community = null;
+  state.overview = null;
+  state.histogram = null;
+  state.table = TABLE_DEFAULT;
 }
 
 // ---- state logic -------------------------------------------------------------------------------

@@ -108,5 +108,21 @@ export function install(app: App): void {
       return { syncMs, ...(await settledFigures(10)) };
     },
     hubView,
+    // ---- overview (issue 15) ----
+    /** Labels sigma actually drew (after its overlap grid), not just the nodes in the view. */
+    displayedLabels: () => graphView.drawnLabels(),
+    /** The drawn graph: each node's community and the edges as [source, target]. */
+    drawn: () => ({
+      communities: Object.fromEntries((state.overview?.nodes ?? []).map((n) => [n.id, n.community])),
+      nodes: graphView.graph.nodes().map(Number),
+      edges: graphView.graph.mapEdges((_, a) => [a.source, a.target]),
+    }),
+    /** The entity table's rows as shown: ids in order. */
+    tableIds: () => [...document.querySelectorAll<HTMLElement>("#table-pane tbody tr")].map((r) => Number(r.dataset.entity)),
+    /** Applies a time range as the histogram does (the benchmark); resolves with the time taken. */
+    applyRange: async (from: string | null, to: string | null) => {
+      await app.setRange({ from, to, undated: from === null && to === null });
+      return state.perf.rangeMs;
+    },
   };
 }

@@ -25,7 +25,12 @@ export function wire(app: App): void {
   byId("overview").addEventListener("click", () => void guard(() => app.loadOverview()));
   byId("layout").addEventListener("click", () => (graphView.isLayoutRunning() ? graphView.stopLayout() : graphView.startLayout()));
   byId<HTMLSelectElement>("size-by").addEventListener("change", (e) => {
-    state.sizeBy = (e.target as HTMLSelectElement).value === "mentions" ? "mentions" : "degree";
+    const value = (e.target as HTMLSelectElement).value;
+    state.sizeBy = value === "mentions" ? "mentions" : value === "degree" ? "degree" : "rank";
+    app.show(app.view(), true);
+  });
+  byId<HTMLSelectElement>("colour-by").addEventListener("change", (e) => {
+    state.colourBy = (e.target as HTMLSelectElement).value === "kind" ? "kind" : "community";
     app.show(app.view(), true);
   });
   byId<HTMLInputElement>("min-weight").addEventListener("change", (e) => {

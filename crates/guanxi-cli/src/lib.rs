@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use guanxi_core::correct::{self, CorrectionRequest};
 use guanxi_core::ingest::export::FieldMap;
 use guanxi_core::pipeline::{FileOutcome, IngestEvent};
-use guanxi_core::query::{self, SubgraphRequest};
+use guanxi_core::query::{self, OverviewRequest, SubgraphRequest};
 use guanxi_core::{DateRange, EntityKind, IngestOptions, Recogniser, Workspace, WorkspaceOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::ffi::OsString;
@@ -256,6 +256,37 @@ enum Command {
         import: Option<PathBuf>,
     },
     // --- end corrections ---
+    // ---- overview (issue 15) ----
+    /// The most important entities (weighted PageRank) with their community and backbone edges.
+    Overview {
+        #[command(flatten)]
+        db: Db,
+        /// Most entities.
+        #[arg(long, default_value_t = 50)]
+        nodes: u32,
+        /// Edges each entity keeps in the backbone (its heaviest).
+        #[arg(long, default_value_t = 3)]
+        backbone: u32,
+        /// Only this community's members (a number from `communities`).
+        #[arg(long)]
+        community: Option<u32>,
+        /// Leave out undated articles (a --from/--to range always does).
+        #[arg(long)]
+        dated: bool,
+        #[command(flatten)]
+        dates: Dates,
+    },
+    /// The communities of the graph (Louvain), named by their top members, members by rank.
+    Communities {
+        #[command(flatten)]
+        db: Db,
+        /// Most communities listed (the most important first).
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Members listed per community.
+        #[arg(long, default_value_t = 10)]
+        members: usize,
+    },
     /// Recognise entities in text from standard input (one text a line; --jsonl: JSON lines with
     /// a "text" field). Writes "entities": [[start, end, kind, surface], …], offsets in code points.
     Annotate {
@@ -447,6 +478,31 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 }
             }
         } // --- end corrections ---
+        Command::Overview { db, nodes, backbone, community, dated, dates } => {
+            dates.range()?; // a bad bound is reported with the flag's name
+            let request = OverviewRequest {
+                max_nodes: nodes,
+                backbone,
+                from: dates.from,
+                to: dates.to,
+                undated: !dated,
+                community,
+            };
+            let overview = open(&db.db)?.overview(&request)?;
+            if db.json {
+                print::json(&mut out, &overview)?;
+            } else {
+                print::overview(&mut out, &overview)?;
+            }
+        }
+        Command::Communities { db, limit, members } => {
+            let communities = open(&db.db)?.communities(limit, members)?;
+            if db.json {
+                print::json(&mut out, &communities)?;
+            } else {
+                print::communities(&mut out, &communities)?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

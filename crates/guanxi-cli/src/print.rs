@@ -1,7 +1,9 @@
 //! Text output for people; JSON output for scripts.
 
 use guanxi_core::pipeline::{FileOutcome, IngestReport};
-use guanxi_core::query::{ArticleView, EntityDetail, Evidence, PathHop, SearchHit, Stats, TextSearch, TextSpan};
+use guanxi_core::query::{
+    ArticleView, Community, EntityDetail, Evidence, Overview, PathHop, SearchHit, Stats, TextSearch, TextSpan,
+};
 use guanxi_core::EntityKind;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -314,6 +316,72 @@ pub fn corrections(out: &mut impl Write, records: &[guanxi_core::correct::Correc
                 writeln!(out, "{id:>4}  {}  {:<12} {}", r.made_at.as_deref().unwrap_or(""), r.author, r.summary)?
             }
             None => writeln!(out, "   -  {}  {}", r.origin, r.summary)?,
+        }
+    }
+    Ok(())
+}
+
+// ---- overview (issue 15) ----
+
+/// The overview: entities by importance, backbone edges, the communities shown.
+pub fn overview(out: &mut impl Write, overview: &Overview) -> io::Result<()> {
+    writeln!(out, "{} most important of {} entities (weighted PageRank):", overview.nodes.len(), overview.total)?;
+    writeln!(
+        out,
+        "  {:>4}  {:>8}  {:>4}  {:<13} {:>8} {:>8} {:>6}  dates",
+        "#", "rank", "comm", "kind", "mentions", "articles", "degree"
+    )?;
+    let names: std::collections::HashMap<_, _> = overview.nodes.iter().map(|n| (n.id, n.label.as_str())).collect();
+    for (i, n) in overview.nodes.iter().enumerate() {
+        let dates = match (&n.first_date, &n.last_date) {
+            (Some(first), Some(last)) => format!("{first} – {last}"),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "  {:>4}  {:>8.5}  {:>4}  {:<13} {:>8} {:>8} {:>6}  {}  {}",
+            i + 1,
+            n.rank,
+            n.community,
+            n.kind.as_str(),
+            n.mentions,
+            n.articles,
+            n.degree,
+            dates,
+            n.label
+        )?;
+    }
+    writeln!(out, "backbone ({} edges):", overview.edges.len())?;
+    for e in &overview.edges {
+        let name = |id| names.get(&id).copied().unwrap_or("?");
+        writeln!(out, "  {:>4}  {} — {} [{}]", e.weight, name(e.source), name(e.target), e.kind.as_str())?;
+    }
+    writeln!(out, "communities:")?;
+    for c in &overview.communities {
+        writeln!(out, "  {:>4}  {} ({} members)", c.id, c.name, c.size)?;
+    }
+    if !overview.articles.is_empty() {
+        writeln!(out, "top articles:")?;
+        for a in &overview.articles {
+            writeln!(
+                out,
+                "    #{:<5} {} ({} mentions) — {}",
+                a.id,
+                a.title,
+                a.mentions,
+                a.date.as_deref().unwrap_or("undated")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Communities with their members by rank.
+pub fn communities(out: &mut impl Write, communities: &[Community]) -> io::Result<()> {
+    for c in communities {
+        writeln!(out, "{:>4}  {} ({} members)", c.id, c.name, c.size)?;
+        for m in &c.members {
+            writeln!(out, "        {:.5}  {} ({}, {})", m.rank, m.label, m.id, m.kind.as_str())?;
         }
     }
     Ok(())

@@ -127,6 +127,15 @@ pub enum Error {
         /// The database file.
         path: PathBuf,
     },
+    /// A query asked for something that cannot be (a date bound that is not a date, an unknown
+    /// community).
+    #[error("{what}: {reason}")]
+    InvalidRequest {
+        /// What was asked.
+        what: String,
+        /// Why it cannot be answered.
+        reason: String,
+    },
     /// A bug: the engine failed in a way it should not (a panic while processing, a poisoned lock).
     #[error("internal error while {context}: {reason}")]
     Internal {
@@ -175,7 +184,8 @@ impl Error {
             | Error::AmbiguousEntity { .. }
             | Error::InvalidCorrection(_)
             | Error::UnknownCorrection(_)
-            | Error::CorrectionsFile { .. } => ErrorKind::InvalidInput,
+            | Error::CorrectionsFile { .. }
+            | Error::InvalidRequest { .. } => ErrorKind::InvalidInput,
             Error::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => ErrorKind::InvalidInput,
             Error::Io { .. } | Error::Export { .. } => ErrorKind::Io,
             Error::ForeignDatabase { .. }

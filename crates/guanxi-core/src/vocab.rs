@@ -308,6 +308,11 @@ impl DateRange {
         Ok(range)
     }
 
+    /// Every dated article (undated ones left out): a range with no bound but the lowest key.
+    pub fn dated_only() -> DateRange {
+        DateRange { from: Some("0000-00-00".to_string()), to: None }
+    }
+
     /// Whether neither end is bound (every article, dated or not).
     pub fn is_all(&self) -> bool {
         self.from.is_none() && self.to.is_none()
@@ -355,6 +360,7 @@ mod tests {
         assert!(from.contains(Some("2024-06-01")) && !from.contains(Some("2023-01-04")));
         assert!(DateRange::new(Some("2023/01/05"), None).is_err());
         assert!(DateRange::new(Some("2023-02"), Some("2023-01")).is_err());
+        assert!(DateRange::dated_only().contains(Some("1998-01-01")) && !DateRange::dated_only().contains(None));
     }
 
     #[test]

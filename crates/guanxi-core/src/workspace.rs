@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
 use crate::query::{
-    self, ArticleView, EntityDetail, Evidence, ExpandRequest, Expansion, PathHop, SearchHit, Stats, Subgraph,
-    SubgraphRequest, TextSearch,
+    self, ArticleView, Community, DateHistogram, EntityDetail, Evidence, ExpandRequest, Expansion, Overview,
+    OverviewRequest, PathHop, SearchHit, Stats, Subgraph, SubgraphRequest, TextSearch,
 };
 use crate::recognise::{UserDictionary, USER_DICTIONARY_FILE};
 use crate::store::{NewCorrection, SourceRow, Store};
@@ -348,6 +348,26 @@ impl Workspace {
     /// An article cut into paragraphs of spans, mentions marked (`focus` ones flagged).
     pub fn article(&self, id: u32, focus: &[EntityId]) -> Result<ArticleView> {
         self.with_store(|store| query::article(store, id, focus))
+    }
+
+    // ---- overview (issue 15): ranks and communities are cached with the graph ----
+
+    /// The most important entities of a date range (or of one community) with their backbone
+    /// and communities; ranks and communities of the whole graph are computed once per loaded
+    /// graph (so again after an ingest).
+    pub fn overview(&self, request: &OverviewRequest) -> Result<Overview> {
+        self.with_graph(|store, graph| query::overview(store, graph.analysis(), request))
+    }
+
+    /// The whole graph's communities, most important first (at most `limit`), each named by its
+    /// top members and listing its top `members`.
+    pub fn communities(&self, limit: usize, members: usize) -> Result<Vec<Community>> {
+        self.with_graph(|store, graph| query::communities(store, graph.analysis(), limit, members))
+    }
+
+    /// Articles per publication date (undated ones counted apart).
+    pub fn date_histogram(&self) -> Result<DateHistogram> {
+        self.with_store(query::date_histogram)
     }
 }
 

@@ -1,5 +1,12 @@
 //! The graph in memory: petgraph built from the store's edges (never the other way round), for
-//! walks the database is bad at: shortest paths and N-hop neighbourhoods.
+//! walks the database is bad at: shortest paths and N-hop neighbourhoods; and its structure
+//! (importance, communities, backbone: [`analysis`]), computed once per loaded graph.
+
+pub mod analysis;
+pub mod community;
+pub mod rank;
+
+pub use analysis::{Analysis, Tie};
 
 use crate::error::Result;
 use crate::store::{EdgeRow, Store};
@@ -7,6 +14,7 @@ use crate::vocab::{EntityId, RelationKind};
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::OnceLock;
 
 /// What an edge of the in-memory graph carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +30,9 @@ pub struct EdgeData {
 pub struct KnowledgeGraph {
     graph: UnGraph<EntityId, EdgeData>,
     nodes: HashMap<EntityId, NodeIndex>,
+    /// Ranks, communities and degrees, computed on first need (the graph is reloaded, and this
+    /// with it, after an ingest).
+    analysis: OnceLock<Analysis>,
 }
 
 impl KnowledgeGraph {
@@ -39,6 +50,23 @@ impl KnowledgeGraph {
     /// Loads every edge of the store.
     pub fn load(store: &Store) -> Result<Self> {
         Ok(Self::from_edges(&store.all_edges()?))
+    }
+
+    /// The graph's structure: importance, communities, degrees (computed once, then cached).
+    pub fn analysis(&self) -> &Analysis {
+        self.analysis.get_or_init(|| {
+            let edges: Vec<EdgeRow> = self
+                .graph
+                .edge_references()
+                .map(|e| EdgeRow {
+                    source: self.graph[e.source()],
+                    target: self.graph[e.target()],
+                    kind: e.weight().kind,
+                    weight: e.weight().weight,
+                })
+                .collect();
+            Analysis::new(&edges, true)
+        })
     }
 
     fn node(&mut self, entity: EntityId) -> NodeIndex {

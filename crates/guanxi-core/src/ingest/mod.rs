@@ -11,7 +11,7 @@ pub mod web;
 pub use decode::{binary_kind, decode, DecodeError, Decoded};
 pub use meta::{date_from_file_name, ArticleMeta};
 pub use pdf::{read_pdf, PdfError, PdfText, MAX_PDF_GLYPHS, MAX_PDF_OBJECTS, MAX_PDF_PAGES};
-pub use split::{split_page, story_key, Article, Sentence};
+pub use split::{split_page, story_key, Article, Sentence, MAX_SENTENCE_BYTES};
 pub use web::{extract as extract_web_article, WebArticle};
 
 use sha2::{Digest, Sha256};

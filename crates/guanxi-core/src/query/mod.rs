@@ -1,11 +1,13 @@
 //! Queries: what the CLI and the app ask. Each function takes the store (and, for walks, the
 //! in-memory graph) and returns serialisable answers with text already cut into spans.
 
+mod overview;
 mod spans;
 mod types;
 
 pub mod range;
 
+pub use overview::{communities, date_histogram, overview, overview_range};
 pub use range::{path_in_range, search_in_range, show_in_range, stats_in_range, RangeGraph};
 pub use spans::cut_spans;
 pub use types::*;

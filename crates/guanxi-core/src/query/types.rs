@@ -379,3 +379,122 @@ pub struct Snippet {
     /// Text after the hit (up to 30 characters).
     pub after: String,
 }
+
+// ---- overview: importance, communities, backbone, time (issue 15) ------------------------------
+
+/// What the overview asks: the most important entities of the articles in a date range (or of
+/// one community), with their backbone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OverviewRequest {
+    /// Most entities returned (the most important first).
+    pub max_nodes: u32,
+    /// Ties each entity keeps in the backbone (its heaviest to other returned entities).
+    pub backbone: u32,
+    /// First publication date (YYYY-MM-DD, YYYY-MM or YYYY); none for no lower bound.
+    pub from: Option<String>,
+    /// Last publication date; none for no upper bound.
+    pub to: Option<String>,
+    /// Whether undated articles count (only without bounds: a range holds dated articles only).
+    pub undated: bool,
+    /// Only this community's members (a number from [`Overview::communities`]).
+    pub community: Option<u32>,
+}
+
+impl Default for OverviewRequest {
+    fn default() -> Self {
+        OverviewRequest { max_nodes: 150, backbone: 3, from: None, to: None, undated: true, community: None }
+    }
+}
+
+/// An entity of the overview: a row of the entity table and a node of the graph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OverviewNode {
+    /// Entity id.
+    pub id: EntityId,
+    /// Canonical name.
+    pub label: String,
+    /// Kind.
+    pub kind: EntityKind,
+    /// Pinyin.
+    pub pinyin: String,
+    /// Importance: weighted PageRank in the graph of the range (all ranks sum to 1).
+    pub rank: f64,
+    /// Community in the whole graph (stable across ranges).
+    pub community: u32,
+    /// Mentions in the range.
+    pub mentions: u32,
+    /// Articles in the range mentioning it.
+    pub articles: u32,
+    /// Distinct neighbours in the range's graph.
+    pub degree: u32,
+    /// Earliest dated article of the range mentioning it.
+    pub first_date: Option<String>,
+    /// Latest dated article of the range mentioning it.
+    pub last_date: Option<String>,
+}
+
+/// A member of a community.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CommunityMember {
+    /// Entity id.
+    pub id: EntityId,
+    /// Canonical name.
+    pub label: String,
+    /// Kind.
+    pub kind: EntityKind,
+    /// Importance in the whole graph.
+    pub rank: f64,
+}
+
+/// A community of the whole graph (Louvain over all relations), named by its top members.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Community {
+    /// Its number: 0 is the community with the most importance in all.
+    pub id: u32,
+    /// Its top three members' names joined by ` · ` (「江海区委 · 袁加伟 · 区信访局」).
+    pub name: String,
+    /// Number of members.
+    pub size: u32,
+    /// The most important members, first first (as many as asked).
+    pub members: Vec<CommunityMember>,
+}
+
+/// The overview: entities by importance, their backbone, and the communities they belong to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Overview {
+    /// Entities, most important first.
+    pub nodes: Vec<OverviewNode>,
+    /// Backbone edges among them (one per related pair: weight = all relations' evidence).
+    pub edges: Vec<GraphEdge>,
+    /// The communities of the nodes, by number (members: their top five).
+    pub communities: Vec<Community>,
+    /// Entities with an edge in the range (of the community, when one was asked).
+    pub total: u32,
+    /// Articles in the range (of the community: those mentioning its members most, best first).
+    pub articles: Vec<ArticleRef>,
+}
+
+/// Articles on one publication date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DateCount {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Articles published that day.
+    pub articles: u32,
+}
+
+/// Articles per publication date: the time line under the graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DateHistogram {
+    /// Dated articles per day, by date (days without articles left out).
+    pub days: Vec<DateCount>,
+    /// Articles without a date.
+    pub undated: u32,
+}

@@ -9,6 +9,7 @@
 mod cooccurrence;
 mod corrections;
 mod dates;
+mod overview;
 mod read;
 mod write;
 

@@ -6,17 +6,26 @@
 use super::super::lexicon::CharSet;
 use super::super::Token;
 use super::features::{fill_features, Gazetteer, Scratch, SentenceFeatures};
-use super::{Model, BUCKETS, B_LOC, B_PER, FEATURES, I_LOC, I_PER, LABELS, O};
+use super::{Model, BUCKETS, B_LOC, B_ORG, B_PER, FEATURES, I_LOC, I_ORG, I_PER, LABELS, O, ROW};
+use crate::vocab::EntityKind;
 
-/// A span the model found: byte offsets in the sentence, and whether it is a person (else a place).
+/// A span the model found: byte offsets in the sentence, and its kind (person, place or
+/// organization).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     /// Byte offset of the first character.
     pub start: usize,
     /// Byte offset one past the end.
     pub end: usize,
-    /// Person (true) or place (false).
-    pub person: bool,
+    /// Person, place or organization.
+    pub kind: EntityKind,
+}
+
+impl Span {
+    /// Whether the span is a person.
+    pub fn is_person(&self) -> bool {
+        self.kind == EntityKind::Person
+    }
 }
 
 thread_local! {
@@ -24,7 +33,7 @@ thread_local! {
 }
 
 impl Model {
-    /// Tags a sentence and returns its person and place spans.
+    /// Tags a sentence and returns its person, place and organization spans.
     pub fn spans(&self, features: &SentenceFeatures) -> Vec<Span> {
         let mut forward = Forward::new(self);
         let mut back = Vec::new();
@@ -64,14 +73,14 @@ impl Model {
     /// A character's label scores: the sum of its features' weights.
     #[inline]
     fn emission(&self, buckets: &[u32; FEATURES]) -> [i32; LABELS] {
-        let mut emission = [0i32; LABELS];
+        let mut sum = [0i32; ROW];
         for &b in buckets {
             let row = &self.weights[b as usize % BUCKETS];
-            for (e, &w) in emission.iter_mut().zip(row) {
+            for (e, &w) in sum.iter_mut().zip(row) {
                 *e += i32::from(w);
             }
         }
-        emission
+        std::array::from_fn(|l| sum[l])
     }
 }
 
@@ -111,8 +120,9 @@ impl<'m> Forward<'m> {
             self.start = false;
             self.score[O] = emission[O] + tr[O];
             if nameable {
-                self.score[B_PER] = emission[B_PER] + tr[B_PER];
-                self.score[B_LOC] = emission[B_LOC] + tr[B_LOC];
+                for b in [B_PER, B_LOC, B_ORG] {
+                    self.score[b] = emission[b] + tr[b];
+                }
             }
             back.push([0; LABELS]);
             return;
@@ -147,6 +157,8 @@ impl<'m> Forward<'m> {
             set(I_PER, best::<2>(&packed, &into[I_PER], B_PER));
             set(B_LOC, best::<LABELS>(&packed, &into[B_LOC], O));
             set(I_LOC, best::<2>(&packed, &into[I_LOC], B_LOC));
+            set(B_ORG, best::<LABELS>(&packed, &into[B_ORG], O));
+            set(I_ORG, best::<2>(&packed, &into[I_ORG], B_ORG));
         }
         // Scores only compare with each other: keep the best at 0 so that a long run of text
         // (a paragraph of a million characters) cannot overflow them.
@@ -176,15 +188,16 @@ impl<'m> Forward<'m> {
     }
 }
 
-/// The person and place spans of a label sequence (`offsets`: each character's byte offset, then
+/// The person, place and organization spans of a label sequence (`offsets`: each character's byte offset, then
 /// the end).
 pub(super) fn spans_of(labels: &[usize], offsets: &[usize]) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < labels.len() {
-        let (inside, person) = match labels[i] {
-            B_PER => (I_PER, true),
-            B_LOC => (I_LOC, false),
+        let (inside, kind) = match labels[i] {
+            B_PER => (I_PER, EntityKind::Person),
+            B_LOC => (I_LOC, EntityKind::Place),
+            B_ORG => (I_ORG, EntityKind::Organization),
             _ => {
                 i += 1;
                 continue;
@@ -194,7 +207,7 @@ pub(super) fn spans_of(labels: &[usize], offsets: &[usize]) -> Vec<Span> {
         while j < labels.len() && labels[j] == inside {
             j += 1;
         }
-        spans.push(Span { start: offsets[i], end: offsets[j], person });
+        spans.push(Span { start: offsets[i], end: offsets[j], kind });
         i = j;
     }
     spans
@@ -206,18 +219,22 @@ fn allowed(previous: Option<usize>, next: usize) -> bool {
     match next {
         I_PER => matches!(previous, Some(B_PER | I_PER)),
         I_LOC => matches!(previous, Some(B_LOC | I_LOC)),
+        I_ORG => matches!(previous, Some(B_ORG | I_ORG)),
         _ => true,
     }
 }
 
-/// Best label sequence under `weight(bucket, label)` and `transitions`; non-name characters are O
-/// (the training decoder: floating-point weights, the whole sentence's features at hand).
+/// Best label sequence under `weight(bucket, label)` and `transitions`; non-name characters are O,
+/// and with `partial`, character `i` takes only the labels whose bit is set in `partial[i]` (the
+/// best path consistent with a partial annotation). The training decoder: floating-point weights,
+/// the whole sentence's features at hand.
 #[cfg(feature = "training")]
 #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
 pub(super) fn viterbi<T: Copy + Into<f64>>(
     features: &SentenceFeatures,
     weight: impl Fn(u32, usize) -> T,
     transitions: &[[T; LABELS]; LABELS + 1],
+    partial: Option<&[u8]>,
 ) -> Vec<usize> {
     let n = features.buckets.len();
     if n == 0 {
@@ -235,7 +252,7 @@ pub(super) fn viterbi<T: Copy + Into<f64>>(
             }
         }
         for next in 0..LABELS {
-            if !features.nameable[i] && next != O {
+            if (!features.nameable[i] && next != O) || partial.is_some_and(|a| a[i] & (1 << next) == 0) {
                 continue;
             }
             if i == 0 {
@@ -281,7 +298,7 @@ mod tests {
         let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
         let spans = spans_of(&[B_PER, I_PER, I_PER, O, B_LOC, I_LOC], &offsets);
         assert_eq!(&text[spans[0].start..spans[0].end], "江泽民");
-        assert!(spans[0].person && !spans[1].person);
+        assert!(spans[0].is_person() && spans[1].kind == EntityKind::Place);
         assert_eq!(&text[spans[1].start..spans[1].end], "北京");
     }
 

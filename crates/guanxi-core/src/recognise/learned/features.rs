@@ -60,6 +60,12 @@ const T: [u64; FEATURES] = [
     template(16),
     template(19),
     template(22),
+    template(23),
+    template(24),
+    template(25),
+    template(26),
+    template(27),
+    template(28),
 ];
 /// A character's position in its token (see [`CharFacts::position`]) as a second value.
 const POSITION_SECOND: [u64; 4] = [second(0), second(1), second(2), second(3)];
@@ -139,6 +145,69 @@ impl Gazetteer {
     }
 }
 
+/// Words that make a sentence one about sport (where 罗马, 切尔西, 亚特兰大 are clubs, not a city or a
+/// person): a feature of every character, conjoined with the character and with its word.
+const SPORTS_WORDS: &[&str] = &[
+    "联赛",
+    "主场",
+    "客场",
+    "球队",
+    "比分",
+    "进球",
+    "英超",
+    "意甲",
+    "西甲",
+    "德甲",
+    "法甲",
+    "欧冠",
+    "赛季",
+    "球员",
+    "主帅",
+    "射门",
+    "足球",
+    "联盟杯",
+    "战胜",
+    "击败",
+    "逼平",
+    "负于",
+    "vs",
+    "VS",
+    "盘口",
+    "赔率",
+    "让球",
+    "主队",
+    "客队",
+    "球迷",
+    "门将",
+    "前锋",
+    "后卫",
+    "中场",
+    "转会",
+    "足总杯",
+    "德比",
+    "平局",
+    "胜负",
+    "对阵",
+    "交手",
+    "战平",
+    "取胜",
+    "客胜",
+    "主胜",
+    "欧赔",
+    "亚盘",
+    "升班马",
+    "降级",
+    "积分",
+    "球会",
+];
+
+/// The hashes of [`SPORTS_WORDS`].
+fn sports_words() -> &'static std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| SPORTS_WORDS.iter().map(|w| hash_str(w)).collect())
+}
+
 /// Characters common in transliterated foreign names (阿拉法特, 内塔尼亚胡, 斯卡尔法罗).
 const TRANSLITERATION: &str = "阿埃艾爱安昂奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂丁杜多厄恩尔法菲费芬夫弗福盖冈戈格贡古瓜哈海汉豪赫亨洪胡华惠霍基吉加贾杰金卡凯坎康考柯科克肯库奎拉莱赖兰朗劳勒雷蕾里丽利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米敏莫姆穆纳娜奈内尼妮涅纽努诺欧帕潘庞佩皮珀普奇齐契乔切琴丘萨塞赛桑瑟森沙莎善舍什施史斯松苏索塔泰坦汤唐特滕提汀图托瓦旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤于约扎泽詹兹佐";
 
@@ -166,7 +235,8 @@ pub struct SentenceFeatures {
     pub offsets: Vec<usize>,
     /// `FEATURES` buckets per character.
     pub buckets: Vec<[u32; FEATURES]>,
-    /// Whether the character can be part of a name at all (CJK or a middle dot).
+    /// Whether the character can be part of a name at all (CJK, a middle dot or a Latin letter: EA,
+    /// CIA).
     pub nameable: Vec<bool>,
 }
 
@@ -196,6 +266,8 @@ pub(super) struct Scratch {
     pub(super) back: Vec<[u8; super::LABELS]>,
     /// The decoder's best labels.
     pub(super) labels: Vec<usize>,
+    /// 1 when the sentence has a word of [`SPORTS_WORDS`], else 0.
+    topic: u64,
 }
 
 /// What the features need from one character of a sentence.
@@ -223,6 +295,8 @@ struct TokenFacts {
     word: u64,
     /// The tag's hash as a first value.
     tag_first: u64,
+    /// The tag's hash as a second value.
+    tag_second: u64,
     /// The tag's hash as a third value.
     tag_third: u64,
     /// The length in characters (capped at 5) as a third value.
@@ -271,7 +345,8 @@ impl Scratch {
         self.offsets.push(at);
         // Inside a word jieba is sure is a verb, adverb, function word… (two characters or
         // more) no name starts or ends: those characters are outside without scoring them.
-        self.nameable.push((cjk || ch == '·' || ch == '•') && !plain);
+        let latin = ch.is_ascii_alphabetic() || matches!(ch, 'ａ'..='ｚ' | 'Ａ'..='Ｚ');
+        self.nameable.push((cjk || latin || ch == '·' || ch == '•') && !plain);
         self.chars.push(CharFacts {
             ch,
             token,
@@ -289,13 +364,16 @@ impl Scratch {
     /// the last token's characters.
     fn push_tokens(&mut self, text: &str, tokens: &[Token<'_>], gazetteer: &Gazetteer, sets: CharSets) -> usize {
         let mut at = 0;
+        let sports = sports_words();
+        self.topic = 0;
         for (t, token) in tokens.iter().enumerate() {
             // The characters that start before the token's end.
             let mut end = token.end.clamp(at, text.len());
             while !text.is_char_boundary(end) {
                 end += 1;
             }
-            let plain = token.word.len() > 3 && is_plain_tag(token.tag);
+            // (A bank's short form jieba reads as a verb, 招行 建行, is not plain.)
+            let plain = token.word.len() > 3 && is_plain_tag(token.tag) && !token.word.ends_with('行');
             let first_char = at;
             let mut len = 0;
             while at < end {
@@ -313,12 +391,16 @@ impl Scratch {
                 len += 1;
             }
             let word = hash_str(token.word);
+            if sports.contains(&word) {
+                self.topic = 1;
+            }
             let tag = hash_str(token.tag);
             let gazetteer_kind =
                 if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
             self.token_facts.push(TokenFacts {
                 word: first(word),
                 tag_first: first(tag),
+                tag_second: second(tag),
                 tag_third: third(tag),
                 len_third: third(len.min(5) as u64),
                 gazetteer_first: first(gazetteer_kind),
@@ -369,6 +451,15 @@ impl Scratch {
                 token_facts.get(t + 1).map_or(first(2), |f| f.word),
             ),
         };
+        // The tags of the token before, this one and the one after.
+        let tags = match token_facts.get(t) {
+            None => 0,
+            Some(f) => {
+                t.checked_sub(1).map_or(first(1), |p| token_facts[p].tag_first)
+                    ^ f.tag_second
+                    ^ token_facts.get(t + 1).map_or(third(2), |n| n.tag_third)
+            }
+        };
         let pos = POSITION_SECOND[usize::from(here.position & 3)];
         let surname = first(u64::from(surnames.contains(here.ch)));
         let before = if i > 0 { Some(&chars[i - 1]) } else { None };
@@ -376,6 +467,9 @@ impl Scratch {
         let class = here.class * 16 + before.map_or(0, |c| c.class) * 4 + after.map_or(0, |c| c.class);
         let before_first = before.map_or(START_FIRST, |c| c.code_first);
         let (after_first, after_second) = after.map_or((END_FIRST, END_SECOND), |c| (c.code_first, c.code_second));
+        let after_third = after.map_or(third(2), |c| third(u64::from(c.ch) + 3));
+        let before2_first = if i > 1 { chars[i - 2].code_first } else { START_FIRST };
+        let after2_first = chars.get(i + 2).map_or(END_FIRST, |c| c.code_first);
         [
             finish(T[0] ^ here.code_first),
             finish(T[1] ^ before_first),
@@ -389,6 +483,12 @@ impl Scratch {
             finish(T[9] ^ next_word ^ pos ^ third(class)),
             finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
             finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
+            finish(T[12] ^ before2_first),
+            finish(T[13] ^ after2_first),
+            finish(T[14] ^ before_first ^ here.code_second ^ after_third),
+            finish(T[15] ^ tags),
+            finish(T[16] ^ first(self.topic) ^ here.code_second),
+            finish(T[17] ^ word ^ pos ^ third(self.topic)),
         ]
     }
 }

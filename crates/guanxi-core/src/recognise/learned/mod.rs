@@ -1,20 +1,25 @@
-//! The learned layer: an averaged perceptron over characters that tags
-//! person and place names (BIO labels), with jieba's words and POS tags, a surname flag and
-//! character n-grams as features, decoded by Viterbi with label transitions.
+//! The learned layer: an averaged perceptron over characters that tags person, place and
+//! organization names (BIO labels), with jieba's words and POS tags, a surname flag, character
+//! n-grams, transliteration runs, gazetteer membership and a sport-topic flag as features, decoded
+//! by Viterbi with label transitions.
 //!
 //! Trained on the first 60% of the lines of `../shared/corpus/pd98-dev.jsonl` (People's Daily,
-//! January 1998) and scored on the remaining 40% (`scripts/score.py pd98`): never on what it saw.
-//! Reproduce the embedded weights with
-//! `cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl`
+//! January 1998) and the training part of `../shared/corpus/cluener-train.jsonl` (Sina news
+//! c. 2010; the sentences whose FNV-1a hash is not 0 modulo 5), their differing conventions as
+//! partial annotations (see `train::allowed_labels`, behind the `training` feature, and the example's
+//! documentation); scored on the rest (`scripts/score.py pd98`, `scripts/score.py cluener`): never on
+//! what it saw. Reproduce the embedded weights with
+//! `cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl ../shared/corpus/cluener-train.jsonl`
 //! which writes `resources/ner-perceptron.bin` (format in [`Model::from_bytes`]).
 //!
-//! Features are hashed into a fixed table of `2^BITS` buckets × [`LABELS`] weights (i16), so the
-//! model is a flat array and scoring a character is a handful of array reads.
+//! Features are hashed into a fixed table of `2^BITS` buckets × [`LABELS`] weights (i16, a row
+//! padded to 8), so the model is a flat array and scoring a character is a handful of array reads.
 //!
 //! - `model`: the weights and their file format;
 //! - `features`: a sentence's characters and jieba tokens to feature buckets;
-//! - `decode`: Viterbi over the buckets' weights, to person and place spans;
-//! - `train` (cargo feature `training` only): the averaged perceptron's training.
+//! - `decode`: Viterbi over the buckets' weights, to person, place and organization spans;
+//! - `train` (cargo feature `training` only): the averaged perceptron's training, with partial
+//!   annotations (the update goes towards the best path the annotation allows).
 
 mod decode;
 mod features;
@@ -27,10 +32,13 @@ pub use features::SentenceFeatures;
 pub(crate) use features::{features, is_transliteration, Gazetteer};
 pub use model::Model;
 #[cfg(feature = "training")]
-pub use train::{gold_labels_masked, train};
+pub use train::{allowed_labels, train, Annotation};
 
-/// Labels: outside, begin/inside person, begin/inside place.
-pub const LABELS: usize = 5;
+/// Labels: outside, begin/inside person, begin/inside place, begin/inside organization.
+pub const LABELS: usize = 7;
+/// Weights stored per bucket: the labels' and one unused (a row is 16 bytes, summed in one
+/// vector).
+const ROW: usize = 8;
 /// Outside every name.
 const O: usize = 0;
 /// The first character of a person's name.
@@ -41,9 +49,13 @@ const I_PER: usize = 2;
 const B_LOC: usize = 3;
 /// A later character of a place's name.
 const I_LOC: usize = 4;
+/// The first character of an organization's name.
+const B_ORG: usize = 5;
+/// A later character of an organization's name.
+const I_ORG: usize = 6;
 /// log2 of the number of feature buckets.
-const BITS: u32 = 16;
+const BITS: u32 = 17;
 /// The number of feature buckets.
 const BUCKETS: usize = 1 << BITS;
 /// Features per character.
-const FEATURES: usize = 12;
+const FEATURES: usize = 18;

@@ -1,12 +1,12 @@
 //! The model: feature weights and label transitions, and their embedded file format.
 
-use super::{BUCKETS, LABELS};
+use super::{BUCKETS, LABELS, ROW};
 
 /// The first bytes of the format (see [`Model::from_bytes`]).
-const MAGIC: &[u8; 8] = b"GXNER001";
+const MAGIC: &[u8; 8] = b"GXNER002";
 
 /// The weights of one bucket, one per label.
-pub(super) type Row = [i16; LABELS];
+pub(super) type Row = [i16; ROW];
 
 /// The perceptron: feature weights and label transitions.
 #[derive(Debug, Clone)]
@@ -17,12 +17,13 @@ pub struct Model {
     pub(super) transitions: [[i32; LABELS]; LABELS + 1],
 }
 
-/// `BUCKETS` rows from a flat bucket-major array, `None` when it has another length.
+/// `BUCKETS` rows from a flat bucket-major array of `LABELS` weights a bucket, `None` when it has
+/// another length.
 pub(super) fn rows(flat: impl ExactSizeIterator<Item = i16>) -> Option<Box<[Row; BUCKETS]>> {
     if flat.len() != BUCKETS * LABELS {
         return None;
     }
-    let mut rows = vec![[0i16; LABELS]; BUCKETS];
+    let mut rows = vec![[0i16; ROW]; BUCKETS];
     for (k, weight) in flat.enumerate() {
         rows[k / LABELS][k % LABELS] = weight;
     }
@@ -30,7 +31,7 @@ pub(super) fn rows(flat: impl ExactSizeIterator<Item = i16>) -> Option<Box<[Row;
 }
 
 impl Model {
-    /// Reads the embedded format: `GXNER001`, then transitions ((LABELS+1)×LABELS i32 LE), then
+    /// Reads the embedded format: `GXNER002`, then transitions ((LABELS+1)×LABELS i32 LE), then
     /// `2^BITS × LABELS` i16 LE weights. An error saying what is wrong when the bytes are not a model of
     /// this shape.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
@@ -52,6 +53,15 @@ impl Model {
         Ok(Model { weights, transitions })
     }
 
+    /// A model of zero weights (features only, for training).
+    #[cfg(feature = "training")]
+    pub fn empty() -> Model {
+        Model {
+            weights: vec![[0; ROW]; BUCKETS].into_boxed_slice().try_into().expect("BUCKETS rows"),
+            transitions: [[0; LABELS]; LABELS + 1],
+        }
+    }
+
     /// Writes the format [`Model::from_bytes`] reads.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
@@ -60,7 +70,7 @@ impl Model {
                 out.extend_from_slice(&value.to_le_bytes());
             }
         }
-        for weight in self.weights.iter().flatten() {
+        for weight in self.weights.iter().flat_map(|row| &row[..LABELS]) {
             out.extend_from_slice(&weight.to_le_bytes());
         }
         out

@@ -4,25 +4,90 @@
 use super::decode::viterbi;
 use super::features::SentenceFeatures;
 use super::model::{rows, Model};
-use super::{BUCKETS, B_LOC, B_PER, I_LOC, I_PER, LABELS, O};
+use super::{BUCKETS, B_LOC, B_ORG, B_PER, I_LOC, I_ORG, I_PER, LABELS, O};
+use crate::vocab::EntityKind;
 
-/// Gold labels for a sentence from person/place spans given in character offsets. Characters the
-/// features mark as never in a name (see [`SentenceFeatures`]) are outside, with any name crossing
-/// them dropped (the decoder could not produce it).
-pub fn gold_labels_masked(nameable: &[bool], spans: &[(usize, usize, bool)]) -> Vec<usize> {
+/// What a training annotation says about the characters of a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annotation {
+    /// Exactly one name of this kind (person, place or organization).
+    Exact(EntityKind),
+    /// One or more places covering the span (CLUENER's full address 北京市东城区王府井大街 is our
+    /// 北京市 + 东城区 + 王府井大街: each character in a place, their split left to the model).
+    Places,
+    /// No name of ours (CLUENER's positions, titles of works, games, scenes).
+    Outside,
+}
+
+/// Bit of a label in a mask of allowed labels.
+const fn bit(label: usize) -> u8 {
+    1 << label
+}
+
+/// All labels allowed.
+const ANY: u8 = (1 << LABELS) - 1;
+
+/// The labels of a name of `kind`: (begin, inside).
+fn labels_of(kind: EntityKind) -> Option<(usize, usize)> {
+    match kind {
+        EntityKind::Person => Some((B_PER, I_PER)),
+        EntityKind::Place => Some((B_LOC, I_LOC)),
+        EntityKind::Organization => Some((B_ORG, I_ORG)),
+        EntityKind::Project => None,
+    }
+}
+
+/// Per character, the labels a partial annotation allows (a bit per label): inside annotated
+/// spans what the [`Annotation`] says; elsewhere outside, or, where `open` is true, a name of one
+/// of the kinds in `unannotated` (the kinds the source does not annotate completely: pd98's
+/// multi-word organizations, CLUENER's countries and cities; `open` marks the characters of words
+/// that may be one, as jieba tags them). Characters that cannot be in a name are outside; an exact
+/// name crossing one leaves its characters free (the decoder could not produce it).
+pub fn allowed_labels(
+    nameable: &[bool],
+    spans: &[(usize, usize, Annotation)],
+    unannotated: &[EntityKind],
+    open: &[bool],
+) -> Vec<u8> {
     let n = nameable.len();
-    let mut labels = vec![O; n];
-    for &(start, end, person) in spans {
-        if start >= end || end > n || !nameable[start..end].iter().all(|&x| x) {
-            continue;
-        }
-        let (b, i) = if person { (B_PER, I_PER) } else { (B_LOC, I_LOC) };
-        labels[start] = b;
-        for l in &mut labels[start + 1..end] {
-            *l = i;
+    let mut unknown = bit(O);
+    for &kind in unannotated {
+        if let Some((b, i)) = labels_of(kind) {
+            unknown |= bit(b) | bit(i);
         }
     }
-    labels
+    let mut allowed: Vec<u8> =
+        (0..n).map(|i| if open.get(i).copied().unwrap_or(false) { unknown } else { bit(O) }).collect();
+    for &(start, end, annotation) in spans {
+        if start >= end || end > n {
+            continue;
+        }
+        match annotation {
+            Annotation::Exact(kind) => {
+                let Some((b, i)) = labels_of(kind) else { continue };
+                if !nameable[start..end].iter().all(|&x| x) {
+                    allowed[start..end].fill(ANY);
+                    continue;
+                }
+                allowed[start] = bit(b);
+                allowed[start + 1..end].fill(bit(i));
+            }
+            Annotation::Places => {
+                // Up to its first digit or letter (北京市东城区王府井大街|218号), places; the rest
+                // may be outside.
+                let words = nameable[start..end].iter().take_while(|&&x| x).count();
+                allowed[start..start + words].fill(bit(B_LOC) | bit(I_LOC));
+                allowed[start + words..end].fill(bit(O) | bit(B_LOC) | bit(I_LOC));
+            }
+            Annotation::Outside => allowed[start..end].fill(bit(O)),
+        }
+    }
+    for (a, &ok) in allowed.iter_mut().zip(nameable) {
+        if !ok {
+            *a = bit(O);
+        }
+    }
+    allowed
 }
 
 /// Weights being learned, with what averaging needs: each weight's sum over the updates so far,
@@ -63,8 +128,11 @@ fn shuffle(order: &mut [usize], seed: &mut u64) {
     }
 }
 
-/// Averaged-perceptron training over `epochs` passes of `data` (features and gold labels).
-pub fn train(data: &[(SentenceFeatures, Vec<usize>)], epochs: usize) -> Model {
+/// Averaged-perceptron training over `epochs` passes of `data` (features and, per character, the
+/// labels its annotation allows: see [`allowed_labels`]). Where the prediction breaks the
+/// annotation, the update goes towards the best path that keeps it (a latent-variable perceptron:
+/// partial annotations teach only what they say).
+pub fn train(data: &[(SentenceFeatures, Vec<u8>)], epochs: usize) -> Model {
     let mut weights = Averaged::new(BUCKETS * LABELS);
     // transitions[previous][next], flat; row LABELS is the start of the sentence.
     let mut transitions = Averaged::new((LABELS + 1) * LABELS);
@@ -75,12 +143,17 @@ pub fn train(data: &[(SentenceFeatures, Vec<usize>)], epochs: usize) -> Model {
         shuffle(&mut order, &mut seed);
         for &k in &order {
             clock += 1;
-            let (features, gold) = &data[k];
+            let (features, allowed) = &data[k];
             let current: [[f32; LABELS]; LABELS + 1] =
                 std::array::from_fn(|r| std::array::from_fn(|c| transitions.w[r * LABELS + c]));
-            let predicted = viterbi(features, |b, l| weights.w[b as usize * LABELS + l], &current);
-            if predicted != *gold {
-                learn(features, gold, &predicted, clock, &mut weights, &mut transitions);
+            let weight = |b: u32, l: usize| weights.w[b as usize * LABELS + l];
+            let predicted = viterbi(features, weight, &current, None);
+            if predicted.iter().zip(allowed).all(|(&l, &a)| a & bit(l) != 0) {
+                continue;
+            }
+            let gold = viterbi(features, weight, &current, Some(allowed));
+            if gold.len() == predicted.len() {
+                learn(features, &gold, &predicted, clock, &mut weights, &mut transitions);
             }
         }
     }
@@ -129,11 +202,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gold_labels_mark_begin_and_inside() {
-        let labels = gold_labels_masked(&[true; 6], &[(0, 3, true), (4, 6, false)]);
-        assert_eq!(labels, vec![B_PER, I_PER, I_PER, O, B_LOC, I_LOC]);
-        // A name crossing a character that cannot be in one is dropped.
-        let labels = gold_labels_masked(&[true, false, true], &[(0, 3, true), (2, 3, false)]);
-        assert_eq!(labels, vec![O, O, B_LOC]);
+    fn partial_annotations_allow_what_they_leave_open() {
+        let spans = [
+            (0, 2, Annotation::Exact(EntityKind::Organization)),
+            (2, 4, Annotation::Places),
+            (4, 5, Annotation::Outside),
+        ];
+        let open = [false, false, false, false, false, false, true];
+        let allowed = allowed_labels(&[true; 7], &spans, &[EntityKind::Place], &open);
+        assert_eq!(allowed[0], bit(B_ORG));
+        assert_eq!(allowed[1], bit(I_ORG));
+        assert_eq!(allowed[2], bit(B_LOC) | bit(I_LOC));
+        assert_eq!(allowed[4], bit(O));
+        assert_eq!(allowed[5], bit(O));
+        assert_eq!(allowed[6], bit(O) | bit(B_LOC) | bit(I_LOC));
+        // An exact name crossing a character that cannot be in one leaves its characters free.
+        let allowed =
+            allowed_labels(&[true, false, true], &[(0, 3, Annotation::Exact(EntityKind::Person))], &[], &[true; 3]);
+        assert_eq!(allowed, vec![ANY, bit(O), ANY]);
     }
 }

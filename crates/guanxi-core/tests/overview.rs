@@ -1,0 +1,56 @@
+//! The overview through the workspace (issue 15): ranks and communities of the whole graph are
+//! cached with the loaded graph and recomputed after an ingest; a date range has its own ranks.
+
+use guanxi_core::query::OverviewRequest;
+use guanxi_core::{Workspace, WorkspaceOptions};
+use std::path::{Path, PathBuf};
+
+fn demo(page: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/demo").join(page)
+}
+
+#[test]
+fn the_overview_follows_ingests_and_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 蓬江 page undated, the 江海 page dated 6 January 2023 by its file name.
+    let dated = dir.path().join("jmrb_2023-01-06.txt");
+    std::fs::copy(demo("004_5d8147767e1fc6e6.txt"), &dated).unwrap();
+    let workspace = Workspace::open(&dir.path().join("w.db"), WorkspaceOptions::default()).unwrap();
+    workspace.ingest(&[demo("000_d7ae45e1c44c5633.txt")], &Default::default(), |_| {}).unwrap();
+    let all = OverviewRequest { max_nodes: 1000, ..OverviewRequest::default() };
+    let before = workspace.overview(&all).unwrap();
+    assert!(before.nodes.iter().all(|n| n.label != "袁加伟"));
+    let communities_before = workspace.communities(1000, 1).unwrap().len();
+
+    // After an ingest the cached analysis is recomputed: new entities, new communities.
+    workspace.ingest(&[dated], &Default::default(), |_| {}).unwrap();
+    let after = workspace.overview(&all).unwrap();
+    assert!(after.total > before.total);
+    let yuan = after.nodes.iter().find(|n| n.label == "袁加伟").expect("袁加伟 after the ingest");
+    assert!(workspace.communities(1000, 1).unwrap().len() > communities_before);
+    let sum: f64 = after.nodes.iter().map(|n| n.rank).sum();
+    assert!((sum - 1.0).abs() < 1e-6, "{sum}");
+
+    // The day's overview: only the 江海 page's entities, ranked in that day's graph, coloured by
+    // the whole graph's communities.
+    let day = OverviewRequest { from: Some("2023-01-06".into()), to: Some("2023-01-06".into()), ..all.clone() };
+    let day = workspace.overview(&day).unwrap();
+    assert!(day.nodes.iter().all(|n| n.first_date.as_deref() == Some("2023-01-06")));
+    assert!(day.nodes.iter().all(|n| n.label != "蓬江区"));
+    let day_yuan = day.nodes.iter().find(|n| n.id == yuan.id).unwrap();
+    assert_eq!(day_yuan.community, yuan.community);
+    assert!(day_yuan.rank > yuan.rank, "a smaller graph gives each entity a bigger share");
+    // Undated articles left out: the same as the day here.
+    let dated_only = workspace.overview(&OverviewRequest { undated: false, ..all.clone() }).unwrap();
+    assert_eq!(dated_only.total, day.total);
+    // The histogram: one day, one undated page's articles.
+    let histogram = workspace.date_histogram().unwrap();
+    assert_eq!(histogram.days.len(), 1);
+    assert_eq!(histogram.days[0].date, "2023-01-06");
+    assert_eq!(histogram.undated, 7);
+    // A bad bound and an unknown community are errors that say so.
+    let bad = workspace.overview(&OverviewRequest { from: Some("6 Jan".into()), ..all.clone() }).unwrap_err();
+    assert!(bad.to_string().contains("6 Jan"), "{bad}");
+    let unknown = workspace.overview(&OverviewRequest { community: Some(99_999), ..all }).unwrap_err();
+    assert!(unknown.to_string().contains("community 99999"), "{unknown}");
+}
