@@ -464,7 +464,7 @@ export function createApp(state: State): App {
       await textBox.search(box.text);
       return;
     }
-    textBox.close();
+    if (textBox.active) textBox.close();
     const ticket = requests.begin("suggestions");
     if (!text.trim()) {
       state.suggest = closed();
