@@ -36,6 +36,12 @@ export const commands = {
 	ingest: (paths: string[], onEvent: Channel<IngestEvent>) => typedError<IngestReport, CommandError>(__TAURI_INVOKE("ingest", { paths, onEvent })),
 	/**  Asks the running ingest to stop after the file it is writing. */
 	cancelIngest: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_ingest")),
+	/**  Makes a correction (entities named as typed: a name, an alias or `#id`) and applies it at once. */
+	correct: (request: CorrectionRequest_Deserialize) => typedError<Corrected_Serialize, CommandError>(__TAURI_INVOKE("correct", { request })),
+	/**  Undoes one correction. */
+	undoCorrection: (id: number) => typedError<Corrected_Serialize, CommandError>(__TAURI_INVOKE("undo_correction", { id })),
+	/**  The corrections in force (oldest first), then the user dictionary's lines. */
+	corrections: () => typedError<CorrectionRecord_Serialize[], CommandError>(__TAURI_INVOKE("corrections")),
 	/**
 	 *  The most important entities of a date range or a community, coloured by community, with
 	 *  their backbone, the communities' names and (for a community) its top articles.
@@ -61,6 +67,8 @@ export type ArticleRef_Deserialize = {
 	date?: string | null,
 	/**  Mentions of the entity in question (0 when not about an entity). */
 	mentions: number,
+	/**  Other places the same story appeared (reprints counted once in the graph). */
+	copies: number,
 };
 
 /**  An article in a list. */
@@ -75,6 +83,8 @@ export type ArticleRef_Serialize = {
 	date: string | null,
 	/**  Mentions of the entity in question (0 when not about an entity). */
 	mentions: number,
+	/**  Other places the same story appeared (reprints counted once in the graph). */
+	copies: number,
 };
 
 /**  An article to read, cut into paragraphs of spans. */
@@ -102,6 +112,10 @@ export type ArticleView_Deserialize = {
 	author?: string | null,
 	/**  Paragraphs, each cut into spans (the first paragraph is the headline). */
 	paragraphs: TextSpan_Deserialize[][],
+	/**  The article this one is a copy of (its mentions are counted there), if it is one. */
+	duplicate_of?: number | null,
+	/**  The other places the same story appeared, by id (the original first). */
+	copies: StoryCopyRef_Deserialize[],
 };
 
 /**  An article to read, cut into paragraphs of spans. */
@@ -126,6 +140,10 @@ export type ArticleView_Serialize = {
 	author: string | null,
 	/**  Paragraphs, each cut into spans (the first paragraph is the headline). */
 	paragraphs: TextSpan_Serialize[][],
+	/**  The article this one is a copy of (its mentions are counted there), if it is one. */
+	duplicate_of: number | null,
+	/**  The other places the same story appeared, by id (the original first). */
+	copies: StoryCopyRef_Serialize[],
 };
 
 /**
@@ -162,6 +180,194 @@ export type CommunityMember = {
 	/**  Importance in the whole graph. */
 	rank: number | null,
 };
+
+/**
+ *  What a correction or an undo did: its record, and the entities to show now (after a
+ *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+ *  entities the correction had named, as they are again).
+ */
+export type Corrected = Corrected_Serialize | Corrected_Deserialize;
+
+/**
+ *  What a correction or an undo did: its record, and the entities to show now (after a
+ *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+ *  entities the correction had named, as they are again).
+ */
+export type Corrected_Deserialize = {
+	/**  The correction as listed. */
+	record: CorrectionRecord_Deserialize,
+	/**  The entities to show now, by id. */
+	entities: EntityId[],
+};
+
+/**
+ *  What a correction or an undo did: its record, and the entities to show now (after a
+ *  correction: the merged, renamed or split-off entity, none after a ban; after an undo: the
+ *  entities the correction had named, as they are again).
+ */
+export type Corrected_Serialize = {
+	/**  The correction as listed. */
+	record: CorrectionRecord_Serialize,
+	/**  The entities to show now, by id. */
+	entities: EntityId[],
+};
+
+/**
+ *  One correction a person made to the graph. Corrections apply in the order they were made, to
+ *  what the recogniser found (see `resolve::corrections`).
+ */
+export type Correction = 
+/**
+ *  These entities are one: their mentions, aliases, roles and edges go to `into`, and their
+ *  names become its aliases.
+ */
+{ action: "merge"; 
+/**  The entities merged (two or more). */
+entities: EntityName[]; 
+/**  The entity they become. */
+into: EntityName } | 
+/**  A new canonical name (the old one stays as an alias). */
+{ action: "rename"; 
+/**  The entity. */
+entity: EntityName; 
+/**  Its new name. */
+name: string } | 
+/**  A new kind (切尔西: person → organization). */
+{ action: "set_kind"; 
+/**  The entity. */
+entity: EntityName; 
+/**  Its new kind. */
+kind: EntityKind } | 
+/**  Not an entity: its mentions stop being mentions and its edges go. */
+{ action: "ban"; 
+/**  The entity. */
+entity: EntityName } | 
+/**  The mentions written `surface` are another entity (of the same kind, named `surface`). */
+{ action: "split"; 
+/**  The entity. */
+entity: EntityName; 
+/**  The alias split off. */
+surface: string };
+
+/**  One line of the corrections list. */
+export type CorrectionRecord = CorrectionRecord_Serialize | CorrectionRecord_Deserialize;
+
+/**  One line of the corrections list. */
+export type CorrectionRecord_Deserialize = {
+	/**  The id to undo it with; `None` for a line of the user dictionary (edit the file instead). */
+	id?: number | null,
+	/**
+	 *  `merge`, `rename`, `set_kind`, `ban`, `split`; `dictionary_name` or `dictionary_ban` for a
+	 *  user dictionary line.
+	 */
+	action: string,
+	/**  What it does, in one line. */
+	summary: string,
+	/**  The correction itself (`None` for a user dictionary line). */
+	correction?: Correction | null,
+	/**  Who made it (for a dictionary line: the file). */
+	author: string,
+	/**  When (UTC, `YYYY-MM-DDTHH:MM:SSZ`; `None` for a dictionary line). */
+	made_at?: string | null,
+	/**  Where it is kept: `database`, or `FILE:LINE` of the user dictionary. */
+	origin: string,
+};
+
+/**  One line of the corrections list. */
+export type CorrectionRecord_Serialize = {
+	/**  The id to undo it with; `None` for a line of the user dictionary (edit the file instead). */
+	id: number | null,
+	/**
+	 *  `merge`, `rename`, `set_kind`, `ban`, `split`; `dictionary_name` or `dictionary_ban` for a
+	 *  user dictionary line.
+	 */
+	action: string,
+	/**  What it does, in one line. */
+	summary: string,
+	/**  The correction itself (`None` for a user dictionary line). */
+	correction: Correction | null,
+	/**  Who made it (for a dictionary line: the file). */
+	author: string,
+	/**  When (UTC, `YYYY-MM-DDTHH:MM:SSZ`; `None` for a dictionary line). */
+	made_at: string | null,
+	/**  Where it is kept: `database`, or `FILE:LINE` of the user dictionary. */
+	origin: string,
+};
+
+/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
+export type CorrectionRequest = CorrectionRequest_Serialize | CorrectionRequest_Deserialize;
+
+/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
+export type CorrectionRequest_Deserialize = 
+/**
+ *  These entities are one, named `into` (of the kind `kind`, else of the merged entity named
+ *  `into`, else of the first).
+ */
+{ action: "merge"; 
+/**  Two or more entities. */
+entities: string[]; 
+/**  The name of the merged entity. */
+into: string; 
+/**  Its kind, if not the one it gets by default. */
+kind?: EntityKind | null } | 
+/**  A new canonical name; the old one stays as an alias. */
+{ action: "rename"; 
+/**  The entity. */
+entity: string; 
+/**  The new name. */
+name: string } | 
+/**  A new kind. */
+{ action: "set_kind"; 
+/**  The entity. */
+entity: string; 
+/**  The new kind. */
+kind: EntityKind } | 
+/**  Not an entity. */
+{ action: "ban"; 
+/**  The entity. */
+entity: string } | 
+/**  The mentions written `surface` are another entity. */
+{ action: "split"; 
+/**  The entity. */
+entity: string; 
+/**  One of the ways its mentions are written (not its name). */
+surface: string };
+
+/**  A correction as a person asks for it, entities named as typed (name, alias or `#id`). */
+export type CorrectionRequest_Serialize = 
+/**
+ *  These entities are one, named `into` (of the kind `kind`, else of the merged entity named
+ *  `into`, else of the first).
+ */
+{ action: "merge"; 
+/**  Two or more entities. */
+entities: string[]; 
+/**  The name of the merged entity. */
+into: string; 
+/**  Its kind, if not the one it gets by default. */
+kind: EntityKind | null } | 
+/**  A new canonical name; the old one stays as an alias. */
+{ action: "rename"; 
+/**  The entity. */
+entity: string; 
+/**  The new name. */
+name: string } | 
+/**  A new kind. */
+{ action: "set_kind"; 
+/**  The entity. */
+entity: string; 
+/**  The new kind. */
+kind: EntityKind } | 
+/**  Not an entity. */
+{ action: "ban"; 
+/**  The entity. */
+entity: string } | 
+/**  The mentions written `surface` are another entity. */
+{ action: "split"; 
+/**  The entity. */
+entity: string; 
+/**  One of the ways its mentions are written (not its name). */
+surface: string };
 
 /**  The database the window shows. */
 export type DatabaseInfo = {
@@ -480,7 +686,17 @@ total: number;
 /**  The file. */
 path: string; 
 /**  What happened. */
-outcome: FileOutcome };
+outcome: FileOutcome } | 
+/**  A crawler export is being read: rows so far (sent after each committed chunk). */
+{ event: "rows"; 
+/**  Files done before this one. */
+done: number; 
+/**  Total files. */
+total: number; 
+/**  The export. */
+path: string; 
+/**  Rows read so far, good and bad. */
+rows: number };
 
 /**  The summary of an ingest. */
 export type IngestReport = {
@@ -737,6 +953,8 @@ export type Stats = {
 	skipped_files: number,
 	/**  Articles. */
 	articles: number,
+	/**  Articles that are copies of a story stored before them (counted once in the graph). */
+	copied_articles: number,
 	/**  Sentences. */
 	sentences: number,
 	/**  Mentions. */
@@ -745,6 +963,41 @@ export type Stats = {
 	entities: KindCount[],
 	/**  Edges per kind. */
 	edges: RelationCount[],
+};
+
+/**  Another place an article's story appeared (a reprint, or the same page in another file). */
+export type StoryCopyRef = StoryCopyRef_Serialize | StoryCopyRef_Deserialize;
+
+/**  Another place an article's story appeared (a reprint, or the same page in another file). */
+export type StoryCopyRef_Deserialize = {
+	/**  Article id. */
+	id: number,
+	/**  Headline there. */
+	title: string,
+	/**  The file it came from. */
+	source: string,
+	/**  Publication date there. */
+	date?: string | null,
+	/**  Site or newspaper there. */
+	site?: string | null,
+	/**  Its address there. */
+	url?: string | null,
+};
+
+/**  Another place an article's story appeared (a reprint, or the same page in another file). */
+export type StoryCopyRef_Serialize = {
+	/**  Article id. */
+	id: number,
+	/**  Headline there. */
+	title: string,
+	/**  The file it came from. */
+	source: string,
+	/**  Publication date there. */
+	date: string | null,
+	/**  Site or newspaper there. */
+	site: string | null,
+	/**  Its address there. */
+	url: string | null,
 };
 
 /**  A set of entities and the edges among them. */

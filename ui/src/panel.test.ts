@@ -31,7 +31,7 @@ describe("panel", () => {
     renderArticle(
       panel,
       {
-        id: 1, title: "t", byline: null, source: "s.txt", date: null, time: null, url: null, site: null, author: null,
+        id: 1, title: "t", byline: null, source: "s.txt", date: null, time: null, url: null, site: null, author: null, duplicate_of: null, copies: [],
         paragraphs: [[{ text: "标题", entity_id: null, kind: null, focus: false }], [{ text: evil, entity_id: null, kind: null, focus: false }]],
       },
       () => {},
