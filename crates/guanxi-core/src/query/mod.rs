@@ -76,6 +76,13 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
         offer(row, rank, matched);
     }
     let mut hits: Vec<SearchHit> = hits.into_values().collect();
+    rank_hits(&mut hits, limit);
+    Ok(hits)
+}
+
+/// Orders search hits best first (exact, prefix, contains; then most mentioned; then by name and
+/// id, so the order is stable) and keeps the first `limit`.
+fn rank_hits(hits: &mut Vec<SearchHit>, limit: usize) {
     hits.sort_by(|a, b| {
         a.rank
             .cmp(&b.rank)
@@ -84,7 +91,6 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
             .then(a.entity.id.cmp(&b.entity.id))
     });
     hits.truncate(limit);
-    Ok(hits)
 }
 
 /// The entities a user means by `name`: an id (`#12`), an exact name or alias, else an exact
@@ -277,6 +283,13 @@ pub fn evidence_by_id(store: &Store, a: EntityId, b: EntityId, limit: usize) -> 
 
 /// The shortest chain of edges between the entities named `a` and `b`, one sentence per hop.
 pub fn path(store: &Store, graph: &KnowledgeGraph, a: &str, b: &str) -> Result<Vec<PathHop>> {
+    let chain = shortest_chain(store, graph, a, b)?;
+    path_hops(store, &chain)
+}
+
+/// The shortest chain in `graph` between any entity named `a` and any named `b` (names may be
+/// ambiguous), or [`Error::NoPath`].
+fn shortest_chain(store: &Store, graph: &KnowledgeGraph, a: &str, b: &str) -> Result<Vec<EntityId>> {
     let left = find_entities(store, a)?;
     let right = find_entities(store, b)?;
     let mut best: Option<Vec<EntityId>> = None;
@@ -289,8 +302,7 @@ pub fn path(store: &Store, graph: &KnowledgeGraph, a: &str, b: &str) -> Result<V
             }
         }
     }
-    let chain = best.ok_or_else(|| Error::NoPath { from: a.to_string(), to: b.to_string() })?;
-    path_hops(store, &chain)
+    best.ok_or_else(|| Error::NoPath { from: a.to_string(), to: b.to_string() })
 }
 
 /// The shortest chain between two entity ids.

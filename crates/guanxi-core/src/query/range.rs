@@ -2,7 +2,10 @@
 //! the database held only the articles published in the range (entities, counts, weights and
 //! evidence all restricted; undated articles are outside every bounded range).
 
-use super::{count32, distinct, evidence_in_range_by_id, find_entities, search, ArticleRef, EntityDetail, Neighbour};
+use super::{
+    count32, distinct, evidence_in_range_by_id, find_entities, rank_hits, search, shortest_chain, ArticleRef,
+    EntityDetail, Neighbour,
+};
 use super::{PathHop, SearchHit, Stats};
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
@@ -61,14 +64,7 @@ pub fn search_in_range(store: &Store, range: &RangeGraph, query: &str, limit: us
             Some(hit)
         })
         .collect();
-    hits.sort_by(|a, b| {
-        a.rank
-            .cmp(&b.rank)
-            .then(b.entity.mentions.cmp(&a.entity.mentions))
-            .then(a.entity.name.cmp(&b.entity.name))
-            .then(a.entity.id.cmp(&b.entity.id))
-    });
-    hits.truncate(limit);
+    rank_hits(&mut hits, limit);
     Ok(hits)
 }
 
@@ -142,19 +138,7 @@ fn detail_in_range(store: &Store, range: &RangeGraph, row: EntityRow, max_neighb
 
 /// [`super::path`] over the range's edges, each hop's weight and evidence from the range.
 pub fn path_in_range(store: &Store, range: &RangeGraph, a: &str, b: &str) -> Result<Vec<PathHop>> {
-    let left = find_entities(store, a)?;
-    let right = find_entities(store, b)?;
-    let mut best: Option<Vec<EntityId>> = None;
-    for x in &left {
-        for y in &right {
-            if let Some(chain) = range.graph.shortest_path(x.id, y.id) {
-                if best.as_ref().is_none_or(|b| chain.len() < b.len()) {
-                    best = Some(chain);
-                }
-            }
-        }
-    }
-    let chain = best.ok_or_else(|| Error::NoPath { from: a.to_string(), to: b.to_string() })?;
+    let chain = shortest_chain(store, &range.graph, a, b)?;
     let mut hops = Vec::new();
     for pair in chain.windows(2) {
         let (Some(from), Some(to)) = (range.entity(pair[0]), range.entity(pair[1])) else { continue };
