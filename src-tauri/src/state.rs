@@ -88,7 +88,8 @@ impl Shared {
     }
 
     /// Brings the open database's full-text index up to date in the background (tokio's blocking
-    /// pool), after the previous run stopped; the graph is usable meanwhile. Progress goes to the
+    /// pool), after the previous run stopped, then reads its day index (for date ranges); the
+    /// graph is usable meanwhile. Progress goes to the
     /// index sink; a failure is logged and reported as a finished run.
     pub fn index_in_background(&self) -> CmdResult<()> {
         let workspace = self.workspace()?;
@@ -111,11 +112,15 @@ impl Shared {
             let run = tauri::async_runtime::spawn_blocking(move || {
                 let to_go = workspace.unindexed()?;
                 report(0, to_go, to_go == 0);
-                if to_go == 0 {
-                    return Ok(());
+                if to_go > 0 {
+                    let done = workspace.index_text(&flag, |done, to_go| report(done, to_go, false))?;
+                    report(done, workspace.unindexed()?, true);
                 }
-                let done = workspace.index_text(&flag, |done, to_go| report(done, to_go, false))?;
-                report(done, workspace.unindexed()?, true);
+                // Then the day index, so that the first date range chosen answers at once (after
+                // the text index: its commits would make a day index read meanwhile stale).
+                if !flag.load(Ordering::SeqCst) {
+                    workspace.prepare_ranges()?;
+                }
                 Ok::<(), guanxi_core::Error>(())
             });
             let failed = match run.await {

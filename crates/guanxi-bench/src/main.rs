@@ -4,8 +4,8 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use guanxi_core::graph::KnowledgeGraph;
-use guanxi_core::query::{self, SubgraphRequest};
-use guanxi_core::{ingest, Recogniser, Store};
+use guanxi_core::query::{self, OverviewRequest, SubgraphRequest};
+use guanxi_core::{ingest, DateRange, Recogniser, Store, Workspace, WorkspaceOptions};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -30,8 +30,8 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         n: usize,
     },
-    /// Copies a folder N times with a changed first line in every file (so de-duplication does
-    /// not skip the copies).
+    /// Copies a folder N times, each copy's articles changed so that neither file de-duplication
+    /// nor same-story detection skips them (see `copy_text`).
     Replicate { dir: PathBuf, out: PathBuf, times: usize },
 }
 
@@ -94,13 +94,62 @@ fn main() -> Result<()> {
                 for (path, text) in &files {
                     let name = path.file_name().context("file name")?.to_string_lossy();
                     let target = out.join(format!("{copy:03}_{name}"));
-                    std::fs::write(&target, format!("（副本{copy}）{text}"))?;
+                    std::fs::write(&target, copy_text(text, copy))?;
                 }
             }
             println!("{}", serde_json::json!({"files": files.len() * times, "out": out}));
         }
     }
     Ok(())
+}
+
+/// Copy `copy` of a page: the first line marked, and every paragraph that ends a sentence given
+/// one more sentence naming the copy, so that each article of the copy is a story of its own
+/// (same-story detection would otherwise store copies 1… as copies of copy 0, and the ×10 and
+/// ×100 graphs would be the ×1 graph).
+fn copy_text(text: &str, copy: usize) -> String {
+    let mut out = format!("（副本{copy}）");
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\r', '\n']);
+        out.push_str(body);
+        if body.ends_with('。') {
+            out.push_str(&format!("副本{copy}。"));
+        }
+        out.push_str(&line[body.len()..]);
+    }
+    out
+}
+
+/// The window's overview steps on a fresh workspace, each timed once as a person meets it: the
+/// first overview (graph load, ranks, communities), reading the day index, a week, one day, the
+/// week again (cached) and back to all dates.
+fn overview_and_ranges(db: &Path) -> Result<serde_json::Value> {
+    let workspace = Workspace::open_existing(db, WorkspaceOptions::default())?;
+    let mut figures = serde_json::Map::new();
+    let mut step = |name: &str, work: &dyn Fn() -> guanxi_core::Result<usize>| -> Result<()> {
+        let start = Instant::now();
+        let nodes = work()?;
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        figures.insert(name.to_string(), serde_json::json!({"ms": ms, "nodes": nodes}));
+        Ok(())
+    };
+    let ask = |from: Option<&str>, to: Option<&str>| {
+        let request = OverviewRequest {
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+            undated: from.is_none() && to.is_none(),
+            ..OverviewRequest::default()
+        };
+        workspace.overview(&request).map(|o| o.nodes.len())
+    };
+    step("first_overview", &|| ask(None, None))?;
+    step("day_index", &|| workspace.prepare_ranges().map(|()| 0))?;
+    step("week", &|| ask(Some("1998-01-05"), Some("1998-01-11")))?;
+    step("day", &|| ask(Some("1998-01-20"), Some("1998-01-20")))?;
+    step("month", &|| ask(Some("1998-01-01"), Some("1998-01-31")))?;
+    step("week_again", &|| ask(Some("1998-01-05"), Some("1998-01-11")))?;
+    step("all_again", &|| ask(None, None))?;
+    Ok(serde_json::Value::Object(figures))
 }
 
 /// A small deterministic generator (xorshift), so runs pick the same queries.
@@ -169,10 +218,20 @@ fn queries(db: &Path, n: usize) -> Result<()> {
             let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-all.graphml"));
         }
     });
+    let mut find_text = Vec::new();
+    for _ in 0..n {
+        let e = &entities[rng.next(entities.len())];
+        let chars: Vec<char> = e.name.chars().collect();
+        let part: String = chars[..chars.len().min(3)].iter().collect();
+        find_text.push(time_ms(|| drop(query::find_text(&store, &part, &DateRange::default(), 20))));
+    }
+    let overview = overview_and_ranges(db)?;
     println!(
         "{}",
         serde_json::json!({
             "graph_load_ms": graph_load_ms,
+            "find_text": percentiles(find_text),
+            "overview": overview,
             "search_hanzi": percentiles(hanzi),
             "search_pinyin": percentiles(pinyin),
             "search_initials": percentiles(initials),

@@ -10,7 +10,7 @@
 
 use crate::correct::{self, Corrected, CorrectionRecord, CorrectionRequest, ImportSummary};
 use crate::error::{Error, Result};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{DayIndex, KnowledgeGraph};
 use crate::pipeline::{IngestEvent, IngestOptions, IngestReport, Ingestor};
 use crate::query::{
     self, ArticleView, Community, DateHistogram, EntityDetail, Evidence, ExpandRequest, Expansion, Overview,
@@ -48,6 +48,8 @@ pub struct Workspace {
 struct Reader {
     store: Store,
     graph: Option<KnowledgeGraph>,
+    /// What every date holds, read on the first date range asked for (dropped with `graph`).
+    days: Option<DayIndex>,
     /// The graph of the last date range asked for (dropped with `graph`).
     range_graph: Option<query::RangeGraph>,
     /// The connection's `data_version` when the graph was loaded.
@@ -78,7 +80,7 @@ impl Workspace {
         Ok(Workspace {
             database: path.to_path_buf(),
             dictionary_path,
-            reader: Mutex::new(Reader { store, graph: None, range_graph: None, loaded_at: 0 }),
+            reader: Mutex::new(Reader { store, graph: None, days: None, range_graph: None, loaded_at: 0 }),
             ingestor: Mutex::new(None),
             ingesting: AtomicBool::new(false),
             cancel: AtomicBool::new(false),
@@ -164,9 +166,10 @@ impl Workspace {
     pub fn with_graph<T>(&self, work: impl FnOnce(&Store, &KnowledgeGraph) -> Result<T>) -> Result<T> {
         let mut reader = lock(&self.reader, "reading the database")?;
         let version = reader.store.data_version()?;
-        let Reader { store, graph, loaded_at, range_graph } = &mut *reader;
+        let Reader { store, graph, loaded_at, days, range_graph } = &mut *reader;
         if *loaded_at != version {
             *graph = None;
+            *days = None;
             *range_graph = None;
         }
         let graph = match graph {
@@ -179,27 +182,49 @@ impl Workspace {
         work(store, graph)
     }
 
-    /// Runs `work` on the read connection and the graph of a date range, built once per range
-    /// and database version.
+    /// Runs `work` on the read connection, the whole graph and the graph of a date range, built
+    /// once per range and database version from the day index (itself read once per version).
     pub fn with_range_graph<T>(
         &self,
         range: &DateRange,
-        work: impl FnOnce(&Store, &query::RangeGraph) -> Result<T>,
+        work: impl FnOnce(&Store, &KnowledgeGraph, &query::RangeGraph) -> Result<T>,
     ) -> Result<T> {
-        // Drops a stale graph (and range graph) first.
+        // Drops a stale graph (day index and range graph with it) and loads the current one.
         self.with_graph(|_, _| Ok(()))?;
         let mut reader = lock(&self.reader, "reading the database")?;
-        let Reader { store, range_graph, .. } = &mut *reader;
+        let Reader { store, graph, days, range_graph, .. } = &mut *reader;
+        let days = match days {
+            Some(days) => days,
+            None => days.insert(DayIndex::load(store)?),
+        };
         if range_graph.as_ref().is_none_or(|g| g.range != *range) {
-            *range_graph = Some(query::RangeGraph::load(store, range)?);
+            *range_graph = Some(query::RangeGraph::load(store, days, range)?);
         }
-        match range_graph {
-            Some(graph) => work(store, graph),
-            None => Err(Error::Internal {
+        match (graph, range_graph) {
+            (Some(graph), Some(range_graph)) => work(store, graph, range_graph),
+            _ => Err(Error::Internal {
                 context: "reading a date range".to_string(),
-                reason: "no range graph".to_string(),
+                reason: "the graph was not loaded".to_string(),
             }),
         }
+    }
+
+    /// Reads the day index now if it is not read yet, on a connection of its own so that queries
+    /// go on meanwhile (the window does it in the background after opening a database or
+    /// ingesting, so that its first date range answers at once). The index is kept only if
+    /// nothing was committed while it was read.
+    pub fn prepare_ranges(&self) -> Result<()> {
+        let before = self.with_graph(|store, _| store.data_version())?;
+        if lock(&self.reader, "reading the database")?.days.is_some() {
+            return Ok(());
+        }
+        let days = DayIndex::load(&Store::open_read_only(&self.database)?)?;
+        let mut reader = lock(&self.reader, "reading the database")?;
+        let now = reader.store.data_version()?;
+        if now == before && reader.loaded_at == now && reader.graph.is_some() && reader.days.is_none() {
+            reader.days = Some(days);
+        }
+        Ok(())
     }
 
     /// [`Workspace::stats`] of the articles published in `range` (all when unbounded).
@@ -207,7 +232,7 @@ impl Workspace {
         if range.is_all() {
             return self.stats();
         }
-        self.with_range_graph(range, query::stats_in_range)
+        self.with_range_graph(range, |store, _, graph| query::stats_in_range(store, graph))
     }
 
     /// [`Workspace::search`] among the entities mentioned in `range`, with their counts there.
@@ -215,7 +240,7 @@ impl Workspace {
         if range.is_all() {
             return self.search(text, limit);
         }
-        self.with_range_graph(range, |store, graph| query::search_in_range(store, graph, text, limit))
+        self.with_range_graph(range, |store, _, graph| query::search_in_range(store, graph, text, limit))
     }
 
     /// [`Workspace::show`] in `range`: counts, neighbours, weights, articles and dates there.
@@ -223,7 +248,7 @@ impl Workspace {
         if range.is_all() {
             return self.show(name, max_neighbours);
         }
-        self.with_range_graph(range, |store, graph| query::show_in_range(store, graph, name, max_neighbours))
+        self.with_range_graph(range, |store, _, graph| query::show_in_range(store, graph, name, max_neighbours))
     }
 
     /// [`Workspace::path`] over the edges of `range`, with its weights and evidence.
@@ -231,7 +256,7 @@ impl Workspace {
         if range.is_all() {
             return self.path(a, b);
         }
-        self.with_range_graph(range, |store, graph| query::path_in_range(store, graph, a, b))
+        self.with_range_graph(range, |store, _, graph| query::path_in_range(store, graph, a, b))
     }
 
     /// Articles whose title or body contains `text`, in `range`, newest first (`find-text`).
@@ -321,7 +346,7 @@ impl Workspace {
         let mut sub = if range.is_all() {
             self.subgraph(request)?
         } else {
-            self.with_store(|store| query::subgraph_in_range(store, request, range))?
+            self.with_range_graph(range, |store, _, graph| query::subgraph_in_range(store, graph, request))?
         };
         self.with_store(|store| query::add_dates(store, &mut sub, range))?;
         Ok(sub)
@@ -356,7 +381,16 @@ impl Workspace {
     /// and communities; ranks and communities of the whole graph are computed once per loaded
     /// graph (so again after an ingest).
     pub fn overview(&self, request: &OverviewRequest) -> Result<Overview> {
-        self.with_graph(|store, graph| query::overview(store, graph.analysis(), request))
+        let range = query::overview_range(request)?;
+        let whole = range.is_all()
+            || (range == DateRange::dated_only() && self.with_store(|store| store.undated_articles())? == 0);
+        if whole {
+            self.with_graph(|store, graph| query::overview(store, graph.analysis(), None, request))
+        } else {
+            self.with_range_graph(&range, |store, graph, in_range| {
+                query::overview(store, graph.analysis(), Some(in_range), request)
+            })
+        }
     }
 
     /// The whole graph's communities, most important first (at most `limit`), each named by its

@@ -75,6 +75,7 @@ fn snapshot(store: &Store) -> Snapshot {
 fn check_invariants(path: &Path, store: &Store, mentions_recognised: i64) {
     let conn = rusqlite::Connection::open(path).unwrap();
     assert_eq!(common::stored_cooccurrence(store), common::cooccurrence_from_mentions(&conn), "co_occurs weights");
+    common::check_entity_days(&conn);
     let mut typed: BTreeMap<(u32, u32, RelationKind), i64> = BTreeMap::new();
     for e in store.all_edges().unwrap().into_iter().filter(|e| e.kind.is_directed()) {
         *typed.entry((e.source.0.min(e.target.0), e.source.0.max(e.target.0), e.kind)).or_default() += e.weight;

@@ -186,6 +186,7 @@ fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
     let (stored, shared) = (common::stored_cooccurrence(&store), common::cooccurrence_from_mentions(&conn));
     assert!(!stored.is_empty());
     assert_eq!(stored, shared);
+    common::check_entity_days(&conn);
     let graph = KnowledgeGraph::load(&store).unwrap();
     let fresh_graph = KnowledgeGraph::load(&fresh).unwrap();
     assert_eq!(graph.node_count(), fresh_graph.node_count());
@@ -362,18 +363,85 @@ fn a_range_covering_every_article_is_the_whole_graph() {
     let mut store = Store::open(&dir.path().join("dated.db")).unwrap();
     ingest(&mut store, &[pages]);
     let graph = KnowledgeGraph::load(&store).unwrap();
+    let days = guanxi_core::graph::DayIndex::load(&store).unwrap();
+    assert_eq!(days.len(), 2);
     let request = SubgraphRequest::default();
     let whole = query::subgraph(&store, &graph, &request).unwrap();
     let range = guanxi_core::DateRange::new(Some("2023"), Some("2023")).unwrap();
-    let ranged = query::subgraph_in_range(&store, &request, &range).unwrap();
+    let year = query::RangeGraph::load(&store, &days, &range).unwrap();
+    let ranged = query::subgraph_in_range(&store, &year, &request).unwrap();
     assert_eq!(ranged.nodes, whole.nodes);
     assert_eq!(ranged.edges, whole.edges);
     // One day: fewer nodes, and no weight above the whole graph's.
     let day = guanxi_core::DateRange::new(Some("2023-01-05"), Some("2023-01-05")).unwrap();
-    let one = query::subgraph_in_range(&store, &request, &day).unwrap();
+    let one =
+        query::subgraph_in_range(&store, &query::RangeGraph::load(&store, &days, &day).unwrap(), &request).unwrap();
     assert!(!one.nodes.is_empty() && one.nodes.len() < whole.nodes.len());
     let weights: std::collections::HashMap<&str, u32> = whole.edges.iter().map(|e| (e.id.as_str(), e.weight)).collect();
     assert!(one.edges.iter().all(|e| e.weight <= weights[e.id.as_str()]));
+    // No day in the range: an empty graph.
+    let none = guanxi_core::DateRange::new(Some("2024"), None).unwrap();
+    assert!(query::RangeGraph::load(&store, &days, &none).unwrap().entities().is_empty());
+}
+
+/// The graph of a day summed from the day index is exactly the graph a database holding only
+/// that day's page has: same entities with the same counts, same edges with the same weights
+/// (typed relations and co-occurrences, by name).
+#[test]
+fn the_graph_of_one_day_is_the_graph_of_that_days_pages_alone() {
+    type Graph = (Vec<(String, i64, i64)>, Vec<(String, String, String, i64)>);
+    let dir = tempfile::tempdir().unwrap();
+    let (both, alone) = (dir.path().join("both"), dir.path().join("alone"));
+    std::fs::create_dir(&both).unwrap();
+    std::fs::create_dir(&alone).unwrap();
+    for (from, to) in [("000_d7ae45e1c44c5633.txt", "2023-01-05.txt"), ("004_5d8147767e1fc6e6.txt", "2023-01-09.txt")] {
+        std::fs::copy(demo().join(from), both.join(to)).unwrap();
+    }
+    std::fs::copy(demo().join("004_5d8147767e1fc6e6.txt"), alone.join("2023-01-09.txt")).unwrap();
+    let mut store = Store::open(&dir.path().join("both.db")).unwrap();
+    ingest(&mut store, std::slice::from_ref(&both));
+    let mut single = Store::open(&dir.path().join("alone.db")).unwrap();
+    ingest(&mut single, std::slice::from_ref(&alone));
+    let by_name = |entities: Vec<guanxi_core::store::EntityRow>, edges: &[guanxi_core::store::EdgeRow]| -> Graph {
+        let names: std::collections::HashMap<_, _> =
+            entities.iter().map(|e| (e.id, format!("{}:{}", e.kind.as_str(), e.name))).collect();
+        let mut nodes: Vec<_> = entities.iter().map(|e| (names[&e.id].clone(), e.mentions, e.articles)).collect();
+        nodes.sort();
+        let mut links: Vec<_> = edges
+            .iter()
+            .map(|e| {
+                let (a, b) = (names[&e.source].clone(), names[&e.target].clone());
+                let (a, b) = if e.kind == guanxi_core::RelationKind::CoOccurs && b < a { (b, a) } else { (a, b) };
+                (a, b, e.kind.as_str().to_string(), e.weight)
+            })
+            .collect();
+        links.sort();
+        (nodes, links)
+    };
+    let days = guanxi_core::graph::DayIndex::load(&store).unwrap();
+    let day = guanxi_core::DateRange::new(Some("2023-01-06"), Some("2023-01-10")).unwrap();
+    let ranged = query::RangeGraph::load(&store, &days, &day).unwrap();
+    let expected = by_name(single.all_entities().unwrap(), &single.all_edges().unwrap());
+    assert!(expected.1.len() > 20, "{} edges", expected.1.len());
+    assert_eq!(by_name(ranged.entities(), ranged.edges()), expected);
+    let conn = rusqlite::Connection::open(dir.path().join("both.db")).unwrap();
+    assert!(common::check_entity_days(&conn) > 100);
+
+    // The day's page changes: its old counts leave the day, the new ones come.
+    for folder in [&both, &alone] {
+        let page = folder.join("2023-01-09.txt");
+        let text =
+            std::fs::read_to_string(&page).unwrap().replace("区领导朱辉荣、岑明俸、曾国华、丑继明参加调研。", "");
+        std::fs::write(&page, text).unwrap();
+    }
+    assert_eq!(ingest(&mut store, &[both]).replaced, 1);
+    assert_eq!(ingest(&mut single, &[alone]).replaced, 1);
+    common::check_entity_days(&conn);
+    let days = guanxi_core::graph::DayIndex::load(&store).unwrap();
+    let ranged = query::RangeGraph::load(&store, &days, &day).unwrap();
+    let expected = by_name(single.all_entities().unwrap(), &single.all_edges().unwrap());
+    assert!(!expected.0.iter().any(|(name, _, _)| name.ends_with("丑继明")));
+    assert_eq!(by_name(ranged.entities(), ranged.edges()), expected);
 }
 
 #[test]

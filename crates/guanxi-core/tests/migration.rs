@@ -57,6 +57,7 @@ fn a_version_1_database_migrates_on_open() {
     let (stored, shared) = (common::stored_cooccurrence(&store), common::cooccurrence_from_mentions(&conn));
     assert!(!stored.is_empty());
     assert_eq!(stored, shared);
+    common::check_entity_days(&conn);
 }
 
 #[test]
@@ -96,4 +97,5 @@ fn a_migrated_database_takes_corrections_and_their_undo() {
     assert_eq!(names(&entities), names(&before.0));
     assert_eq!(pairs.len(), before.1.len());
     assert_eq!(common::stored_cooccurrence(&store), common::cooccurrence_from_mentions(&conn));
+    common::check_entity_days(&conn);
 }

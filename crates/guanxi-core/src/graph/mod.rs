@@ -4,9 +4,11 @@
 
 pub mod analysis;
 pub mod community;
+pub mod days;
 pub mod rank;
 
 pub use analysis::{Analysis, Tie};
+pub use days::{DayIndex, RangeCounts};
 
 use crate::error::Result;
 use crate::store::{EdgeRow, Store};

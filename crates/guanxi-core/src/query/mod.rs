@@ -346,16 +346,17 @@ pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest
 
 /// [`subgraph`] of the articles published in `range` only: entities mentioned there, weights
 /// counted there (the whole graph's rules), degrees in that graph.
-pub fn subgraph_in_range(store: &Store, request: &SubgraphRequest, range: &DateRange) -> Result<Subgraph> {
-    let entities = store.entities_in_range(range)?;
-    let edges = store.edges_in_range(range)?;
-    let graph = KnowledgeGraph::from_edges(&edges);
-    let (ids, truncated) = select(store, &graph, request, || Ok(entities.clone()))?;
+pub fn subgraph_in_range(store: &Store, range: &RangeGraph, request: &SubgraphRequest) -> Result<Subgraph> {
+    let entities = range.entities();
+    let graph = range.graph();
+    let (ids, truncated) = select(store, graph, request, || Ok(entities.clone()))?;
     let wanted: BTreeSet<EntityId> = ids.iter().copied().collect();
     let min_weight = i64::from(request.min_weight.max(1));
-    let nodes = entities.into_iter().filter(|e| wanted.contains(&e.id)).map(|e| graph_node(e, &graph)).collect();
-    let edges = edges
-        .into_iter()
+    let nodes = entities.into_iter().filter(|e| wanted.contains(&e.id)).map(|e| graph_node(e, graph)).collect();
+    let edges = range
+        .edges()
+        .iter()
+        .copied()
         .filter(|e| e.weight >= min_weight && wanted.contains(&e.source) && wanted.contains(&e.target))
         .map(graph_edge)
         .collect();

@@ -11,9 +11,10 @@ use super::types::{
     ArticleRef, Community, CommunityMember, DateCount, DateHistogram, GraphEdge, Overview, OverviewNode,
     OverviewRequest,
 };
+use super::RangeGraph;
 use crate::error::{Error, Result};
 use crate::graph::Analysis;
-use crate::store::{EntityRow, Store};
+use crate::store::{DateSpan, EntityRow, Store};
 use crate::vocab::{DateRange, EntityId};
 use std::collections::{BTreeSet, HashMap};
 
@@ -35,10 +36,15 @@ pub fn overview_range(request: &OverviewRequest) -> Result<DateRange> {
         .map_err(|reason| Error::InvalidRequest { what: "the overview's date range".to_string(), reason })
 }
 
-/// The overview of `range` (`whole`: the analysis of the whole graph, for communities and, when
-/// the range is everything, ranks).
-pub fn overview(store: &Store, whole: &Analysis, request: &OverviewRequest) -> Result<Overview> {
-    let range = overview_range(request)?;
+/// The overview of the whole graph (`in_range` none) or of the graph of a date range (see
+/// [`overview_range`]); `whole` is the whole graph's analysis, for communities always and for
+/// ranks when there is no range.
+pub fn overview(
+    store: &Store,
+    whole: &Analysis,
+    in_range: Option<&RangeGraph>,
+    request: &OverviewRequest,
+) -> Result<Overview> {
     if let Some(c) = request.community {
         if c as usize >= whole.communities().len() {
             return Err(Error::InvalidRequest {
@@ -47,13 +53,8 @@ pub fn overview(store: &Store, whole: &Analysis, request: &OverviewRequest) -> R
             });
         }
     }
-    let local_analysis;
-    let (local, rows): (&Analysis, HashMap<EntityId, EntityRow>) = if range.is_all() {
-        (whole, HashMap::new())
-    } else {
-        local_analysis = Analysis::new(&store.edges_in_range(&range)?, false);
-        (&local_analysis, store.entities_in_range(&range)?.into_iter().map(|e| (e.id, e)).collect())
-    };
+    let range = in_range.map_or_else(DateRange::default, |graph| graph.range.clone());
+    let local = in_range.map_or(whole, RangeGraph::analysis);
     let candidates: Vec<EntityId> = local
         .by_rank()
         .into_iter()
@@ -61,9 +62,16 @@ pub fn overview(store: &Store, whole: &Analysis, request: &OverviewRequest) -> R
         .collect();
     let total = candidates.len() as u32;
     let selected: Vec<EntityId> = candidates.iter().copied().take(request.max_nodes as usize).collect();
-    let rows =
-        if range.is_all() { store.entities_by_ids(&selected)?.into_iter().map(|e| (e.id, e)).collect() } else { rows };
-    let dates = store.entity_dates(&selected, &range)?;
+    let (rows, dates): (HashMap<EntityId, EntityRow>, HashMap<EntityId, DateSpan>) = match in_range {
+        Some(graph) => (
+            selected.iter().filter_map(|id| graph.entity(*id).map(|row| (*id, row.clone()))).collect(),
+            selected.iter().filter_map(|id| graph.span(*id).map(|span| (*id, span.clone()))).collect(),
+        ),
+        None => (
+            store.entities_by_ids(&selected)?.into_iter().map(|e| (e.id, e)).collect(),
+            store.entity_dates(&selected, &range)?,
+        ),
+    };
     let mut nodes = Vec::with_capacity(selected.len());
     for id in &selected {
         let row = rows.get(id).ok_or_else(|| missing(*id, "its row"))?;

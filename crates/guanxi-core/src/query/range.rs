@@ -8,14 +8,16 @@ use super::{
 };
 use super::{PathHop, SearchHit, Stats};
 use crate::error::{Error, Result};
-use crate::graph::KnowledgeGraph;
-use crate::store::{EdgeRow, EntityRow, Store};
+use crate::graph::{Analysis, DayIndex, KnowledgeGraph};
+use crate::store::{DateSpan, EdgeRow, EntityRow, Store};
 use crate::vocab::{DateRange, EntityId, RelationKind};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// The graph of one date range: its entities (with their counts there), its edges (with their
-/// weights there) and a traversable graph of them. Built once per range and database version.
-#[derive(Debug, Clone)]
+/// weights there), a traversable graph of them and, on first need, its analysis (ranks, degrees).
+/// Built once per range and database version, by summing the days of a [`DayIndex`].
+#[derive(Debug)]
 pub struct RangeGraph {
     /// The range.
     pub range: DateRange,
@@ -23,20 +25,63 @@ pub struct RangeGraph {
     edges: Vec<EdgeRow>,
     by_entity: HashMap<EntityId, Vec<usize>>,
     graph: KnowledgeGraph,
+    days: DaySpans,
+    analysis: OnceLock<Analysis>,
 }
 
+/// The first and last dates of each entity in the range, from the day index.
+#[derive(Debug, Default)]
+struct DaySpans(HashMap<EntityId, DateSpan>);
+
 impl RangeGraph {
-    /// Reads the range's entities and edges from the store.
-    pub fn load(store: &Store, range: &DateRange) -> Result<RangeGraph> {
-        let entities = store.entities_in_range(range)?.into_iter().map(|e| (e.id, e)).collect();
-        let edges = store.edges_in_range(range)?;
+    /// The range's graph from the day index (entity names from the store).
+    pub fn load(store: &Store, days: &DayIndex, range: &DateRange) -> Result<RangeGraph> {
+        let counts = days.counts(range);
+        let mut ids: Vec<EntityId> = counts.keys().copied().collect();
+        ids.sort_unstable();
+        let mut entities = HashMap::with_capacity(ids.len());
+        for mut row in store.entities_by_ids(&ids)? {
+            let Some(in_range) = counts.get(&row.id) else { continue };
+            row.mentions = in_range.mentions;
+            row.articles = in_range.articles;
+            entities.insert(row.id, row);
+        }
+        let edges = days.edges(range);
         let mut by_entity: HashMap<EntityId, Vec<usize>> = HashMap::new();
         for (index, edge) in edges.iter().enumerate() {
             by_entity.entry(edge.source).or_default().push(index);
             by_entity.entry(edge.target).or_default().push(index);
         }
         let graph = KnowledgeGraph::from_edges(&edges);
-        Ok(RangeGraph { range: range.clone(), entities, edges, by_entity, graph })
+        let days = DaySpans(days.spans(&ids, range));
+        Ok(RangeGraph { range: range.clone(), entities, edges, by_entity, graph, days, analysis: OnceLock::new() })
+    }
+
+    /// The range's structure (ranks and degrees in its graph; communities are the whole graph's).
+    pub fn analysis(&self) -> &Analysis {
+        self.analysis.get_or_init(|| Analysis::new(&self.edges, false))
+    }
+
+    /// Every entity mentioned in the range, with its counts there, by id.
+    pub fn entities(&self) -> Vec<EntityRow> {
+        let mut rows: Vec<EntityRow> = self.entities.values().cloned().collect();
+        rows.sort_by_key(|row| row.id);
+        rows
+    }
+
+    /// Every edge with its weight in the range, sorted.
+    pub fn edges(&self) -> &[EdgeRow] {
+        &self.edges
+    }
+
+    /// The traversable graph of the range.
+    pub fn graph(&self) -> &KnowledgeGraph {
+        &self.graph
+    }
+
+    /// The first and last dates in the range on which the entity is mentioned.
+    pub fn span(&self, id: EntityId) -> Option<&DateSpan> {
+        self.days.0.get(&id)
     }
 
     /// The entity with its counts in the range, if it is mentioned there.
@@ -123,7 +168,7 @@ fn detail_in_range(store: &Store, range: &RangeGraph, row: EntityRow, max_neighb
             copies: count32(copies),
         })
         .collect();
-    let (first_date, last_date) = store.entity_dates(&[id], &range.range)?.remove(&id).unzip();
+    let (first_date, last_date) = range.span(id).cloned().unzip();
     Ok(EntityDetail {
         first_date,
         last_date,

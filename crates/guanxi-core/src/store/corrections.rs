@@ -343,6 +343,15 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
          WHERE id IN (SELECT value FROM json_each(?1))",
         [&affected_json],
     )?;
+    tx.execute("DELETE FROM entity_days WHERE entity_id IN (SELECT value FROM json_each(?1))", [&affected_json])?;
+    tx.execute(
+        "INSERT INTO entity_days (entity_id, day, mentions, articles)
+         SELECT m.entity_id, ar.published_date, count(*), count(DISTINCT ar.id)
+         FROM mentions m JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
+         WHERE m.entity_id IN (SELECT value FROM json_each(?1)) AND ar.published_date IS NOT NULL
+         GROUP BY m.entity_id, ar.published_date",
+        [&affected_json],
+    )?;
     cooccurrence::sentence_pairs(tx, &pairs_sql, [], |_, _, pairs| {
         for (a, b) in pairs {
             *deltas.entry((a, b)).or_insert(0) += 1;

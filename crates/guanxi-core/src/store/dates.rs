@@ -4,12 +4,12 @@
 //! Weights in a range are counted the way the whole graph's are: a typed edge by its evidence
 //! sentences, a co_occurs pair by the sentences that link it (the list-sentence rule included).
 
-use super::read::{entity_row, EdgeRow, EntityRow};
+use super::read::EdgeRow;
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
 use crate::vocab::{DateRange, EntityId, RelationKind};
 use rusqlite::params;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The first and last publication dates (`YYYY-MM-DD`) of what an entity or edge rests on.
 pub type DateSpan = (String, String);
@@ -18,22 +18,6 @@ pub type DateSpan = (String, String);
 const IN_RANGE: &str = "ar.published_date >= ?1 AND ar.published_date <= ?2";
 
 impl Store {
-    /// The entities mentioned in the range's articles, with their mention and article counts
-    /// there, by id.
-    pub fn entities_in_range(&self, range: &DateRange) -> Result<Vec<EntityRow>> {
-        let context = "reading the entities of a date range";
-        let sql = format!(
-            "SELECT e.id, e.kind, e.name, e.pinyin, e.initials, count(*), count(DISTINCT ar.id)
-             FROM mentions m JOIN entities e ON e.id = m.entity_id
-             JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
-             WHERE {IN_RANGE} GROUP BY e.id ORDER BY e.id"
-        );
-        let mut statement = self.conn.prepare(&sql).map_err(Error::sql(context))?;
-        let rows =
-            statement.query_map(params![range.lower(), range.upper()], entity_row).map_err(Error::sql(context))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
-    }
-
     /// Counts of the range: files with an article in it, skipped files (all), and its articles,
     /// copies, sentences and mentions (entity and edge counts come from the range's graph).
     pub fn stats_in_range(&self, range: &DateRange) -> Result<super::StatsRow> {
@@ -60,32 +44,61 @@ impl Store {
         })
     }
 
-    /// Every edge with its weight counted in the range's articles only, sorted.
-    pub fn edges_in_range(&self, range: &DateRange) -> Result<Vec<EdgeRow>> {
-        let context = "reading the edges of a date range";
-        let typed_sql = format!(
-            "SELECT e.source, e.target, e.kind, count(*) FROM edges e
-             JOIN edge_evidence ev ON ev.edge_id = e.id
-             JOIN sentences s ON s.id = ev.sentence_id JOIN articles ar ON ar.id = s.article_id
-             WHERE {IN_RANGE} GROUP BY e.id"
-        );
-        let mut statement = self.conn.prepare(&typed_sql).map_err(Error::sql(context))?;
+    /// Number of articles without a publication date.
+    pub fn undated_articles(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT count(*) FROM articles WHERE published_date IS NULL", [], |r| r.get(0))
+            .map_err(Error::sql("counting undated articles"))
+    }
+
+    /// What every date holds, for [`crate::graph::DayIndex`]: each entity's mentions and
+    /// articles per publication date, sorted by (date, entity); undated articles left out.
+    pub fn entity_counts_by_date(&self) -> Result<Vec<(String, EntityId, i64, i64)>> {
+        let context = "reading entity counts per date";
+        let mut statement = self
+            .conn
+            .prepare("SELECT day, entity_id, mentions, articles FROM entity_days ORDER BY day, entity_id")
+            .map_err(Error::sql(context))?;
         let rows = statement
-            .query_map(params![range.lower(), range.upper()], |r| {
-                Ok(EdgeRow { source: r.get(0)?, target: r.get(1)?, kind: r.get(2)?, weight: r.get(3)? })
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(Error::sql(context))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+    }
+
+    /// Every edge's weight per publication date (weights counted as the whole graph's
+    /// are), sorted by (date, edge); undated articles left out.
+    pub fn edges_by_date(&self) -> Result<Vec<(String, EdgeRow)>> {
+        let context = "reading edges per date";
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT ar.published_date, e.source, e.target, e.kind, count(*) FROM edges e
+                 JOIN edge_evidence ev ON ev.edge_id = e.id
+                 JOIN sentences s ON s.id = ev.sentence_id JOIN articles ar ON ar.id = s.article_id
+                 WHERE ar.published_date IS NOT NULL GROUP BY ar.published_date, e.id",
+            )
+            .map_err(Error::sql(context))?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((r.get(0)?, EdgeRow { source: r.get(1)?, target: r.get(2)?, kind: r.get(3)?, weight: r.get(4)? }))
             })
             .map_err(Error::sql(context))?;
-        let mut edges = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
-        let mut pairs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        let sql = format!("{} WHERE {IN_RANGE} ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
-        cooccurrence::sentence_pairs(&self.conn, &sql, params![range.lower(), range.upper()], |_, _, found| {
-            for pair in found {
-                *pairs.entry(pair).or_default() += 1;
+        let mut edges = rows.collect::<rusqlite::Result<Vec<(String, EdgeRow)>>>().map_err(Error::sql(context))?;
+        let mut dates = DateNumbers::default();
+        let mut pairs: HashMap<(usize, i64, i64), i64> = HashMap::new();
+        let sql =
+            format!("{} WHERE ar.published_date IS NOT NULL ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
+        cooccurrence::sentence_pairs(&self.conn, &sql, [], |_, date, found| {
+            let Some(date) = date else { return };
+            let number = dates.number(date);
+            for (a, b) in found {
+                *pairs.entry((number, a, b)).or_default() += 1;
             }
         })
         .map_err(Error::sql(context))?;
-        for ((a, b), weight) in pairs {
-            edges.push(EdgeRow { source: entity(a)?, target: entity(b)?, kind: RelationKind::CoOccurs, weight });
+        for ((number, a, b), weight) in pairs {
+            let edge = EdgeRow { source: entity(a)?, target: entity(b)?, kind: RelationKind::CoOccurs, weight };
+            edges.push((dates.text(number).to_string(), edge));
         }
         edges.sort();
         Ok(edges)
@@ -99,9 +112,8 @@ impl Store {
         for chunk in ids.chunks(500) {
             let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
             let sql = format!(
-                "SELECT m.entity_id, min(ar.published_date), max(ar.published_date)
-                 FROM mentions m JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
-                 WHERE m.entity_id IN ({list}) AND {IN_RANGE} GROUP BY m.entity_id"
+                "SELECT entity_id, min(day), max(day) FROM entity_days
+                 WHERE entity_id IN ({list}) AND day >= ?1 AND day <= ?2 GROUP BY entity_id"
             );
             let mut statement = self.conn.prepare(&sql).map_err(Error::sql(context))?;
             let rows = statement
@@ -171,6 +183,28 @@ impl Store {
             widen((entity(a)?, entity(b)?, RelationKind::CoOccurs), &date);
         }
         Ok(out)
+    }
+}
+
+/// Dates numbered as they are met, so that per-date keys hold a number rather than the text.
+#[derive(Default)]
+struct DateNumbers {
+    texts: Vec<String>,
+    numbers: HashMap<String, usize>,
+}
+
+impl DateNumbers {
+    fn number(&mut self, date: &str) -> usize {
+        if let Some(&number) = self.numbers.get(date) {
+            return number;
+        }
+        self.texts.push(date.to_string());
+        self.numbers.insert(date.to_string(), self.texts.len() - 1);
+        self.texts.len() - 1
+    }
+
+    fn text(&self, number: usize) -> &str {
+        &self.texts[number]
     }
 }
 

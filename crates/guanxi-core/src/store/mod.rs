@@ -48,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/006_same_story.sql"), then: Some(write::hash_stored_stories) },
     Migration { sql: include_str!("migrations/007_corrections.sql"), then: None },
     Migration { sql: include_str!("migrations/008_background_index.sql"), then: None },
+    Migration { sql: include_str!("migrations/009_entity_days.sql"), then: None },
 ];
 
 /// The schema version this build writes.

@@ -265,6 +265,17 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
          WHERE entities.id = x.entity_id",
         [source_id],
     )?;
+    tx.execute(
+        "UPDATE entity_days SET mentions = entity_days.mentions - x.n, articles = entity_days.articles - x.a
+         FROM (SELECT m.entity_id AS entity_id, ar.published_date AS day, count(*) AS n,
+                      count(DISTINCT s.article_id) AS a
+               FROM mentions m JOIN sentences s ON s.id = m.sentence_id
+               JOIN articles ar ON ar.id = s.article_id
+               WHERE ar.source_id = ?1 AND ar.published_date IS NOT NULL GROUP BY m.entity_id, ar.published_date) AS x
+         WHERE entity_days.entity_id = x.entity_id AND entity_days.day = x.day",
+        [source_id],
+    )?;
+    tx.execute("DELETE FROM entity_days WHERE mentions <= 0", [])?;
     // The pairs this source's sentences added, by the resolver's rule (list sentences included).
     let mut removed = PairDeltas::new();
     let sql = format!("{} WHERE ar.source_id = ?1 ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
@@ -340,7 +351,8 @@ fn write_content(
             }
         }
     }
-    let placed = write_mentions(tx, page, &recognised, &sentence_ids, &mut targets)?;
+    let dates: Vec<Option<&str>> = source.articles.iter().map(|a| a.meta.date.as_deref()).collect();
+    let placed = write_mentions(tx, page, &dates, &recognised, &sentence_ids, &mut targets)?;
     write_entity_details(tx, source_id, page, &placed, &mut targets)?;
     write_relations(tx, page, &placed, &sentence_ids, &mut targets)?;
     Ok(StoredFile {
@@ -478,10 +490,12 @@ struct Placed {
 }
 
 /// Mentions (each in the entity the corrections send it to; a banned one is held apart), and
-/// each entity's mention and article counts.
+/// each entity's mention and article counts, in all and per publication date (`dates`: each
+/// article's).
 fn write_mentions(
     tx: &rusqlite::Connection,
     page: &ResolvedPage,
+    dates: &[Option<&str>],
     recognised: &[Option<i64>],
     sentence_ids: &[Vec<i64>],
     targets: &mut Targets<'_>,
@@ -525,6 +539,22 @@ fn write_mentions(
         tx.prepare_cached("UPDATE entities SET mentions = mentions + ?1, articles = articles + ?2 WHERE id = ?3")?;
     for (entity_id, (n, articles)) in &counts {
         update.execute(params![n, articles.len() as i64, entity_id])?;
+    }
+    let mut per_day: BTreeMap<(i64, &str), (i64, BTreeSet<usize>)> = BTreeMap::new();
+    for placed in placed.iter().flatten() {
+        if let Some(Some(date)) = dates.get(placed.article) {
+            let entry = per_day.entry((placed.entity, date)).or_default();
+            entry.0 += 1;
+            entry.1.insert(placed.article);
+        }
+    }
+    let mut add_day = tx.prepare_cached(
+        "INSERT INTO entity_days (entity_id, day, mentions, articles) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entity_id, day) DO UPDATE SET mentions = mentions + excluded.mentions,
+                                                    articles = articles + excluded.articles",
+    )?;
+    for ((entity_id, date), (n, articles)) in &per_day {
+        add_day.execute(params![entity_id, date, n, articles.len() as i64])?;
     }
     Ok(placed)
 }

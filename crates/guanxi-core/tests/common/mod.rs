@@ -49,3 +49,24 @@ pub fn stored_cooccurrence(store: &Store) -> Vec<(i64, i64, i64)> {
     pairs.sort();
     pairs
 }
+
+/// Asserts that the stored per-date counts (`entity_days`) are the mentions counted afresh, and
+/// returns how many (entity, date) rows there are.
+pub fn check_entity_days(conn: &rusqlite::Connection) -> usize {
+    let read = |sql: &str| -> Vec<(i64, String, i64, i64)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let stored = read("SELECT entity_id, day, mentions, articles FROM entity_days ORDER BY entity_id, day");
+    let counted = read(
+        "SELECT m.entity_id, ar.published_date, count(*), count(DISTINCT ar.id)
+         FROM mentions m JOIN sentences s ON s.id = m.sentence_id JOIN articles ar ON ar.id = s.article_id
+         WHERE ar.published_date IS NOT NULL GROUP BY m.entity_id, ar.published_date ORDER BY 1, 2",
+    );
+    assert_eq!(stored, counted, "entity_days");
+    stored.len()
+}
