@@ -15,6 +15,11 @@ def test_whole_graph_reads_back(run, demo_db, tmp_path):
         assert data["label"] and data["label"] == data["name"], node
         assert data["kind"] in kinds, data
         assert isinstance(data["mentions"], int)
+        assert isinstance(data["rank"], float) and 0 <= data["rank"] < 1, data
+    # Ranks sum to 1 over the entities with an edge; communities number from 0, the most important.
+    assert abs(sum(d["rank"] for _, d in graph.nodes(data=True)) - 1) < 1e-4
+    communities = {d["community"] for _, d in graph.nodes(data=True) if "community" in d}
+    assert 0 in communities and len(communities) >= 3, communities
     for _, _, data in graph.edges(data=True):
         assert data["kind"] in {"co_occurs", "holds_role_in", "located_in"}
         assert data["weight"] >= 1

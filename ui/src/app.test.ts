@@ -65,7 +65,7 @@ function setup() {
   const state = createState("en");
   const app = createApp(state);
   // Entities 1, 2 and 3 on screen, so selecting them needs no `induced` request.
-  const node = (id: number) => ({ id, kind: "person" as const, label: `n${id}`, pinyin: "", mentions: 1, articles: 1, degree: 1 });
+  const node = (id: number) => ({ id, kind: "person" as const, label: `n${id}`, pinyin: "", mentions: 1, articles: 1, degree: 1, rank: 0 });
   state.hist = V.history(V.fromSubgraph({ nodes: [node(1), node(2), node(3)], edges: [], truncated: false }));
   return { app, state, panel: document.getElementById("panel")!, toast: document.getElementById("toast")! };
 }
@@ -123,7 +123,7 @@ describe("app: answers in the wrong order", () => {
     const { app, state } = setup();
     const overview = app.loadOverview();
     const start = app.startHere(3);
-    await take("induced").answer(ok({ nodes: [{ id: 3, kind: "person", label: "n3", pinyin: "", mentions: 1, articles: 1, degree: 0 }], edges: [], truncated: false }));
+    await take("induced").answer(ok({ nodes: [{ id: 3, kind: "person", label: "n3", pinyin: "", mentions: 1, articles: 1, degree: 0, rank: 0 }], edges: [], truncated: false }));
     await take("overview").answer(ok({ nodes: [], edges: [], communities: [], total: 0, articles: [] }));
     await take("entity").answer(ok(detail(3, "丙")));
     await Promise.all([overview, start]);

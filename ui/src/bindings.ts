@@ -655,6 +655,10 @@ export type GraphNode_Deserialize = {
 	articles: number,
 	/**  Distinct neighbours in the whole graph. */
 	degree: number,
+	/**  Importance: PageRank in the graph it was taken from (the whole graph, or a date range's). */
+	rank: number | null,
+	/**  Its community in the whole graph (numbered as the overview's), when it has an edge. */
+	community?: number | null,
 	/**  The earliest date of the articles mentioning it (filled for exports, see `add_dates`). */
 	first_date?: string | null,
 	/**  The latest date of the articles mentioning it (filled for exports). */
@@ -677,6 +681,10 @@ export type GraphNode_Serialize = {
 	articles: number,
 	/**  Distinct neighbours in the whole graph. */
 	degree: number,
+	/**  Importance: PageRank in the graph it was taken from (the whole graph, or a date range's). */
+	rank: number | null,
+	/**  Its community in the whole graph (numbered as the overview's), when it has an edge. */
+	community: number | null,
 	/**  The earliest date of the articles mentioning it (filled for exports, see `add_dates`). */
 	first_date: string | null,
 	/**  The latest date of the articles mentioning it (filled for exports). */

@@ -237,12 +237,18 @@ export class GraphView {
   /** Makes the graph show `view` under `filters`; new nodes start next to a shown neighbour. */
   sync(view: View, filters: Filters, sizeBy: SizeBy, decor: Decor = NO_DECOR): void {
     const g = this.graph;
+    type Node = View["nodes"] extends ReadonlyMap<number, infer N> ? N : never;
+    // The overview's rank and community of an entity, else those its node came with (an entity
+    // that Expand or a subgraph brought carries the whole graph's community and its rank).
+    const rankOf = (node: Node) => decor.rank.get(node.id) ?? node.rank ?? 0;
     let maxRank = 0;
-    for (const r of decor.rank.values()) maxRank = Math.max(maxRank, r);
-    const size = (node: View["nodes"] extends ReadonlyMap<number, infer N> ? N : never) =>
-      sizeBy === "rank" ? rankSize(decor.rank.get(node.id) ?? 0, maxRank) : nodeSize(sizeBy === "degree" ? node.degree : node.mentions);
-    const colour = (id: number, kind: keyof typeof KIND_COLOUR) =>
-      decor.colourBy === "community" ? communityColour(decor.community.get(id)) : KIND_COLOUR[kind];
+    for (const node of view.nodes.values()) maxRank = Math.max(maxRank, rankOf(node));
+    const size = (node: Node) =>
+      sizeBy === "rank" ? rankSize(rankOf(node), maxRank) : nodeSize(sizeBy === "degree" ? node.degree : node.mentions);
+    const colour = (node: Node) =>
+      decor.colourBy === "community"
+        ? communityColour(decor.community.get(node.id) ?? node.community ?? undefined)
+        : KIND_COLOUR[node.kind];
     // Smaller nodes when there are many, so they do not cover each other.
     const scale = view.nodes.size > 1000 ? 0.35 : view.nodes.size > 300 ? 0.7 : 1;
     const wanted = new Set([...view.nodes.keys()].map(String));
@@ -264,7 +270,7 @@ export class GraphView {
       const attrs = {
         label: node.label,
         kind: node.kind,
-        color: colour(node.id, node.kind),
+        color: colour(node),
         size: scale * size(node),
         hiddenByFilter: !isVisibleNode(node, filters),
       };

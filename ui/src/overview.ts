@@ -132,7 +132,7 @@ export function overviewSubgraph(o: Overview): Subgraph {
   return {
     nodes: o.nodes.map((n) => ({
       id: n.id, kind: n.kind, label: n.label, pinyin: n.pinyin, mentions: n.mentions, articles: n.articles,
-      degree: n.degree, first_date: n.first_date, last_date: n.last_date,
+      degree: n.degree, rank: n.rank, community: n.community, first_date: n.first_date, last_date: n.last_date,
     })),
     edges: o.edges,
     truncated: o.total > o.nodes.length,

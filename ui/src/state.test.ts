@@ -76,7 +76,7 @@ describe("request sequencing", () => {
 });
 
 const node = (id: number, kind: GraphNode["kind"] = "person"): GraphNode => ({
-  id, kind, label: `n${id}`, pinyin: "", mentions: 1, articles: 1, degree: 1,
+  id, kind, label: `n${id}`, pinyin: "", mentions: 1, articles: 1, degree: 1, rank: 0,
 });
 const edge = (n: number, source: number, target: number, weight = 1): GraphEdge => ({
   id: `e${n}`, source, target, kind: "co_occurs", weight,

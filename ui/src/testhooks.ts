@@ -22,7 +22,7 @@ export function exposeErrors(state: State): void {
 function syntheticSubgraph(nodes: number, edges: number): Subgraph {
   const kinds: EntityKind[] = ["person", "organization", "place", "project"];
   const ns = Array.from({ length: nodes }, (_, i) => ({
-    id: 1_000_000 + i, kind: kinds[i % 4], label: `节点${i}`, pinyin: `jie dian ${i}`, mentions: 1 + (i % 17), articles: 1, degree: 0,
+    id: 1_000_000 + i, kind: kinds[i % 4], label: `节点${i}`, pinyin: `jie dian ${i}`, mentions: 1 + (i % 17), articles: 1, degree: 0, rank: 0,
   }));
   const es = [];
   let seed = 42;

@@ -3,7 +3,7 @@ import type { GraphEdge, GraphNode, Subgraph } from "./bindings";
 import * as V from "./view";
 
 const node = (id: number, kind: GraphNode["kind"] = "person"): GraphNode => ({
-  id, kind, label: `n${id}`, pinyin: "", mentions: 1, articles: 1, degree: 1,
+  id, kind, label: `n${id}`, pinyin: "", mentions: 1, articles: 1, degree: 1, rank: 0,
 });
 const edge = (n: number, source: number, target: number, weight = 1): GraphEdge => ({
   id: `e${n}`, source, target, kind: "co_occurs", weight,

@@ -346,7 +346,9 @@ impl Workspace {
         let mut sub = if range.is_all() {
             self.subgraph(request)?
         } else {
-            self.with_range_graph(range, |store, _, graph| query::subgraph_in_range(store, graph, request))?
+            self.with_range_graph(range, |store, whole, graph| {
+                query::subgraph_in_range(store, whole.analysis(), graph, request)
+            })?
         };
         self.with_store(|store| query::add_dates(store, &mut sub, range))?;
         Ok(sub)

@@ -369,13 +369,18 @@ fn a_range_covering_every_article_is_the_whole_graph() {
     let whole = query::subgraph(&store, &graph, &request).unwrap();
     let range = guanxi_core::DateRange::new(Some("2023"), Some("2023")).unwrap();
     let year = query::RangeGraph::load(&store, &days, &range).unwrap();
-    let ranged = query::subgraph_in_range(&store, &year, &request).unwrap();
+    let ranged = query::subgraph_in_range(&store, graph.analysis(), &year, &request).unwrap();
     assert_eq!(ranged.nodes, whole.nodes);
     assert_eq!(ranged.edges, whole.edges);
     // One day: fewer nodes, and no weight above the whole graph's.
     let day = guanxi_core::DateRange::new(Some("2023-01-05"), Some("2023-01-05")).unwrap();
-    let one =
-        query::subgraph_in_range(&store, &query::RangeGraph::load(&store, &days, &day).unwrap(), &request).unwrap();
+    let one = query::subgraph_in_range(
+        &store,
+        graph.analysis(),
+        &query::RangeGraph::load(&store, &days, &day).unwrap(),
+        &request,
+    )
+    .unwrap();
     assert!(!one.nodes.is_empty() && one.nodes.len() < whole.nodes.len());
     let weights: std::collections::HashMap<&str, u32> = whole.edges.iter().map(|e| (e.id.as_str(), e.weight)).collect();
     assert!(one.edges.iter().all(|e| e.weight <= weights[e.id.as_str()]));

@@ -22,6 +22,8 @@ fn graph(labels: &[String]) -> Subgraph {
             mentions: 1,
             articles: 1,
             degree: 1,
+            rank: 0.0,
+            community: None,
             first_date: None,
             last_date: None,
         })

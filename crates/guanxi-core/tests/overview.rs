@@ -30,6 +30,15 @@ fn the_overview_follows_ingests_and_ranges() {
     assert!(workspace.communities(1000, 1).unwrap().len() > communities_before);
     let sum: f64 = after.nodes.iter().map(|n| n.rank).sum();
     assert!((sum - 1.0).abs() < 1e-6, "{sum}");
+    // Entities an expansion brings carry the same community and importance as in the overview,
+    // so the window colours and sizes them alike.
+    let request = guanxi_core::query::ExpandRequest { visible: vec![yuan.id], limit: 50, min_weight: 1, kinds: vec![] };
+    let expansion = workspace.expand(yuan.id, &request).unwrap();
+    assert!(expansion.subgraph.nodes.len() > 5);
+    for node in &expansion.subgraph.nodes {
+        let seen = after.nodes.iter().find(|n| n.id == node.id).expect("every entity of the demo is in the overview");
+        assert_eq!((node.community, node.rank), (Some(seen.community), seen.rank), "{}", node.label);
+    }
 
     // The day's overview: only the 江海 page's entities, ranked in that day's graph, coloured by
     // the whole graph's communities.

@@ -17,6 +17,8 @@ pub const GRAPHML_KEYS: &[(&str, &str, &str, &str)] = &[
     ("mentions", "node", "mentions", "int"),
     ("articles", "node", "articles", "int"),
     ("degree", "node", "degree", "int"),
+    ("rank", "node", "rank", "double"),
+    ("community", "node", "community", "int"),
     ("first_date", "node", "first_date", "string"),
     ("last_date", "node", "last_date", "string"),
     ("edge_kind", "edge", "kind", "string"),
@@ -73,6 +75,10 @@ pub fn write_graphml<W: Write>(graph: &Subgraph, out: W) -> io::Result<()> {
             data(w, "mentions", &node.mentions.to_string())?;
             data(w, "articles", &node.articles.to_string())?;
             data(w, "degree", &node.degree.to_string())?;
+            data(w, "rank", &format!("{:.6e}", node.rank))?;
+            if let Some(community) = node.community {
+                data(w, "community", &community.to_string())?;
+            }
             if let (Some(first), Some(last)) = (&node.first_date, &node.last_date) {
                 data(w, "first_date", first)?;
                 data(w, "last_date", last)?;
@@ -119,6 +125,8 @@ mod tests {
             mentions: 2,
             articles: 1,
             degree: 1,
+            rank: 0.5,
+            community: Some(0),
             first_date: None,
             last_date: None,
         };
@@ -147,18 +155,21 @@ mod tests {
         assert!(text.contains(r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#));
         assert!(text.contains(r#"edgedefault="undirected""#));
         // Key ids are unique, each a node key's attr.name or `edge_` + an edge key's; every type
-        // is string or int.
+        // is string, int or double.
         let mut ids = std::collections::BTreeSet::new();
         for line in text.lines().filter(|l| l.trim_start().starts_with("<key")) {
             let id = line.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
             assert!(ids.insert(id.to_string()), "key id {id} declared twice");
             let name = id.strip_prefix("edge_").filter(|_| line.contains("for=\"edge\"")).unwrap_or(id);
             assert!(line.contains(&format!("attr.name=\"{name}\"")), "{line}");
-            assert!(line.contains("attr.type=\"string\"") || line.contains("attr.type=\"int\""), "{line}");
+            assert!(["string", "int", "double"].iter().any(|t| line.contains(&format!("attr.type=\"{t}\""))), "{line}");
             assert!(line.contains("for=\"node\"") || line.contains("for=\"edge\""), "{line}");
         }
         assert!(text.contains("袁&lt;加&gt;&amp;&quot;伟😀"), "{text}");
         assert!(!text.contains('\u{1}'));
+        // Importance and community, for Gephi's ranking and partition.
+        assert!(text.contains(r#"<data key="rank">5.000000e-1</data>"#), "{text}");
+        assert!(text.contains(r#"<data key="community">0</data>"#), "{text}");
         // Nodes in id order with ASCII ids.
         assert!(text.find("id=\"n1\"").unwrap() < text.find("id=\"n2\"").unwrap());
     }

@@ -13,7 +13,7 @@ pub use spans::cut_spans;
 pub use types::*;
 
 use crate::error::{Error, Result};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{Analysis, KnowledgeGraph};
 use crate::pinyin::normalise_query;
 use crate::store::{EntityRow, Store};
 use crate::vocab::{DateRange, EntityId, EntityKind, RelationKind};
@@ -346,13 +346,22 @@ pub fn subgraph(store: &Store, graph: &KnowledgeGraph, request: &SubgraphRequest
 
 /// [`subgraph`] of the articles published in `range` only: entities mentioned there, weights
 /// counted there (the whole graph's rules), degrees in that graph.
-pub fn subgraph_in_range(store: &Store, range: &RangeGraph, request: &SubgraphRequest) -> Result<Subgraph> {
+pub fn subgraph_in_range(
+    store: &Store,
+    whole: &Analysis,
+    range: &RangeGraph,
+    request: &SubgraphRequest,
+) -> Result<Subgraph> {
     let entities = range.entities();
     let graph = range.graph();
     let (ids, truncated) = select(store, graph, request, || Ok(entities.clone()))?;
     let wanted: BTreeSet<EntityId> = ids.iter().copied().collect();
     let min_weight = i64::from(request.min_weight.max(1));
-    let nodes = entities.into_iter().filter(|e| wanted.contains(&e.id)).map(|e| graph_node(e, graph)).collect();
+    let nodes = entities
+        .into_iter()
+        .filter(|e| wanted.contains(&e.id))
+        .map(|e| graph_node(e, graph, range.analysis(), whole))
+        .collect();
     let edges = range
         .edges()
         .iter()
@@ -402,10 +411,14 @@ fn select(
     Ok((ids, truncated))
 }
 
-fn graph_node(e: EntityRow, graph: &KnowledgeGraph) -> GraphNode {
+/// A node of a subgraph taken from `graph` (degree), whose importance comes from `ranks` (the
+/// same graph's analysis) and community from `whole` (the whole graph's).
+fn graph_node(e: EntityRow, graph: &KnowledgeGraph, ranks: &Analysis, whole: &Analysis) -> GraphNode {
     GraphNode {
         id: e.id,
         degree: graph.degree(e.id) as u32,
+        rank: ranks.rank(e.id),
+        community: whole.community(e.id),
         kind: e.kind,
         label: e.name,
         pinyin: e.pinyin,
@@ -450,7 +463,9 @@ pub fn add_dates(store: &Store, sub: &mut Subgraph, range: &DateRange) -> Result
 /// The entities `ids` (unknown ids are left out) and the edges of at least `min_weight` among them.
 pub fn induced(store: &Store, graph: &KnowledgeGraph, ids: &[EntityId], min_weight: u32) -> Result<Subgraph> {
     let min_weight = i64::from(min_weight.max(1));
-    let nodes: Vec<GraphNode> = store.entities_by_ids(ids)?.into_iter().map(|e| graph_node(e, graph)).collect();
+    let analysis = graph.analysis();
+    let nodes: Vec<GraphNode> =
+        store.entities_by_ids(ids)?.into_iter().map(|e| graph_node(e, graph, analysis, analysis)).collect();
     let edges = store.edges_among(ids)?.into_iter().filter(|e| e.weight >= min_weight).map(graph_edge).collect();
     Ok(Subgraph { nodes, edges, truncated: false })
 }

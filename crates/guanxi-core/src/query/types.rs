@@ -168,7 +168,7 @@ pub struct PathHop {
 }
 
 /// A node of a subgraph.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GraphNode {
     /// Entity id.
@@ -185,6 +185,10 @@ pub struct GraphNode {
     pub articles: u32,
     /// Distinct neighbours in the whole graph.
     pub degree: u32,
+    /// Importance: PageRank in the graph it was taken from (the whole graph, or a date range's).
+    pub rank: f64,
+    /// Its community in the whole graph (numbered as the overview's), when it has an edge.
+    pub community: Option<u32>,
     /// The earliest date of the articles mentioning it (filled for exports, see `add_dates`).
     pub first_date: Option<String>,
     /// The latest date of the articles mentioning it (filled for exports).
@@ -212,7 +216,7 @@ pub struct GraphEdge {
 }
 
 /// A set of entities and the edges among them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Subgraph {
     /// Nodes, by id.
@@ -332,7 +336,7 @@ pub struct ExpandRequest {
 }
 
 /// Neighbours added by expanding an entity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Expansion {
     /// The entity, its shown neighbours and the entities already on screen, with the edges among them.
