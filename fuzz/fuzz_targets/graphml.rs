@@ -22,6 +22,8 @@ fuzz_target!(|data: &[u8]| {
             mentions: 1,
             articles: 1,
             degree: 0,
+            rank: 0.0,
+            community: None,
             first_date: None,
             last_date: None,
         })

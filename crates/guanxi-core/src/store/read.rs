@@ -542,31 +542,41 @@ impl Store {
         let matches = "a.id IN (SELECT rowid FROM articles_fts WHERE title LIKE ?1 AND instr(title, ?2) > 0
                         UNION SELECT rowid FROM articles_fts WHERE body LIKE ?1 AND instr(body, ?2) > 0)
                    AND (?3 IS NULL OR a.published_date >= ?3) AND (?4 IS NULL OR a.published_date <= ?4)";
-        let total: i64 = self
+        // The matches once (ids and dates), ordered here; then the texts of the first `limit`.
+        let mut statement = self
             .conn
-            .query_row(
-                &format!("SELECT count(*) FROM articles a WHERE {matches}"),
-                params![pattern, text, lower, upper],
-                |r| r.get(0),
+            .prepare_cached(&format!("SELECT a.id, a.published_date FROM articles a WHERE {matches}"))
+            .map_err(Error::sql(context))?;
+        let mut matched: Vec<(i64, Option<String>)> = statement
+            .query_map(params![pattern, text, lower, upper], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(Error::sql(context))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(Error::sql(context))?;
+        let total = matched.len() as i64;
+        matched.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
+        matched.truncate(limit);
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.title, s.path, a.published_date, a.body FROM articles a
+                 JOIN sources s ON s.id = a.source_id WHERE a.id = ?1",
             )
             .map_err(Error::sql(context))?;
-        let sql = format!(
-            "SELECT a.id, a.title, s.path, a.published_date, a.body FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE {matches} ORDER BY a.published_date IS NULL, a.published_date DESC, a.id LIMIT ?5"
-        );
-        let mut statement = self.conn.prepare_cached(&sql).map_err(Error::sql(context))?;
-        let rows = statement
-            .query_map(params![pattern, text, lower, upper, limit as i64], |r| {
-                Ok(FoundArticle {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    source: r.get(2)?,
-                    date: r.get(3)?,
-                    body: r.get(4)?,
+        let found = matched
+            .iter()
+            .map(|(id, _)| {
+                statement.query_row([id], |r| {
+                    Ok(FoundArticle {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        source: r.get(2)?,
+                        date: r.get(3)?,
+                        body: r.get(4)?,
+                    })
                 })
             })
+            .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(Error::sql(context))?;
-        let found = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
         Ok((found, total))
     }
 
