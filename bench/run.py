@@ -131,7 +131,7 @@ def ingest_and_queries(options, corpus, replicas):
 
     queries = {label: json.loads(measure([BENCH, "queries", "--db", f["db"], "--n", "300"])[2]) for label, f in figures.items() if label != "×1"}
     labels = list(queries)
-    print(f"\n## Queries at {' and '.join(labels)} (milliseconds; 300 random queries each)\n")
+    print(f"\n## Queries at {' and '.join(labels)} (milliseconds; 300 random queries each, 30 for find_text)\n")
     print("| query | " + " | ".join(f"{l} p50 | {l} p99 | {l} max" for l in labels) + " |")
     print("|---|" + "---|---|---|" * len(labels))
     for name in ["search_hanzi", "search_pinyin", "search_initials", "neighbours_top100", "path_random", "find_text", "find_text_short"]:
