@@ -194,13 +194,18 @@ fn is_word_not_name(
     common
         || here.is_some_and(|t| {
             (t.end > end && recogniser.is_common_word(t.word))
-                || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c"))
+                // (A colour read as an adjective is a surname: 副局长|黄/a|文波; 曾/d, 于/p are not.)
+                || (!enumerated
+                    && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c")
+                    && !(t.tag == "a" && t.word.chars().nth(1).is_none()))
         })
 }
 
 /// Titles and address forms that, after a lone surname, make the surname a person (江主席,
 /// 周总理, 王局长, 孙先生, 沙奶奶): pd98 marks the surname alone. Not 女士, 伯, 某: anonymised
-/// people (ARCHITECTURE.md, "What the graph means").
+/// people (ARCHITECTURE.md, "What the graph means"); nor 老师, which modern news writes of anyone
+/// it interviews (陈老师讲讲) and pd98 never marks. (CLUENER marks none of these; 先生 stays: pd98's
+/// 孙先生 is 孙中山.)
 const SURNAME_TITLES: &[&str] = &[
     "主席",
     "总理",
@@ -219,7 +224,6 @@ const SURNAME_TITLES: &[&str] = &[
     "大娘",
     "大爷",
     "大妈",
-    "老师",
     "县长",
     "市长",
     "省长",
