@@ -269,7 +269,11 @@ impl Recogniser {
             let whole_title = [('《', '》'), ('『', '』')]
                 .iter()
                 .any(|&(open, close)| text[..span.start].ends_with(open) && text[span.end..].starts_with(close));
-            if person && (whole_title || !person::plausible_learned(self, text, span.start, span.end)) {
+            if person
+                && (whole_title
+                    || names_a_site(&text[span.end..])
+                    || !person::plausible_learned(self, text, span.start, span.end))
+            {
                 continue;
             }
             // A learned person beats a suffix-built name it overlaps; a learned place competes
@@ -743,6 +747,37 @@ fn person_bounds(text: &str, start: usize, mut end: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// Words that, right after a name, make it the name of a site (雷尼尔森林公园, 巴米扬大佛, 达罗威纳海滩):
+/// a scenic spot, a square, a building. Not 故居, 纪念馆: those are named after the person.
+const SITES: &[&str] = &[
+    "广场",
+    "公园",
+    "森林公园",
+    "国家公园",
+    "大佛",
+    "之家",
+    "大厦",
+    "海滩",
+    "古道",
+    "大教堂",
+    "教堂",
+    "神庙",
+    "古城",
+    "古镇",
+    "景区",
+    "山庄",
+    "酒店",
+    "机场",
+    "体育场",
+    "大街",
+    "大道",
+];
+
+/// Whether `rest`, the text right after a name, begins with one of [`SITES`].
+fn names_a_site(rest: &str) -> bool {
+    SITES.iter().any(|w| rest.starts_with(w))
+}
+
 /// Characters that cannot be the last of a given name cut off by jieba (刘海|生曾: 生 can; 和, 说,
 /// 在 cannot).
 const NOT_GIVEN: &str = "等是为以对则在将已被把向从也都就均亦曾见失和与及同跟给让于自又还再便却说称讲道今昨明的地得了着过一二三四五六七八九十年月日时后前上下中内外个位名等";
@@ -841,6 +876,8 @@ mod tests {
         assert_eq!(persons("李鹏会见英国客人。"), vec!["李鹏".to_string()]);
         // A foreign name after a player's position is a player, whatever sport makes the model think.
         assert!(persons("切尔西有望派出德罗巴和阿内尔卡搭档锋线。").contains(&"德罗巴".to_string()));
+        // A name before 森林公园, 大佛, 广场… names a site.
+        assert!(persons("游客们在雷尼尔森林公园里露营，又去了巴米扬大佛。").is_empty());
     }
 
     #[test]
