@@ -872,6 +872,9 @@ mod tests {
             persons("上海市住房保障和房屋管理局局长刘海生曾明确表示，从下月起执行。").contains(&"刘海生".to_string())
         );
         assert!(persons("花旗中国执行副行长石安楠则强调了确保花旗信贷的重点。").contains(&"石安楠".to_string()));
+        // A surname jieba reads as a name, a given name it reads as a word, then a speech verb.
+        assert_eq!(persons("尹中立称，市场仍将波动。"), vec!["尹中立".to_string()]);
+        assert!(persons("栾老人说：这一切都变了。").is_empty());
         // …but not over a word of its dictionary (李鹏|会见).
         assert_eq!(persons("李鹏会见英国客人。"), vec!["李鹏".to_string()]);
         // A foreign name after a player's position is a player, whatever sport makes the model think.

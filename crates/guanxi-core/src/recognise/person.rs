@@ -144,7 +144,21 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         }
         let Some(end) = name_end(text, tokens, pos, surname.chars().count()) else { continue };
         // A speech verb alone confirms only what jieba also reads as a name (高兴地说 is not 高兴地).
-        let speech_ok = speech_after(text, end) && here.is_some_and(|t| t.end >= end && t.tag.starts_with("nr"));
+        // Or what it reads as a surname (its own word, tagged as a name) and a two-character given
+        // name that is not a noun, a verb, an adverb or a function word (尹/nr|中立/b|称, not
+        // 栾/nr|老人/n|说).
+        let given = token_starting_at(tokens, surname_end).filter(|g| {
+            g.end == end
+                && g.word.chars().count() == 2
+                && !matches!(
+                    g.tag,
+                    "n" | "v" | "vn" | "vd" | "d" | "p" | "c" | "r" | "m" | "q" | "f" | "u" | "uj" | "ul" | "t"
+                )
+        });
+        let speech_ok = speech_after(text, end)
+            && here.is_some_and(|t| {
+                t.tag.starts_with("nr") && (t.end >= end || (t.end == surname_end && given.is_some()))
+            });
         if (title.is_some() || enumerated || speech_ok)
             && !is_word_not_name(recogniser, &text[pos..end], end, here, enumerated)
         {
