@@ -84,6 +84,7 @@ pub const TITLES: &[&str] = &[
     "网格员",
     "管理员",
     "负责人",
+    "发言人",
     "代表",
     "屋主",
     "村民",
@@ -558,10 +559,10 @@ pub const GENERIC_PREFIXES: &[&str] = &[
 
 /// Nickname and address-form markers: `小钟`, `老王`, `陈伯`, `李女士` are not named people.
 pub const NICKNAME_PREFIXES: &[&str] = &["小", "老", "阿"];
-/// Suffixes that make a surname an address form (陈伯, 李女士).
+/// Suffixes that make a surname an address form (陈伯, 李女士, 陈导 for a director).
 pub const NICKNAME_SUFFIXES: &[&str] = &[
     "伯", "叔", "姨", "婶", "姐", "哥", "嫂", "女士", "先生", "老师", "师傅", "总", "某", "奶奶", "爷爷", "阿姨",
-    "大爷", "大妈", "医生", "伯伯", "叔叔",
+    "大爷", "大妈", "医生", "伯伯", "叔叔", "导",
 ];
 
 /// A set of characters of the Basic Multilingual Plane as a bitmap (8 KiB): membership is one

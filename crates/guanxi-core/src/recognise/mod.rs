@@ -226,6 +226,16 @@ impl Recogniser {
             if self.lexicon.non_entities.contains(surface) {
                 continue;
             }
+            // A transliterated name the model reads as a club (sport makes every foreign word one)
+            // with a person's context is a player or a coach (门将诺伊尔, 派出德罗巴, 德科表示).
+            if span.kind == EntityKind::Organization
+                && surface.chars().count() >= 3
+                && surface.chars().all(learned::is_transliteration)
+                && !self.lexicon.places.contains(surface)
+                && title_before(tokens, span.start)
+            {
+                span.kind = EntityKind::Person;
+            }
             if span.kind == EntityKind::Organization {
                 if !self.learned_organization(surface) {
                     continue;
@@ -247,6 +257,10 @@ impl Recogniser {
                 self.places_inside(text, tokens, span.start, span.end, out);
                 continue;
             }
+            if span.is_person() {
+                span.end = given_name_end(text, tokens, span.start, span.end, |w| self.jieba.has_word(w));
+            }
+            let surface = &text[span.start..span.end];
             let person = self.learned_is_person(text, tokens, span);
             let kind = if person { EntityKind::Person } else { EntityKind::Place };
             let span = learned::Span { kind, ..span };
@@ -255,7 +269,11 @@ impl Recogniser {
             let whole_title = [('《', '》'), ('『', '』')]
                 .iter()
                 .any(|&(open, close)| text[..span.start].ends_with(open) && text[span.end..].starts_with(close));
-            if person && (whole_title || !person::plausible_learned(self, text, span.start, span.end)) {
+            if person
+                && (whole_title
+                    || names_a_site(&text[span.end..])
+                    || !person::plausible_learned(self, text, span.start, span.end))
+            {
                 continue;
             }
             // A learned person beats a suffix-built name it overlaps; a learned place competes
@@ -558,16 +576,56 @@ impl Recogniser {
     }
 }
 
+/// jieba's word right before byte `start`, when a word starts there.
+fn word_before<'a>(tokens: &[Token<'a>], start: usize) -> Option<&'a str> {
+    let k = tokens.partition_point(|t| t.end <= start);
+    k.checked_sub(1).map(|p| tokens[p].word).filter(|_| k < tokens.len() && tokens[k].start == start)
+}
+
+/// Whether a title or a player's position is written right before byte `start` (总统, 选手, 门将,
+/// 主帅, 派出: what comes next is a person).
+fn title_before(tokens: &[Token<'_>], start: usize) -> bool {
+    const BEFORE_PERSON: &[&str] = &[
+        "总理",
+        "首相",
+        "总统",
+        "选手",
+        "好手",
+        "名将",
+        "特使",
+        "部长",
+        "主席",
+        "国王",
+        "前锋",
+        "中场",
+        "后卫",
+        "门将",
+        "中卫",
+        "边锋",
+        "后腰",
+        "主帅",
+        "主教练",
+        "球星",
+        "国脚",
+        "射手",
+        "老板",
+        "派出",
+        "买入",
+        "签下",
+        "引进",
+        "球员",
+    ];
+    word_before(tokens, start).is_some_and(|w| BEFORE_PERSON.contains(&w) || lexicon::TITLES.contains(&w))
+}
+
 /// Whether the context of a foreign name says person (`Some(true)`) or place (`Some(false)`).
 fn foreign_context(text: &str, tokens: &[Token<'_>], start: usize, end: usize) -> Option<bool> {
-    const BEFORE_PERSON: &[&str] = &["总理", "首相", "总统", "选手", "好手", "名将", "特使", "部长", "主席", "国王"];
     const AFTER_PERSON: &[&str] =
         &["表示", "一行", "说", "也", "立即", "则", "指出", "认为", "强调", "对记者", "只字", "非常", "举行会谈"];
     const BEFORE_PLACE: &[&str] =
         &["在", "首都", "首府", "城市", "新华社", "本报", "前往", "迁往", "来到", "抵达", "飞往", "位于", "于"];
     const AFTER_PLACE: &[&str] = &["街道", "大街", "海岸", "举行", "进行", "附近", "地区", "冬季", "人", "港", "市"];
-    let k = tokens.partition_point(|t| t.end <= start);
-    let before = k.checked_sub(1).map(|p| tokens[p].word).filter(|_| k < tokens.len() && tokens[k].start == start);
+    let before = word_before(tokens, start);
     let after = &text[end..];
     if after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
         || before.is_some_and(|w| BEFORE_PLACE.contains(&w))
@@ -575,9 +633,7 @@ fn foreign_context(text: &str, tokens: &[Token<'_>], start: usize, end: usize) -
     {
         return Some(false);
     }
-    if before.is_some_and(|w| BEFORE_PERSON.contains(&w) || lexicon::TITLES.contains(&w))
-        || AFTER_PERSON.iter().any(|w| after.starts_with(w))
-    {
+    if title_before(tokens, start) || AFTER_PERSON.iter().any(|w| after.starts_with(w)) {
         return Some(true);
     }
     None
@@ -691,6 +747,68 @@ fn person_bounds(text: &str, start: usize, mut end: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// Words that, right after a name, make it the name of a site (雷尼尔森林公园, 巴米扬大佛, 达罗威纳海滩):
+/// a scenic spot, a square, a building. Not 故居, 纪念馆: those are named after the person.
+const SITES: &[&str] = &[
+    "广场",
+    "公园",
+    "森林公园",
+    "国家公园",
+    "大佛",
+    "之家",
+    "大厦",
+    "海滩",
+    "古道",
+    "大教堂",
+    "教堂",
+    "神庙",
+    "古城",
+    "古镇",
+    "景区",
+    "山庄",
+    "酒店",
+    "机场",
+    "体育场",
+    "大街",
+    "大道",
+];
+
+/// Whether `rest`, the text right after a name, begins with one of [`SITES`].
+fn names_a_site(rest: &str) -> bool {
+    SITES.iter().any(|w| rest.starts_with(w))
+}
+
+/// Characters that cannot be the last of a given name cut off by jieba (刘海|生曾: 生 can; 和, 说,
+/// 在 cannot).
+const NOT_GIVEN: &str = "等是为以对则在将已被把向从也都就均亦曾见失和与及同跟给让于自又还再便却说称讲道今昨明的地得了着过一二三四五六七八九十年月日时后前上下中内外个位名等";
+
+/// The end of a two-character person name (surname + one character) that jieba cut before its
+/// last character, joining it to the next one (刘海|生曾明确表示, 石安|楠则强调): when the next
+/// token is two characters its dictionary (`known`) does not have (it guessed them) and its second
+/// one goes on with the sentence (曾, 则, 在…: see [`AFTER_NAME`]), the name takes its first one;
+/// else `end` as it is.
+fn given_name_end(text: &str, tokens: &[Token<'_>], start: usize, end: usize, known: impl Fn(&str) -> bool) -> usize {
+    let name = &text[start..end];
+    let mut chars = name.chars();
+    let (first, second, third) = (chars.next(), chars.next(), chars.next());
+    if !(first.is_some_and(crate::vocab::is_cjk) && second.is_some_and(crate::vocab::is_cjk) && third.is_none()) {
+        return end;
+    }
+    let Ok(k) = tokens.binary_search_by_key(&end, |t| t.start) else { return end };
+    let mut next = tokens[k].word.chars();
+    match (next.next(), next.next(), next.next()) {
+        (Some(given), Some(follower), None)
+            if crate::vocab::is_cjk(given)
+                && !NOT_GIVEN.contains(given)
+                && AFTER_NAME.contains(follower)
+                && !known(tokens[k].word) =>
+        {
+            end + given.len_utf8()
+        }
+        _ => end,
+    }
+}
+
 /// Settles overlapping candidates: longer spans first, then higher priority, then earlier.
 pub(crate) fn settle(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates.sort_by(|a, b| {
@@ -744,9 +862,34 @@ mod tests {
     }
 
     #[test]
+    fn names_jieba_cut_short_and_players_read_as_clubs() {
+        let recogniser = Recogniser::new().expect("the embedded model loads");
+        let persons = |text: &str| -> Vec<String> {
+            recogniser.recognise_text(text).into_iter().filter(|m| m.2 == EntityKind::Person).map(|m| m.3).collect()
+        };
+        // jieba reads 刘海|生曾 and 石安|楠则: the name takes its last character back.
+        assert!(
+            persons("上海市住房保障和房屋管理局局长刘海生曾明确表示，从下月起执行。").contains(&"刘海生".to_string())
+        );
+        assert!(persons("花旗中国执行副行长石安楠则强调了确保花旗信贷的重点。").contains(&"石安楠".to_string()));
+        // A surname jieba reads as a name, a given name it reads as a word, then a speech verb.
+        assert_eq!(persons("尹中立称，市场仍将波动。"), vec!["尹中立".to_string()]);
+        assert!(persons("栾老人说：这一切都变了。").is_empty());
+        // …but not over a word of its dictionary (李鹏|会见).
+        assert_eq!(persons("李鹏会见英国客人。"), vec!["李鹏".to_string()]);
+        // A foreign name after a player's position is a player, whatever sport makes the model think.
+        assert!(persons("切尔西有望派出德罗巴和阿内尔卡搭档锋线。").contains(&"德罗巴".to_string()));
+        // A name before 森林公园, 大佛, 广场… names a site.
+        assert!(persons("游客们在雷尼尔森林公园里露营，又去了巴米扬大佛。").is_empty());
+    }
+
+    #[test]
     fn nicknames_and_common_words_are_not_people() {
         let recogniser = Recogniser::new().expect("the embedded model loads");
-        let found = surfaces(&recogniser, "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。");
+        let found = surfaces(
+            &recogniser,
+            "题\n\n“我会严格遵守。”小黄说。陈伯发烧了,李女士表示感谢,要为公共安全负责。欢迎陈导。",
+        );
         assert!(found.iter().all(|(_, kind)| *kind != EntityKind::Person), "{found:?}");
     }
 }

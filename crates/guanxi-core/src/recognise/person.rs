@@ -144,7 +144,21 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
         }
         let Some(end) = name_end(text, tokens, pos, surname.chars().count()) else { continue };
         // A speech verb alone confirms only what jieba also reads as a name (高兴地说 is not 高兴地).
-        let speech_ok = speech_after(text, end) && here.is_some_and(|t| t.end >= end && t.tag.starts_with("nr"));
+        // Or what it reads as a surname (its own word, tagged as a name) and a two-character given
+        // name that is not a noun, a verb, an adverb or a function word (尹/nr|中立/b|称, not
+        // 栾/nr|老人/n|说).
+        let given = token_starting_at(tokens, surname_end).filter(|g| {
+            g.end == end
+                && g.word.chars().count() == 2
+                && !matches!(
+                    g.tag,
+                    "n" | "v" | "vn" | "vd" | "d" | "p" | "c" | "r" | "m" | "q" | "f" | "u" | "uj" | "ul" | "t"
+                )
+        });
+        let speech_ok = speech_after(text, end)
+            && here.is_some_and(|t| {
+                t.tag.starts_with("nr") && (t.end >= end || (t.end == surname_end && given.is_some()))
+            });
         if (title.is_some() || enumerated || speech_ok)
             && !is_word_not_name(recogniser, &text[pos..end], end, here, enumerated)
         {
@@ -194,13 +208,18 @@ fn is_word_not_name(
     common
         || here.is_some_and(|t| {
             (t.end > end && recogniser.is_common_word(t.word))
-                || (!enumerated && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c"))
+                // (A colour read as an adjective is a surname: 副局长|黄/a|文波; 曾/d, 于/p are not.)
+                || (!enumerated
+                    && matches!(t.tag, "v" | "vn" | "vd" | "a" | "ad" | "d" | "p" | "c")
+                    && !(t.tag == "a" && t.word.chars().nth(1).is_none()))
         })
 }
 
 /// Titles and address forms that, after a lone surname, make the surname a person (江主席,
 /// 周总理, 王局长, 孙先生, 沙奶奶): pd98 marks the surname alone. Not 女士, 伯, 某: anonymised
-/// people (ARCHITECTURE.md, "What the graph means").
+/// people (ARCHITECTURE.md, "What the graph means"); nor 老师, which modern news writes of anyone
+/// it interviews (陈老师讲讲) and pd98 never marks. (CLUENER marks none of these; 先生 stays: pd98's
+/// 孙先生 is 孙中山.)
 const SURNAME_TITLES: &[&str] = &[
     "主席",
     "总理",
@@ -219,7 +238,6 @@ const SURNAME_TITLES: &[&str] = &[
     "大娘",
     "大爷",
     "大妈",
-    "老师",
     "县长",
     "市长",
     "省长",
