@@ -275,7 +275,12 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
          WHERE entity_days.entity_id = x.entity_id AND entity_days.day = x.day",
         [source_id],
     )?;
-    tx.execute("DELETE FROM entity_days WHERE mentions <= 0", [])?;
+    tx.execute(
+        "DELETE FROM entity_days WHERE mentions <= 0 AND entity_id IN (
+             SELECT m.entity_id FROM mentions m JOIN sentences s ON s.id = m.sentence_id
+             JOIN articles ar ON ar.id = s.article_id WHERE ar.source_id = ?1)",
+        [source_id],
+    )?;
     // The pairs this source's sentences added, by the resolver's rule (list sentences included).
     let mut removed = PairDeltas::new();
     let sql = format!("{} WHERE ar.source_id = ?1 ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
