@@ -65,7 +65,8 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     x10 = OUT / "x10"
     # ×10 is copied from the corpus with file-name dates (scripts/dated-pd98.sh), so that the window's
-    # time range can be measured on it; the bytes are the corpus's (with each copy's changed first line).
+    # time range can be measured on it; ×10 and ×100 copy it with `guanxi-bench replicate` (each
+    # copy's paragraphs get a sentence naming the copy, so that every copy is a story of its own).
     dated = OUT / "dated"
     if len(list(dated.glob("*.txt"))) != len(list(corpus.glob("*.txt"))):
         shutil.rmtree(dated, ignore_errors=True)

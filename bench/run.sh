@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Guanxi benchmark: prints one table (ingest throughput vs jieba-rs `tag` alone vs the Python
-# jieba + networkx peer, peak memory, database size, re-ingest, query latency at ×10).
-# Then the app window under Xvfb (launch → first graph, a hub's 2-hop view, layout and frame times) on
-# the demo corpus and on ×10.
-# Usage: bench/run.sh [--corpus DIR] [--skip-peer-x10] [--skip-app | --only-app [--x10-db FILE]]
+# Guanxi benchmark: prints one report: ingest at ×1, ×10 and ×100 (vs jieba-rs `tag` alone and the
+# Python jieba + networkx peer, peak memory, database size, re-ingest), query latency and the
+# overview's date ranges at ×10 and ×100; then the app window under Xvfb (launch → first graph, a
+# hub's 2-hop view, the overview and a week, layout and frame times) on the demo corpus and on ×10.
+# Usage: bench/run.sh [--corpus DIR] [--skip-peer-x10] [--skip-x100] [--skip-app | --only-app [--x10-db FILE]]
 #   (default corpus: ../shared/corpus/bench-pd98)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
