@@ -8,7 +8,7 @@
 //! see [`crate::store::Store::edges_by_date`]), since an article has one date.
 
 use crate::error::Result;
-use crate::store::{DateSpan, EdgeRow, Store};
+use crate::store::{EdgeRow, Store};
 use crate::vocab::{DateRange, EntityId, RelationKind};
 use std::collections::HashMap;
 
@@ -106,20 +106,6 @@ impl DayIndex {
             .collect();
         edges.sort();
         edges
-    }
-
-    /// The first and last dates in `range` on which each of `ids` is mentioned (an entity not
-    /// mentioned there has no entry).
-    pub fn spans(&self, ids: &[EntityId], range: &DateRange) -> HashMap<EntityId, DateSpan> {
-        let mut out: HashMap<EntityId, DateSpan> = HashMap::new();
-        for day in self.days_in(range) {
-            for id in ids {
-                if day.entities.binary_search_by_key(id, |&(entity, _, _)| entity).is_ok() {
-                    out.entry(*id).or_insert_with(|| (day.date.clone(), day.date.clone())).1 = day.date.clone();
-                }
-            }
-        }
-        out
     }
 }
 

@@ -14,7 +14,7 @@ use super::types::{
 use super::RangeGraph;
 use crate::error::{Error, Result};
 use crate::graph::Analysis;
-use crate::store::{DateSpan, EntityRow, Store};
+use crate::store::{EntityRow, Store};
 use crate::vocab::{DateRange, EntityId};
 use std::collections::{BTreeSet, HashMap};
 
@@ -62,16 +62,11 @@ pub fn overview(
         .collect();
     let total = candidates.len() as u32;
     let selected: Vec<EntityId> = candidates.iter().copied().take(request.max_nodes as usize).collect();
-    let (rows, dates): (HashMap<EntityId, EntityRow>, HashMap<EntityId, DateSpan>) = match in_range {
-        Some(graph) => (
-            selected.iter().filter_map(|id| graph.entity(*id).map(|row| (*id, row.clone()))).collect(),
-            selected.iter().filter_map(|id| graph.span(*id).map(|span| (*id, span.clone()))).collect(),
-        ),
-        None => (
-            store.entities_by_ids(&selected)?.into_iter().map(|e| (e.id, e)).collect(),
-            store.entity_dates(&selected, &range)?,
-        ),
+    let rows: HashMap<EntityId, EntityRow> = match in_range {
+        Some(graph) => selected.iter().filter_map(|id| graph.entity(*id).map(|row| (*id, row.clone()))).collect(),
+        None => store.entities_by_ids(&selected)?.into_iter().map(|e| (e.id, e)).collect(),
     };
+    let dates = store.entity_dates(&selected, &range)?;
     let mut nodes = Vec::with_capacity(selected.len());
     for id in &selected {
         let row = rows.get(id).ok_or_else(|| missing(*id, "its row"))?;

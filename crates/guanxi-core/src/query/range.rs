@@ -9,7 +9,7 @@ use super::{
 use super::{PathHop, SearchHit, Stats};
 use crate::error::{Error, Result};
 use crate::graph::{Analysis, DayIndex, KnowledgeGraph};
-use crate::store::{DateSpan, EdgeRow, EntityRow, Store};
+use crate::store::{EdgeRow, EntityRow, Store};
 use crate::vocab::{DateRange, EntityId, RelationKind};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -25,13 +25,8 @@ pub struct RangeGraph {
     edges: Vec<EdgeRow>,
     by_entity: HashMap<EntityId, Vec<usize>>,
     graph: KnowledgeGraph,
-    days: DaySpans,
     analysis: OnceLock<Analysis>,
 }
-
-/// The first and last dates of each entity in the range, from the day index.
-#[derive(Debug, Default)]
-struct DaySpans(HashMap<EntityId, DateSpan>);
 
 impl RangeGraph {
     /// The range's graph from the day index (entity names from the store).
@@ -53,8 +48,7 @@ impl RangeGraph {
             by_entity.entry(edge.target).or_default().push(index);
         }
         let graph = KnowledgeGraph::from_edges(&edges);
-        let days = DaySpans(days.spans(&ids, range));
-        Ok(RangeGraph { range: range.clone(), entities, edges, by_entity, graph, days, analysis: OnceLock::new() })
+        Ok(RangeGraph { range: range.clone(), entities, edges, by_entity, graph, analysis: OnceLock::new() })
     }
 
     /// The range's structure (ranks and degrees in its graph; communities are the whole graph's).
@@ -77,11 +71,6 @@ impl RangeGraph {
     /// The traversable graph of the range.
     pub fn graph(&self) -> &KnowledgeGraph {
         &self.graph
-    }
-
-    /// The first and last dates in the range on which the entity is mentioned.
-    pub fn span(&self, id: EntityId) -> Option<&DateSpan> {
-        self.days.0.get(&id)
     }
 
     /// The entity with its counts in the range, if it is mentioned there.
@@ -168,7 +157,7 @@ fn detail_in_range(store: &Store, range: &RangeGraph, row: EntityRow, max_neighb
             copies: count32(copies),
         })
         .collect();
-    let (first_date, last_date) = range.span(id).cloned().unzip();
+    let (first_date, last_date) = store.entity_dates(&[id], &range.range)?.remove(&id).unzip();
     Ok(EntityDetail {
         first_date,
         last_date,

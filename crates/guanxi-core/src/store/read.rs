@@ -365,16 +365,18 @@ impl Store {
                  WHERE (e.source = ?1 AND e.target = ?2) OR (e.source = ?2 AND e.target = ?1)",
             )
             .map_err(Error::sql(context))?;
-        let mut typed: Vec<EvidenceRow> = typed_statement
-            .query_map(params![a, b], |r| {
-                Ok(EvidenceRow {
-                    sentence_id: r.get(0)?,
-                    article_id: r.get(1)?,
-                    start: r.get::<_, i64>(2)? as usize,
-                    end: r.get::<_, i64>(3)? as usize,
-                    kind: r.get(4)?,
-                })
+        // (sentence id, article id, start, end) from the first four columns.
+        let sentence_of = |r: &Row<'_>, kind: RelationKind| -> rusqlite::Result<EvidenceRow> {
+            Ok(EvidenceRow {
+                sentence_id: r.get(0)?,
+                article_id: r.get(1)?,
+                start: r.get::<_, i64>(2)? as usize,
+                end: r.get::<_, i64>(3)? as usize,
+                kind,
             })
+        };
+        let mut typed: Vec<EvidenceRow> = typed_statement
+            .query_map(params![a, b], |r| sentence_of(r, r.get(4)?))
             .map_err(Error::sql(context))?
             .collect::<rusqlite::Result<_>>()
             .map_err(Error::sql(context))?;
@@ -399,17 +401,9 @@ impl Store {
         let mut next_shared = || -> Result<Option<EvidenceRow>> {
             loop {
                 let Some(row) = shared.next().map_err(Error::sql(context))? else { return Ok(None) };
-                let read = || -> rusqlite::Result<(EvidenceRow, i64)> {
-                    let evidence = EvidenceRow {
-                        sentence_id: row.get(0)?,
-                        article_id: row.get(1)?,
-                        start: row.get::<_, i64>(2)? as usize,
-                        end: row.get::<_, i64>(3)? as usize,
-                        kind: RelationKind::CoOccurs,
-                    };
-                    Ok((evidence, row.get(4)?))
-                };
-                let (evidence, entities) = read().map_err(Error::sql(context))?;
+                let (evidence, entities): (EvidenceRow, i64) = sentence_of(row, RelationKind::CoOccurs)
+                    .and_then(|evidence| Ok((evidence, row.get(4)?)))
+                    .map_err(Error::sql(context))?;
                 let list = usize::try_from(entities).unwrap_or(usize::MAX) > crate::resolve::LIST_SENTENCE_ENTITIES;
                 if !list || self.sentence_links(evidence.sentence_id, a, b)? {
                     return Ok(Some(evidence));
