@@ -143,7 +143,7 @@ def ingest_and_queries(options, corpus, replicas):
         print(f"\n{label}: GraphML export of 2 hops of hub {hub['hub']} ({hub['nodes']} nodes) p50 {hub['ms']['p50_ms']:.0f} ms; "
               f"whole graph ({q['export_whole']['nodes']} nodes) {q['export_whole']['ms']:.0f} ms; graph load {q['graph_load_ms']:.0f} ms.")
     print("\nfind_text: the first three characters of a random entity's name (the trigram index answers); "
-          "find_text_short: its first two characters (FTS5 trigrams cannot answer under three characters: a scan).")
+          "find_text_short: its first two characters (the index's three-character pieces that start with them).")
 
     print(f"\n## The overview and date ranges in the engine (milliseconds, one fresh workspace each)\n")
     steps = [("first_overview", "first overview (graph load, PageRank, Louvain, 150 entities)"),

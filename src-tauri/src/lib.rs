@@ -268,7 +268,9 @@ async fn corrections(state: State<'_, AppState>) -> CmdResult<Vec<CorrectionReco
 #[tauri::command]
 #[specta::specta]
 async fn overview(state: State<'_, AppState>, request: OverviewRequest) -> CmdResult<Overview> {
-    blocking(&state, move |s| s.read(|w| w.overview(&request))).await
+    let overview = blocking(&state, move |s| s.read(|w| w.overview(&request))).await?;
+    state.0.first_view_served();
+    Ok(overview)
 }
 
 /// Articles per publication date (the time line under the graph).

@@ -1114,6 +1114,12 @@ export type TextSearch_Deserialize = {
 	/**  How many articles contain the text in all (more than `hits` when capped). */
 	total: number,
 	/**
+	 *  True when `total` is an estimate: counting exactly would have meant reading more than
+	 *  a few thousand candidate articles (a single character, or a text whose index pieces
+	 *  are frequent), so it is extrapolated from the first ones read.
+	 */
+	estimated: boolean,
+	/**
 	 *  Articles the full-text index does not hold yet ("indexing, N articles to go"); they may
 	 *  be missing from `hits` until it catches up.
 	 */
@@ -1128,6 +1134,12 @@ export type TextSearch_Serialize = {
 	hits: TextHit_Serialize[],
 	/**  How many articles contain the text in all (more than `hits` when capped). */
 	total: number,
+	/**
+	 *  True when `total` is an estimate: counting exactly would have meant reading more than
+	 *  a few thousand candidate articles (a single character, or a text whose index pieces
+	 *  are frequent), so it is extrapolated from the first ones read.
+	 */
+	estimated: boolean,
 	/**
 	 *  Articles the full-text index does not hold yet ("indexing, N articles to go"); they may
 	 *  be missing from `hits` until it catches up.

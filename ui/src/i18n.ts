@@ -80,6 +80,7 @@ const zh = {
   dictionaryLine: "用户词典（导入时生效）",
   // full-text search (issue #14)
   textHits: "{total} 篇文章含“{query}”",
+  textHitsAbout: "约 {total} 篇文章含“{query}”",
   textNone: "没有文章含“{query}”",
   textCount: "{n} 处",
   indexing: "索引中，还有 {n} 篇",
@@ -188,6 +189,7 @@ const en: Record<keyof typeof zh, string> = {
   dictionaryLine: "user dictionary (applied at ingest)",
   // full-text search (issue #14)
   textHits: "{total} articles contain “{query}”",
+  textHitsAbout: "about {total} articles contain “{query}”",
   textNone: "No article contains “{query}”",
   textCount: "{n}×",
   indexing: "indexing, {n} articles to go",

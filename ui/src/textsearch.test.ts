@@ -67,9 +67,10 @@ describe("the article with the searched text marked", () => {
   });
 });
 
-const search = (pending: number): TextSearch => ({
+const search = (pending: number, estimated = false): TextSearch => ({
   query: "<i>团</i>",
   total: 3,
+  estimated,
   pending,
   hits: [
     {
@@ -100,6 +101,13 @@ describe("the list of article hits", () => {
     const list = document.createElement("ul");
     renderTextHits(list, search(1234), -1, t, () => {});
     expect(list.querySelector(".indexing")?.textContent).toBe("indexing 1234");
+  });
+  it("says when the count is an estimate", () => {
+    const list = document.createElement("ul");
+    renderTextHits(list, search(0), -1, t, () => {});
+    expect(list.querySelector(".total")?.textContent).toMatch(/^textHits /);
+    renderTextHits(list, search(0, true), -1, t, () => {});
+    expect(list.querySelector(".total")?.textContent).toMatch(/^textHitsAbout /);
   });
   it("renders a snippet with ellipses around it", () => {
     expect(snippetNode({ before: "a", text: "b", after: "c" }).textContent).toBe("…abc…");

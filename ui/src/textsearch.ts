@@ -82,7 +82,7 @@ export function snippetNode(snippet: Snippet): HTMLElement {
 }
 
 /** Labels the list needs. */
-export type Translate = (key: "textHits" | "textNone" | "indexing" | "textCount", vars?: Record<string, string | number>) => string;
+export type Translate = (key: "textHits" | "textHitsAbout" | "textNone" | "indexing" | "textCount", vars?: Record<string, string | number>) => string;
 
 /** The list of article hits (or a line saying none), with the index's lag when it is behind. */
 export function renderTextHits(list: HTMLElement, search: TextSearch, active: number, t: Translate, open: (hit: TextHit) => void): void {
@@ -90,7 +90,10 @@ export function renderTextHits(list: HTMLElement, search: TextSearch, active: nu
   const to_go = search.pending;
   if (to_go > 0) items.push(el("li", { class: "text-status indexing", data: { toGo: String(to_go) } }, t("indexing", { n: to_go })));
   if (search.hits.length === 0) items.push(el("li", { class: "text-status none" }, t("textNone", { query: search.query })));
-  else items.push(el("li", { class: "text-status total" }, t("textHits", { total: search.total, query: search.query })));
+  else {
+    const key = search.estimated ? "textHitsAbout" : "textHits";
+    items.push(el("li", { class: "text-status total" }, t(key, { total: search.total, query: search.query })));
+  }
   search.hits.forEach((hit, i) =>
     items.push(
       el(

@@ -219,8 +219,8 @@ fn queries(db: &Path, n: usize) -> Result<()> {
             let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-all.graphml"));
         }
     });
-    // Full-text search by the first three characters of a random entity's name (what the trigram
-    // index answers), and by its first two (a scan: trigrams cannot answer under three).
+    // Full-text search by the first three characters of a random entity's name (one piece of the
+    // trigram index), and by its first two (the index's pieces that start with them).
     let long_names: Vec<&EntityRow> = entities.iter().filter(|e| e.name.chars().count() >= 3).collect();
     anyhow::ensure!(!long_names.is_empty(), "the database has no entity name of three characters");
     // A tenth as many: at ×100 a common word is in tens of thousands of articles.

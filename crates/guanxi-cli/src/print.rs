@@ -88,8 +88,11 @@ pub fn text_search(out: &mut impl Write, found: &TextSearch) -> io::Result<()> {
         return writeln!(out, "no article contains {:?}", found.query);
     }
     let shown = found.hits.len();
-    let many =
-        if found.total == 1 { "1 article contains".to_string() } else { format!("{} articles contain", found.total) };
+    let many = match (found.total, found.estimated) {
+        (1, false) => "1 article contains".to_string(),
+        (total, false) => format!("{total} articles contain"),
+        (total, true) => format!("about {total} articles contain"),
+    };
     let capped = if shown < found.total as usize { format!(" ({shown} shown)") } else { String::new() };
     writeln!(out, "{many} {:?}{capped}", found.query)?;
     for hit in &found.hits {

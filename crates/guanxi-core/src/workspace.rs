@@ -209,6 +209,22 @@ impl Workspace {
         }
     }
 
+    /// Loads the graph and computes its ranks and communities now if they are not ready, so that
+    /// the first overview answers at once (the window does it while it starts).
+    pub fn prepare_overview(&self) -> Result<()> {
+        self.with_graph(|_, graph| {
+            graph.analysis();
+            Ok(())
+        })
+    }
+
+    /// Whether the day index of the current graph is read, so that a date range answers without
+    /// reading it first.
+    pub fn ranges_ready(&self) -> Result<bool> {
+        let reader = lock(&self.reader, "reading the database")?;
+        Ok(reader.days.is_some() && reader.loaded_at == reader.store.data_version()?)
+    }
+
     /// Reads the day index now if it is not read yet, on a connection of its own so that queries
     /// go on meanwhile (the window does it in the background after opening a database or
     /// ingesting, so that its first date range answers at once). The index is kept only if

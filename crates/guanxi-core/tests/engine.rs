@@ -114,41 +114,128 @@ fn show_path_subgraph_and_article() {
     assert!(marked.contains(&"袁加伟"), "{marked:?}");
 }
 
+/// find-text's ids in order beside those of reading every indexed article of `range`: dated
+/// ones newest first, then undated ones, each by id; and an exact count for a small archive.
+fn check_find_text(store: &Store, db: &Path, text: &str, range: &guanxi_core::DateRange) -> Vec<i64> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut rows: Vec<(i64, Option<String>)> = conn
+        .prepare("SELECT id, published_date, title, body FROM articles WHERE indexed = 1")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
+        .unwrap()
+        .map(|row| row.unwrap())
+        .filter(|(_, date, title, body)| {
+            range.contains(date.as_deref()) && (title.contains(text) || body.contains(text))
+        })
+        .map(|(id, date, _, _)| (id, date))
+        .collect();
+    rows.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
+    let expected: Vec<i64> = rows.into_iter().map(|(id, _)| id).collect();
+    let (found, total) = store.find_text(text, range, 1000).unwrap();
+    let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
+    assert_eq!(ids, expected, "find-text {text:?} in {range:?}");
+    assert_eq!((total.count, total.exact), (expected.len() as i64, true), "the count of {text:?}");
+    let (page, _) = store.find_text(text, range, 2).unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), expected.iter().take(2).copied().collect::<Vec<_>>());
+    expected
+}
+
 #[test]
 fn full_text_search_finds_articles_by_any_substring() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = demo_store(dir.path());
+    let db = dir.path().join("demo.db");
+    let all = guanxi_core::DateRange::default();
     // The graph is committed first; the full-text index follows in its own phase.
     assert_eq!(store.unindexed_count().unwrap(), 12);
-    assert!(store.search_articles("区信访局调研", 10).unwrap().is_empty());
+    assert!(check_find_text(&store, &db, "区信访局调研", &all).is_empty());
     assert_eq!(store.index_pending(5).unwrap(), 5);
     assert_eq!(store.unindexed_count().unwrap(), 7);
+    // Half-indexed: what the index holds is found, by every path (one, two, three, more characters).
+    for text in ["区", "江海", "江海区", "区信访局调研"] {
+        check_find_text(&store, &db, text, &all);
+    }
     while store.index_pending(5).unwrap() > 0 {}
     assert_eq!(store.unindexed_count().unwrap(), 0);
-    let found = store.search_articles("区信访局调研", 10).unwrap();
+    let found = check_find_text(&store, &db, "区信访局调研", &all);
     assert_eq!(found.len(), 1, "{found:?}");
     let article = store.article(found[0]).unwrap().unwrap();
     assert!(article.body.contains("区委书记袁加伟前往区信访局调研"));
-    // Every article whose text contains 江海 and no other: the index agrees with a scan.
-    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
-    let all: Vec<i64> = conn
-        .prepare("SELECT id FROM articles")
+    assert!(!check_find_text(&store, &db, "江海区", &all).is_empty());
+    assert!(check_find_text(&store, &db, "江海%", &all).is_empty(), "% is a character, not a wildcard");
+    // Past its reading budget the count is estimated, and says so; the page is still exact.
+    let every = check_find_text(&store, &db, "区", &all);
+    assert!(every.len() > 4, "{every:?}");
+    let (page, total) = store.find_text_reading("区", &all, 2, 3).unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), every[..2]);
+    assert!(!total.exact && total.count > 0 && total.count <= 12, "{total:?}");
+    // Every title's and body's first three and last two characters (a two-character text at the
+    // very end of a title is in no three-character piece that starts with it), each alone and in
+    // a year, agree with reading every article.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let texts: Vec<(String, String)> = conn
+        .prepare("SELECT title, body FROM articles")
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    assert_eq!(all.len(), 12);
-    let mut scanned: Vec<i64> = all
-        .into_iter()
-        .filter_map(|id| store.article(id).unwrap())
-        .filter(|a| a.title.contains("江海区") || a.body.contains("江海区"))
-        .map(|a| a.id)
+        .map(|row| row.unwrap())
         .collect();
-    scanned.sort();
-    assert!(!scanned.is_empty());
-    assert_eq!(store.search_articles("江海区", 100).unwrap(), scanned);
-    assert!(store.search_articles("江海%", 10).unwrap().is_empty(), "% is a character, not a wildcard");
+    let year = guanxi_core::DateRange::new(Some("2023"), Some("2023")).unwrap();
+    for (title, body) in &texts {
+        for field in [title, body] {
+            let chars: Vec<char> = field.trim().chars().collect();
+            let pieces =
+                [chars.iter().take(3).collect::<String>(), chars[chars.len().saturating_sub(2)..].iter().collect()];
+            for piece in pieces.iter().filter(|p| !p.trim().is_empty()) {
+                check_find_text(&store, &db, piece, &all);
+                check_find_text(&store, &db, piece, &year);
+            }
+        }
+    }
+    // Two characters that end a title and a body, and occur nowhere else: no indexed piece
+    // starts with the body's (the title is the body's first line, followed by a line break).
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::write(pages.join("a.txt"), "市长会见外宾\n\n昨天下午，市长在市政府会见了来访客人。双方交换了意见和礼品")
+        .unwrap();
+    ingest(&mut store, &[pages]);
+    while store.index_pending(5).unwrap() > 0 {}
+    for tail in ["外宾", "礼品"] {
+        let found = check_find_text(&store, &db, tail, &all);
+        let article = store.article(*found.first().expect(tail)).unwrap().unwrap();
+        assert!(article.title.ends_with("外宾") && article.body.ends_with("礼品"), "{article:?}");
+    }
+}
+
+#[test]
+fn search_finds_an_entity_by_an_alias_only_while_a_file_states_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for entry in std::fs::read_dir(demo()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, pages.join(path.file_name().unwrap())).unwrap();
+    }
+    // A second file names the organisation in full only, so it outlives the short form.
+    std::fs::write(pages.join("full.txt"), "团蓬江区委召开全会\n\n团蓬江区委昨天召开全体会议，部署今年工作。\n")
+        .unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    ingest(&mut store, std::slice::from_ref(&pages));
+    let by_alias = |store: &Store| -> Vec<(String, MatchRank)> {
+        let hits = query::search(store, "团区委", 10).unwrap();
+        hits.into_iter().filter(|h| h.entity.name == "团蓬江区委").map(|h| (h.entity.name, h.rank)).collect()
+    };
+    assert_eq!(by_alias(&store), vec![("团蓬江区委".to_string(), MatchRank::Exact)]);
+    assert_eq!(query::find_entities(&store, "团区委").unwrap()[0].name, "团蓬江区委");
+    // The page no longer uses the short form: the alias goes with its rows.
+    let page = pages.join("000_d7ae45e1c44c5633.txt");
+    std::fs::write(&page, std::fs::read_to_string(&page).unwrap().replace("团区委", "团蓬江区委")).unwrap();
+    assert_eq!(ingest(&mut store, std::slice::from_ref(&pages)).replaced, 1);
+    assert_eq!(by_alias(&store), vec![]);
+    assert!(query::find_entities(&store, "团区委").is_err());
+    assert_eq!(query::find_entities(&store, "团蓬江区委").unwrap().len(), 1, "the organisation stays");
 }
 
 #[test]
@@ -472,5 +559,8 @@ fn files_replaced_before_or_after_indexing_keep_the_full_text_index_sound() {
     while store.index_pending(4).unwrap() > 0 {}
     let conn = rusqlite::Connection::open(dir.path().join("x.db")).unwrap();
     conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)", []).unwrap();
-    assert_eq!(store.search_articles("补充报道", 10).unwrap().len(), 2);
+    assert_eq!(
+        check_find_text(&store, &dir.path().join("x.db"), "补充报道", &guanxi_core::DateRange::default()).len(),
+        2
+    );
 }

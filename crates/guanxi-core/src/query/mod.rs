@@ -17,7 +17,7 @@ use crate::graph::{Analysis, KnowledgeGraph};
 use crate::pinyin::normalise_query;
 use crate::store::{EntityRow, Store};
 use crate::vocab::{DateRange, EntityId, EntityKind, RelationKind};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 fn count32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
@@ -62,12 +62,19 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
             offer(row, rank, matched);
         }
     }
-    for row in store.entities_containing(query, limit * 4)? {
+    let containing = store.entities_containing(query, limit * 4)?;
+    // Those the query names exactly, by name or alias: one index seek, not each one's aliases.
+    let named: HashSet<EntityId> = if containing.is_empty() {
+        HashSet::new()
+    } else {
+        store.entities_named(query)?.iter().map(|e| e.id).collect()
+    };
+    for row in containing {
         let rank = if row.name == query {
             MatchRank::Exact
         } else if row.name.starts_with(query) {
             MatchRank::Prefix
-        } else if store.aliases(row.id)?.iter().any(|a| a == query) {
+        } else if named.contains(&row.id) {
             MatchRank::Exact
         } else {
             MatchRank::Contains
@@ -526,7 +533,7 @@ pub fn find_text(store: &Store, text: &str, range: &DateRange, limit: usize) -> 
     let query = text.trim().to_string();
     let pending = count32(store.unindexed_count()?);
     if query.is_empty() {
-        return Ok(TextSearch { query, hits: Vec::new(), total: 0, pending });
+        return Ok(TextSearch { query, hits: Vec::new(), total: 0, estimated: false, pending });
     }
     let (found, total) = store.find_text(&query, range, limit)?;
     let hits = found
@@ -548,7 +555,7 @@ pub fn find_text(store: &Store, text: &str, range: &DateRange, limit: usize) -> 
             }
         })
         .collect();
-    Ok(TextSearch { query, hits, total: count32(total), pending })
+    Ok(TextSearch { query, hits, total: count32(total.count), estimated: !total.exact, pending })
 }
 
 /// The hit at byte `at` (of `len` bytes) with up to [`SNIPPET_CHARS`] characters of its

@@ -355,6 +355,10 @@ pub struct TextSearch {
     pub hits: Vec<TextHit>,
     /// How many articles contain the text in all (more than `hits` when capped).
     pub total: u32,
+    /// True when `total` is an estimate: counting exactly would have meant reading more than
+    /// a few thousand candidate articles (a single character, or a text whose index pieces
+    /// are frequent), so it is extrapolated from the first ones read.
+    pub estimated: bool,
     /// Articles the full-text index does not hold yet ("indexing, N articles to go"); they may
     /// be missing from `hits` until it catches up.
     pub pending: u32,

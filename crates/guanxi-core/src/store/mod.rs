@@ -11,6 +11,7 @@ mod corrections;
 mod dates;
 mod overview;
 mod read;
+mod text;
 mod write;
 
 pub use corrections::{NewCorrection, StoredCorrection};
@@ -19,6 +20,7 @@ pub use read::{
     ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, FoundArticle, MentionRow, SourceRow, StatsRow,
     StoryCopy,
 };
+pub use text::{TextTotal, VERIFY_BUDGET};
 pub use write::StoredFile;
 
 use crate::error::{Error, Result};
@@ -49,6 +51,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/007_corrections.sql"), then: None },
     Migration { sql: include_str!("migrations/008_background_index.sql"), then: None },
     Migration { sql: include_str!("migrations/009_entity_days.sql"), then: None },
+    Migration { sql: include_str!("migrations/010_search_indexes.sql"), then: None },
 ];
 
 /// The schema version this build writes.

@@ -3,7 +3,7 @@
 use super::{cooccurrence, Store};
 use crate::error::{Error, Result};
 use crate::ingest::ArticleMeta;
-use crate::vocab::{DateRange, EntityId, EntityKind, RelationKind};
+use crate::vocab::{EntityId, EntityKind, RelationKind};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// An entity as stored.
@@ -192,27 +192,24 @@ impl Store {
     /// Entities whose name or alias is exactly `name`, most mentioned first.
     pub fn entities_named(&self, name: &str) -> Result<Vec<EntityRow>> {
         self.entities_where(
-            "WHERE e.name = ?1 OR e.id IN (SELECT entity_id FROM aliases WHERE alias = ?1)
+            "WHERE e.name = ?1 OR e.id IN (SELECT n.entity_id FROM alias_names n WHERE n.alias = ?1
+                AND EXISTS (SELECT 1 FROM aliases a WHERE a.alias = n.alias AND a.entity_id = n.entity_id))
              ORDER BY e.name = ?1 DESC, e.mentions DESC, e.id",
             [name],
             "finding an entity by name",
         )
     }
 
-    /// Entities whose name or an alias contains `text`, most mentioned first.
+    /// Entities whose name or an alias contains `text` (ASCII letters in either case), most
+    /// mentioned first.
     pub fn entities_containing(&self, text: &str, limit: usize) -> Result<Vec<EntityRow>> {
         let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        // An alias has a row per file that states it (×100 copies of a month: 410,000 rows, 887
-        // distinct): the distinct aliases are walked one index seek each, not every row scanned.
+        // The aliases are looked for among the distinct (alias, entity) pairs (`alias_names`,
+        // migration 10), each still stated by some file.
         self.entities_where(
             "WHERE e.name LIKE ?1 ESCAPE '\\'
-                OR e.id IN (SELECT entity_id FROM aliases WHERE alias IN (
-                    WITH RECURSIVE distinct_aliases(alias) AS (
-                        SELECT min(alias) FROM aliases
-                        UNION ALL
-                        SELECT (SELECT min(alias) FROM aliases WHERE alias > distinct_aliases.alias)
-                        FROM distinct_aliases WHERE distinct_aliases.alias IS NOT NULL)
-                    SELECT alias FROM distinct_aliases WHERE alias LIKE ?1 ESCAPE '\\'))
+                OR e.id IN (SELECT n.entity_id FROM alias_names n WHERE n.alias LIKE ?1 ESCAPE '\\'
+                    AND EXISTS (SELECT 1 FROM aliases a WHERE a.alias = n.alias AND a.entity_id = n.entity_id))
              ORDER BY e.mentions DESC, e.id LIMIT ?2",
             params![pattern, limit as i64],
             "searching names",
@@ -575,75 +572,6 @@ impl Store {
         self.conn
             .query_row("SELECT count(*) FROM articles WHERE indexed = 0", [], |r| r.get(0))
             .map_err(Error::sql("counting articles still to index"))
-    }
-
-    /// Articles whose title or body contains `text` exactly, published in `range` (undated ones
-    /// too when it has no bound): newest first, at most `limit`, with how many there are in all.
-    /// Answered by the full-text index (three characters or more; shorter text is looked for
-    /// by reading the articles).
-    pub fn find_text(&self, text: &str, range: &DateRange, limit: usize) -> Result<(Vec<FoundArticle>, i64)> {
-        let context = "searching the articles' text";
-        let (lower, upper) = if range.is_all() { (None, None) } else { (Some(range.lower()), Some(range.upper())) };
-        let pattern = format!("%{text}%");
-        let matches = "a.id IN (SELECT rowid FROM articles_fts WHERE title LIKE ?1 AND instr(title, ?2) > 0
-                        UNION SELECT rowid FROM articles_fts WHERE body LIKE ?1 AND instr(body, ?2) > 0)
-                   AND (?3 IS NULL OR a.published_date >= ?3) AND (?4 IS NULL OR a.published_date <= ?4)";
-        // The matches once (ids and dates), ordered here; then the texts of the first `limit`.
-        let mut statement = self
-            .conn
-            .prepare_cached(&format!("SELECT a.id, a.published_date FROM articles a WHERE {matches}"))
-            .map_err(Error::sql(context))?;
-        let mut matched: Vec<(i64, Option<String>)> = statement
-            .query_map(params![pattern, text, lower, upper], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(Error::sql(context))?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(Error::sql(context))?;
-        let total = matched.len() as i64;
-        matched.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
-        matched.truncate(limit);
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.title, s.path, a.published_date, a.body FROM articles a
-                 JOIN sources s ON s.id = a.source_id WHERE a.id = ?1",
-            )
-            .map_err(Error::sql(context))?;
-        let found = matched
-            .iter()
-            .map(|(id, _)| {
-                statement.query_row([id], |r| {
-                    Ok(FoundArticle {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        source: r.get(2)?,
-                        date: r.get(3)?,
-                        body: r.get(4)?,
-                    })
-                })
-            })
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(Error::sql(context))?;
-        Ok((found, total))
-    }
-
-    /// Article ids whose title or body contains `text` exactly, in id order. The FTS5 trigram
-    /// index answers `LIKE '%text%'` (no ESCAPE clause: FTS5 would not use its index), and `instr`
-    /// then drops what `%`/`_` in the text or case-folding let through; texts under 3 characters
-    /// are checked against every article.
-    pub fn search_articles(&self, text: &str, limit: usize) -> Result<Vec<i64>> {
-        let context = "searching articles";
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT rowid FROM articles_fts WHERE title LIKE ?1 AND instr(title, ?3) > 0
-                 UNION SELECT rowid FROM articles_fts WHERE body LIKE ?1 AND instr(body, ?3) > 0
-                 ORDER BY 1 LIMIT ?2",
-            )
-            .map_err(Error::sql(context))?;
-        let pattern = format!("%{text}%");
-        let rows =
-            statement.query_map(params![pattern, limit as i64, text], |r| r.get(0)).map_err(Error::sql(context))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
     }
 
     /// SQLite's `PRAGMA data_version` of this connection: it changes when another connection

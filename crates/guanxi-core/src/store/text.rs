@@ -1,0 +1,306 @@
+//! Full-text search: the articles whose title or body contains a text, newest first, answered
+//! from the trigram index for any text of two characters or more.
+//!
+//! The index (`articles_fts`, FTS5 `trigram`, `detail=none`) knows which articles hold each
+//! three-character piece, case-folded, without positions. So:
+//! - a text of three characters is one piece: its articles are exactly the piece's (when the
+//!   text has no letter case to fold);
+//! - a longer text's articles hold all of its pieces: candidates, each read to check;
+//! - a text of two characters is the first two characters of the pieces it starts
+//!   (`articles_fts_terms` lists them in order), or it ends a body (`articles_body_tail`,
+//!   migration 10; a title is its body's first line, so a line break follows it there);
+//! - a single character is looked for by reading the articles.
+//!
+//! Candidates are ordered by date from `articles_date` and read in that order until the page is
+//! full. The count is exact when the candidates are exact or all of them were read; otherwise it
+//! is estimated from the first [`VERIFY_BUDGET`] read, and says so.
+
+use super::read::FoundArticle;
+use super::Store;
+use crate::error::{Error, Result};
+use crate::vocab::DateRange;
+use rusqlite::params;
+
+/// Candidates read to check them beyond a full page before the count becomes an estimate.
+pub const VERIFY_BUDGET: usize = 2_000;
+
+/// At most this many pieces of a long text are asked of the index (the rest are checked by
+/// reading): a pasted paragraph must not become a query of thousands of terms.
+const MAX_PIECES: usize = 16;
+
+/// Above this many candidates, their dates are read by one pass over the date index rather than
+/// one row at a time.
+const SCAN_DATES_ABOVE: usize = 4_000;
+
+/// How many articles contain the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextTotal {
+    /// The count.
+    pub count: i64,
+    /// False when `count` is estimated: more candidates than [`VERIFY_BUDGET`] would have had to
+    /// be read to count them exactly.
+    pub exact: bool,
+}
+
+/// Article ids as a bit per id (ids are small and dense: rows are numbered from 1).
+#[derive(Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl IdSet {
+    fn insert(&mut self, id: i64) {
+        let Ok(id) = usize::try_from(id) else { return };
+        if self.bits.len() <= id / 64 {
+            self.bits.resize(id / 64 + 1, 0);
+        }
+        let bit = 1u64 << (id % 64);
+        if self.bits[id / 64] & bit == 0 {
+            self.bits[id / 64] |= bit;
+            self.len += 1;
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        usize::try_from(id).ok().and_then(|id| self.bits.get(id / 64).map(|word| word & (1 << (id % 64)) != 0))
+            == Some(true)
+    }
+
+    fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.bits.iter().enumerate().flat_map(|(k, &word)| {
+            (0..64).filter(move |bit| word & (1u64 << bit) != 0).map(move |bit| (k * 64 + bit) as i64)
+        })
+    }
+}
+
+/// A text as an FTS5 string token: quoted, quotes doubled.
+fn fts_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// Whether the index's case folding could make a piece of `text` stand for other text.
+fn has_case(text: &str) -> bool {
+    text.chars().any(|c| c.is_lowercase() || c.is_uppercase())
+}
+
+impl Store {
+    /// Articles whose title or body contains `text` exactly, published in `range` (undated ones
+    /// too when it has no bound): dated ones newest first, then undated ones, at most `limit`,
+    /// with how many there are in all. Articles the background index has not reached yet are not
+    /// looked at (see [`Store::unindexed_count`]).
+    pub fn find_text(&self, text: &str, range: &DateRange, limit: usize) -> Result<(Vec<FoundArticle>, TextTotal)> {
+        self.find_text_reading(text, range, limit, VERIFY_BUDGET)
+    }
+
+    /// [`Store::find_text`], reading at most `budget` candidates beyond a full page to count
+    /// them before the count is estimated.
+    pub fn find_text_reading(
+        &self,
+        text: &str,
+        range: &DateRange,
+        limit: usize,
+        budget: usize,
+    ) -> Result<(Vec<FoundArticle>, TextTotal)> {
+        let context = "searching the articles' text";
+        let chars: Vec<char> = text.chars().collect();
+        let (candidates, sure) = match chars.len() {
+            0 => return Ok((Vec::new(), TextTotal { count: 0, exact: true })),
+            1 => (None, false),
+            2 => (Some(self.pair_candidates(text)?), !has_case(text)),
+            n => (Some(self.piece_candidates(&chars)?), n == 3 && !has_case(text)),
+        };
+        let ordered = self.by_date(range, candidates.as_ref())?;
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.title, s.path, a.published_date, a.body FROM articles a
+                 JOIN sources s ON s.id = a.source_id WHERE a.id = ?1",
+            )
+            .map_err(Error::sql(context))?;
+        let mut read = |id: i64| {
+            statement
+                .query_row([id], |r| {
+                    Ok(FoundArticle {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        source: r.get(2)?,
+                        date: r.get(3)?,
+                        body: r.get(4)?,
+                    })
+                })
+                .map_err(Error::sql(context))
+        };
+        let mut found = Vec::new();
+        if sure {
+            for &id in ordered.iter().take(limit) {
+                found.push(read(id)?);
+            }
+            return Ok((found, TextTotal { count: ordered.len() as i64, exact: true }));
+        }
+        let (mut checked, mut matched) = (0usize, 0usize);
+        for &id in &ordered {
+            if found.len() >= limit && checked >= budget {
+                break;
+            }
+            let article = read(id)?;
+            checked += 1;
+            if article.body.contains(text) {
+                matched += 1;
+                if found.len() < limit {
+                    found.push(article);
+                }
+            }
+        }
+        let unread = ordered.len() - checked;
+        let count = if unread == 0 {
+            matched
+        } else {
+            matched + (unread as f64 * matched as f64 / checked as f64).round() as usize
+        };
+        Ok((found, TextTotal { count: count as i64, exact: unread == 0 }))
+    }
+
+    /// Articles holding every indexed piece of a text of three characters or more (at most
+    /// [`MAX_PIECES`] of them, spread over the text).
+    fn piece_candidates(&self, chars: &[char]) -> Result<IdSet> {
+        let context = "looking up the text's pieces in the full-text index";
+        let mut pieces: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+        pieces.sort();
+        pieces.dedup();
+        let step = pieces.len().div_ceil(MAX_PIECES);
+        let query = pieces.iter().step_by(step).map(|p| fts_string(p)).collect::<Vec<_>>().join(" AND ");
+        let mut set = IdSet::default();
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1")
+            .map_err(Error::sql(context))?;
+        let mut rows = statement.query([query]).map_err(Error::sql(context))?;
+        while let Some(row) = rows.next().map_err(Error::sql(context))? {
+            set.insert(row.get(0).map_err(Error::sql(context))?);
+        }
+        Ok(set)
+    }
+
+    /// Articles holding a text of two characters: those of every indexed piece it starts, and
+    /// those whose body ends with it.
+    fn pair_candidates(&self, text: &str) -> Result<IdSet> {
+        let context = "looking up a two-character text in the full-text index";
+        let prefix = text.to_lowercase();
+        let mut terms = self
+            .conn
+            .prepare_cached("SELECT term FROM articles_fts_terms WHERE term >= ?1 AND term < ?2")
+            .map_err(Error::sql(context))?;
+        let pieces: Vec<String> = terms
+            .query_map(params![prefix, format!("{prefix}\u{10FFFF}")], |r| r.get(0))
+            .map_err(Error::sql(context))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(Error::sql(context))?;
+        let mut set = IdSet::default();
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1")
+            .map_err(Error::sql(context))?;
+        for piece in pieces.iter().filter(|p| p.starts_with(&prefix)) {
+            let mut rows = statement.query([fts_string(piece)]).map_err(Error::sql(context))?;
+            while let Some(row) = rows.next().map_err(Error::sql(context))? {
+                set.insert(row.get(0).map_err(Error::sql(context))?);
+            }
+        }
+        let mut tails = self
+            .conn
+            .prepare_cached("SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1")
+            .map_err(Error::sql(context))?;
+        let mut rows = tails.query([text]).map_err(Error::sql(context))?;
+        while let Some(row) = rows.next().map_err(Error::sql(context))? {
+            set.insert(row.get(0).map_err(Error::sql(context))?);
+        }
+        Ok(set)
+    }
+
+    /// The indexed articles of `range` (of `only` when given) in result order: dated ones newest
+    /// first, then undated ones, each by id.
+    fn by_date(&self, range: &DateRange, only: Option<&IdSet>) -> Result<Vec<i64>> {
+        let context = "ordering the found articles by date";
+        let (lower, upper) = if range.is_all() { (None, None) } else { (Some(range.lower()), Some(range.upper())) };
+        let mut dated: Vec<(i64, Option<String>)> = Vec::new();
+        match only {
+            Some(set) if set.len <= SCAN_DATES_ABOVE => {
+                let mut statement = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT published_date FROM articles WHERE id = ?1 AND indexed = 1
+                         AND (?2 IS NULL OR published_date >= ?2) AND (?3 IS NULL OR published_date <= ?3)",
+                    )
+                    .map_err(Error::sql(context))?;
+                for id in set.ids() {
+                    let mut rows = statement.query(params![id, lower, upper]).map_err(Error::sql(context))?;
+                    if let Some(row) = rows.next().map_err(Error::sql(context))? {
+                        dated.push((id, row.get(0).map_err(Error::sql(context))?));
+                    }
+                }
+            }
+            _ => {
+                // One pass over the date index (it holds every article's id and date).
+                let mut statement = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT id, published_date FROM articles INDEXED BY articles_date
+                         WHERE (?1 IS NULL OR published_date >= ?1) AND (?2 IS NULL OR published_date <= ?2)",
+                    )
+                    .map_err(Error::sql(context))?;
+                let mut rows = statement.query(params![lower, upper]).map_err(Error::sql(context))?;
+                while let Some(row) = rows.next().map_err(Error::sql(context))? {
+                    let id: i64 = row.get(0).map_err(Error::sql(context))?;
+                    if only.is_none_or(|set| set.contains(id)) {
+                        dated.push((id, row.get(1).map_err(Error::sql(context))?));
+                    }
+                }
+                if only.is_none() {
+                    // Without candidates every article is one; keep those the index holds.
+                    let pending = self.unindexed_ids()?;
+                    dated.retain(|(id, _)| pending.binary_search(id).is_err());
+                }
+            }
+        }
+        dated.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
+        Ok(dated.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Ids of the articles the full-text index does not hold yet, in order.
+    fn unindexed_ids(&self) -> Result<Vec<i64>> {
+        let context = "reading the articles still to index";
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM articles WHERE indexed = 0 ORDER BY id")
+            .map_err(Error::sql(context))?;
+        let ids = statement
+            .query_map([], |r| r.get(0))
+            .map_err(Error::sql(context))?
+            .collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(Error::sql(context))?;
+        Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_sets_count_each_id_once_and_list_them_in_order() {
+        let mut set = IdSet::default();
+        for id in [5, 130, 5, 64, 200, -1] {
+            set.insert(id);
+        }
+        assert_eq!(set.len, 4);
+        assert_eq!(set.ids().collect::<Vec<_>>(), vec![5, 64, 130, 200]);
+        assert!(set.contains(64) && !set.contains(63) && !set.contains(100_000) && !set.contains(-1));
+    }
+
+    #[test]
+    fn fts_strings_are_quoted_and_case_is_noticed() {
+        assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
+        assert!(has_case("GDP增长") && !has_case("江海区2024"));
+    }
+}
