@@ -5,7 +5,7 @@
 //! Reads go through one read-only connection and a graph loaded on first need; an ingest writes
 //! through a connection of its own, and the reader notices its commits by SQLite's
 //! `PRAGMA data_version` (also those of another process), reloading the graph before the next
-//! walk. Every method takes `&self`: a client may share the workspace between threads (the window
+//! walk when the store's `graph_version` moved (the full-text index's commits leave it). Every method takes `&self`: a client may share the workspace between threads (the window
 //! answers queries while an ingest runs).
 
 use crate::correct::{self, Corrected, CorrectionRecord, CorrectionRequest, ImportSummary};
@@ -52,8 +52,11 @@ struct Reader {
     days: Option<DayIndex>,
     /// The graph of the last date range asked for (dropped with `graph`).
     range_graph: Option<query::RangeGraph>,
-    /// The connection's `data_version` when the graph was loaded.
-    loaded_at: i64,
+    /// The connection's `data_version` when the graph was last checked.
+    checked_at: i64,
+    /// The store's `graph_version` of the loaded graph (the full-text index's commits change
+    /// `data_version`, not this).
+    graph_version: i64,
 }
 
 /// Clears the single-ingest flag however the ingest ends (error or panic included).
@@ -80,7 +83,14 @@ impl Workspace {
         Ok(Workspace {
             database: path.to_path_buf(),
             dictionary_path,
-            reader: Mutex::new(Reader { store, graph: None, days: None, range_graph: None, loaded_at: 0 }),
+            reader: Mutex::new(Reader {
+                store,
+                graph: None,
+                days: None,
+                range_graph: None,
+                checked_at: 0,
+                graph_version: -1,
+            }),
             ingestor: Mutex::new(None),
             ingesting: AtomicBool::new(false),
             cancel: AtomicBool::new(false),
@@ -162,22 +172,25 @@ impl Workspace {
     }
 
     /// Runs `work` on the read connection and the graph, loading the graph first if it was never
-    /// loaded or the database changed since.
+    /// loaded or the graph changed since (another connection committed a new `graph_version`).
     pub fn with_graph<T>(&self, work: impl FnOnce(&Store, &KnowledgeGraph) -> Result<T>) -> Result<T> {
         let mut reader = lock(&self.reader, "reading the database")?;
         let version = reader.store.data_version()?;
-        let Reader { store, graph, loaded_at, days, range_graph } = &mut *reader;
-        if *loaded_at != version {
-            *graph = None;
-            *days = None;
-            *range_graph = None;
+        let Reader { store, graph, checked_at, graph_version, days, range_graph } = &mut *reader;
+        if *checked_at != version {
+            // Something was committed: the cached graph stays unless the graph itself changed.
+            *checked_at = version;
+            let now = store.graph_version()?;
+            if now != *graph_version {
+                *graph = None;
+                *days = None;
+                *range_graph = None;
+                *graph_version = now;
+            }
         }
         let graph = match graph {
             Some(graph) => graph,
-            None => {
-                *loaded_at = version;
-                graph.insert(KnowledgeGraph::load(store)?)
-            }
+            None => graph.insert(KnowledgeGraph::load(store)?),
         };
         work(store, graph)
     }
@@ -222,7 +235,7 @@ impl Workspace {
     /// reading it first.
     pub fn ranges_ready(&self) -> Result<bool> {
         let reader = lock(&self.reader, "reading the database")?;
-        Ok(reader.days.is_some() && reader.loaded_at == reader.store.data_version()?)
+        Ok(reader.days.is_some() && reader.graph_version == reader.store.graph_version()?)
     }
 
     /// Reads the day index now if it is not read yet, on a connection of its own so that queries
@@ -230,14 +243,14 @@ impl Workspace {
     /// ingesting, so that its first date range answers at once). The index is kept only if
     /// nothing was committed while it was read.
     pub fn prepare_ranges(&self) -> Result<()> {
-        let before = self.with_graph(|store, _| store.data_version())?;
+        let before = self.with_graph(|store, _| store.graph_version())?;
         if lock(&self.reader, "reading the database")?.days.is_some() {
             return Ok(());
         }
         let days = DayIndex::load(&Store::open_read_only(&self.database)?)?;
         let mut reader = lock(&self.reader, "reading the database")?;
-        let now = reader.store.data_version()?;
-        if now == before && reader.loaded_at == now && reader.graph.is_some() && reader.days.is_none() {
+        let now = reader.store.graph_version()?;
+        if now == before && reader.graph_version == now && reader.graph.is_some() && reader.days.is_none() {
             reader.days = Some(days);
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! The overview through the workspace (issue 15): ranks and communities of the whole graph are
 //! cached with the loaded graph and recomputed after an ingest; a date range has its own ranks.
 
+use guanxi_core::correct::CorrectionRequest;
 use guanxi_core::query::OverviewRequest;
 use guanxi_core::{Workspace, WorkspaceOptions};
 use std::path::{Path, PathBuf};
@@ -62,4 +63,29 @@ fn the_overview_follows_ingests_and_ranges() {
     assert!(bad.to_string().contains("6 Jan"), "{bad}");
     let unknown = workspace.overview(&OverviewRequest { community: Some(99_999), ..all }).unwrap_err();
     assert!(unknown.to_string().contains("community 99999"), "{unknown}");
+}
+
+#[test]
+fn the_cached_graph_outlives_the_text_index_and_not_a_graph_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let dated = dir.path().join("jmrb_2023-01-06.txt");
+    std::fs::copy(demo("004_5d8147767e1fc6e6.txt"), &dated).unwrap();
+    let workspace = Workspace::open(&dir.path().join("w.db"), WorkspaceOptions::default()).unwrap();
+    workspace.ingest(&[dated], &Default::default(), |_| {}).unwrap();
+    workspace.prepare_ranges().unwrap();
+    assert!(workspace.ranges_ready().unwrap());
+    // The full-text index commits (it is not the graph): the day index and graph stay.
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    assert!(workspace.index_text(&cancel, |_, _| {}).unwrap() > 0);
+    assert!(workspace.ranges_ready().unwrap(), "indexing text made the cached graph stale");
+    // A correction changes the graph: they go, and the next read sees the change.
+    let rename = CorrectionRequest::Rename { entity: "袁加伟".into(), name: "袁加伟书记".into() };
+    workspace.correct(&rename, "test").unwrap();
+    assert!(!workspace.ranges_ready().unwrap());
+    let all = OverviewRequest { max_nodes: 1000, ..OverviewRequest::default() };
+    assert!(workspace.overview(&all).unwrap().nodes.iter().any(|n| n.label == "袁加伟书记"));
+    // So does a file.
+    workspace.prepare_ranges().unwrap();
+    workspace.ingest(&[demo("000_d7ae45e1c44c5633.txt")], &Default::default(), |_| {}).unwrap();
+    assert!(!workspace.ranges_ready().unwrap());
 }

@@ -162,6 +162,7 @@ fn class_of(surfaces: &[String], surface: &str) -> usize {
 /// of them, on the open transaction: the one engine function for stored rows (see the module
 /// documentation).
 pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) -> rusqlite::Result<()> {
+    super::write::count_graph_change(tx)?;
     // Which recognised entities can go elsewhere: only those a correction names (a fold starts
     // from the recognised name, and a correction acts only on the name it names).
     let subjects: HashSet<EntityName> =

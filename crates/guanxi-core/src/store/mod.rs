@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/008_background_index.sql"), then: None },
     Migration { sql: include_str!("migrations/009_entity_days.sql"), then: None },
     Migration { sql: include_str!("migrations/010_search_indexes.sql"), then: None },
+    Migration { sql: include_str!("migrations/011_graph_version.sql"), then: None },
 ];
 
 /// The schema version this build writes.

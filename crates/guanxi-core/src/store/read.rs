@@ -574,6 +574,14 @@ impl Store {
             .map_err(Error::sql("counting articles still to index"))
     }
 
+    /// How many times the graph has changed (`graph_version`, migration 11): a cached graph of
+    /// another version is stale. The full-text index's commits leave it as it is.
+    pub fn graph_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT version FROM graph_version WHERE id = 1", [], |r| r.get(0))
+            .map_err(Error::sql("reading the graph version"))
+    }
+
     /// SQLite's `PRAGMA data_version` of this connection: it changes when another connection
     /// (an ingest, another process) commits, so a cached graph knows it is stale.
     pub fn data_version(&self) -> Result<i64> {

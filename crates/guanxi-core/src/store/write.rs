@@ -64,6 +64,7 @@ impl Store {
     /// indexing its articles.
     pub fn commit_batch(&mut self) -> Result<()> {
         self.pending.flush(&self.conn).map_err(Error::sql("indexing a batch"))?;
+        count_graph_change(&self.conn).map_err(Error::sql("committing a batch"))?;
         self.conn.execute_batch("COMMIT").map_err(Error::sql("committing a batch"))
     }
 
@@ -90,6 +91,7 @@ impl Store {
             let mut pending = Pending::default();
             let stored = store_page_in(&tx, path, source, page, &mut pending)?;
             pending.flush(&tx).map_err(Error::sql(format!("indexing {path}")))?;
+            count_graph_change(&tx).map_err(Error::sql(format!("committing {path}")))?;
             tx.commit().map_err(Error::sql(format!("committing {path}")))?;
             Ok(stored)
         } else {
@@ -255,6 +257,12 @@ fn store_page_in(
 }
 
 /// Deletes a source and everything that came from it, keeping counts and weights exact.
+/// Counts one change of the graph in the open transaction (`graph_version`, migration 11): the
+/// readers' cached graphs are stale once it commits.
+pub(super) fn count_graph_change(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+    tx.execute("UPDATE graph_version SET version = version + 1 WHERE id = 1", []).map(drop)
+}
+
 pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE entities SET mentions = entities.mentions - x.n, articles = entities.articles - x.a
