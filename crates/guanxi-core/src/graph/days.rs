@@ -46,16 +46,12 @@ impl DayIndex {
         for (date, entity, mentions, articles) in store.entity_counts_by_date()? {
             day_of(&mut days, &date).entities.push((entity, mentions, articles));
         }
-        let mut with_edges: Vec<Day> = Vec::new();
-        for (date, edge) in store.edges_by_date()? {
-            day_of(&mut with_edges, &date).edges.push(edge);
-        }
         // Both lists are sorted by date: merge the edges into the days.
-        let mut edges = with_edges.into_iter().peekable();
+        let mut edges = store.edges_by_date()?.into_iter().peekable();
         for day in &mut days {
-            while let Some(next) = edges.next_if(|next| next.date <= day.date) {
-                if next.date == day.date {
-                    day.edges = next.edges;
+            while let Some((date, day_edges)) = edges.next_if(|(date, _)| *date <= day.date) {
+                if date == day.date {
+                    day.edges = day_edges;
                 }
             }
         }

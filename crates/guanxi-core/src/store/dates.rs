@@ -66,42 +66,75 @@ impl Store {
     }
 
     /// Every edge's weight per publication date (weights counted as the whole graph's
-    /// are), sorted by (date, edge); undated articles left out.
-    pub fn edges_by_date(&self) -> Result<Vec<(String, EdgeRow)>> {
+    /// are): the dates in order, each with its edges sorted; undated articles left out.
+    pub fn edges_by_date(&self) -> Result<Vec<(String, Vec<EdgeRow>)>> {
         let context = "reading edges per date";
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT ar.published_date, e.source, e.target, e.kind, count(*) FROM edges e
-                 JOIN edge_evidence ev ON ev.edge_id = e.id
-                 JOIN sentences s ON s.id = ev.sentence_id JOIN articles ar ON ar.id = s.article_id
-                 WHERE ar.published_date IS NOT NULL GROUP BY ar.published_date, e.id",
-            )
-            .map_err(Error::sql(context))?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok((r.get(0)?, EdgeRow { source: r.get(1)?, target: r.get(2)?, kind: r.get(3)?, weight: r.get(4)? }))
-            })
-            .map_err(Error::sql(context))?;
-        let mut edges = rows.collect::<rusqlite::Result<Vec<(String, EdgeRow)>>>().map_err(Error::sql(context))?;
+        // Each dated article's date, from the date index (not the article rows: see
+        // `every_sentence_pairs`), numbered.
         let mut dates = DateNumbers::default();
+        let mut article_dates: HashMap<i64, usize> = HashMap::new();
+        {
+            let mut statement = self
+                .conn
+                .prepare(
+                    "SELECT id, published_date FROM articles INDEXED BY articles_date WHERE published_date IS NOT NULL",
+                )
+                .map_err(Error::sql(context))?;
+            let mut rows = statement.query([]).map_err(Error::sql(context))?;
+            while let Some(row) = rows.next().map_err(Error::sql(context))? {
+                let date: String = row.get(1).map_err(Error::sql(context))?;
+                article_dates.insert(row.get(0).map_err(Error::sql(context))?, dates.number(&date));
+            }
+        }
+        let mut by_date: Vec<Vec<EdgeRow>> = vec![Vec::new(); dates.texts.len()];
+        {
+            let mut statement = self
+                .conn
+                .prepare(
+                    "SELECT s.article_id, e.source, e.target, e.kind, count(*) FROM edges e
+                     JOIN edge_evidence ev ON ev.edge_id = e.id JOIN sentences s ON s.id = ev.sentence_id
+                     GROUP BY s.article_id, e.id",
+                )
+                .map_err(Error::sql(context))?;
+            let mut typed: HashMap<(usize, EntityId, EntityId, RelationKind), i64> = HashMap::new();
+            let mut rows = statement.query([]).map_err(Error::sql(context))?;
+            while let Some(row) = rows.next().map_err(Error::sql(context))? {
+                let article: i64 = row.get(0).map_err(Error::sql(context))?;
+                let Some(&number) = article_dates.get(&article) else { continue };
+                let key = (
+                    number,
+                    row.get(1).map_err(Error::sql(context))?,
+                    row.get(2).map_err(Error::sql(context))?,
+                    row.get(3).map_err(Error::sql(context))?,
+                );
+                *typed.entry(key).or_default() += row.get::<_, i64>(4).map_err(Error::sql(context))?;
+            }
+            for ((number, source, target, kind), weight) in typed {
+                by_date[number].push(EdgeRow { source, target, kind, weight });
+            }
+        }
         let mut pairs: HashMap<(usize, i64, i64), i64> = HashMap::new();
-        let sql =
-            format!("{} WHERE ar.published_date IS NOT NULL ORDER BY m.sentence_id", cooccurrence::MENTION_PAIRS_SQL);
-        cooccurrence::sentence_pairs(&self.conn, &sql, [], |_, date, found| {
-            let Some(date) = date else { return };
-            let number = dates.number(date);
+        cooccurrence::every_sentence_pairs(&self.conn, |article, found| {
+            let Some(&number) = article_dates.get(&article) else { return };
             for (a, b) in found {
                 *pairs.entry((number, a, b)).or_default() += 1;
             }
         })
         .map_err(Error::sql(context))?;
         for ((number, a, b), weight) in pairs {
-            let edge = EdgeRow { source: entity(a)?, target: entity(b)?, kind: RelationKind::CoOccurs, weight };
-            edges.push((dates.text(number).to_string(), edge));
+            by_date[number].push(EdgeRow {
+                source: entity(a)?,
+                target: entity(b)?,
+                kind: RelationKind::CoOccurs,
+                weight,
+            });
         }
-        edges.sort();
-        Ok(edges)
+        let mut out: Vec<(String, Vec<EdgeRow>)> = dates.texts.into_iter().zip(by_date).collect();
+        out.sort_by(|(a, _), (b, _)| a.cmp(b));
+        for (_, edges) in &mut out {
+            edges.sort();
+        }
+        Ok(out)
     }
 
     /// The first and last dates of the articles in `range` mentioning each of `ids` (undated
@@ -201,10 +234,6 @@ impl DateNumbers {
         self.texts.push(date.to_string());
         self.numbers.insert(date.to_string(), self.texts.len() - 1);
         self.texts.len() - 1
-    }
-
-    fn text(&self, number: usize) -> &str {
-        &self.texts[number]
     }
 }
 
