@@ -12,7 +12,7 @@ use guanxi_core::correct::{default_author, Corrected, CorrectionRecord, Correcti
 use guanxi_core::pipeline::{IngestEvent, IngestReport};
 use guanxi_core::query::{
     ArticleView, DateHistogram, EntityDetail, Evidence, ExpandRequest, Expansion, Overview, OverviewRequest, PathHop,
-    SearchHit, Stats, Subgraph, SubgraphRequest, TextSearch,
+    SearchHit, Subgraph, SubgraphRequest, TextSearch,
 };
 use guanxi_core::{export, DateRange, EntityId, EntityKind, ErrorKind};
 use serde::Serialize;
