@@ -24,6 +24,17 @@ fn ingest(store: &mut Store, paths: &[PathBuf]) -> guanxi_core::IngestReport {
     ingestor().ingest(store, paths, &IngestOptions::default(), &AtomicBool::new(false), |_| {}).expect("ingest")
 }
 
+/// The demo pages copied into `dir/pages` (for tests that change them).
+fn demo_copy(dir: &Path) -> PathBuf {
+    let pages = dir.join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    for entry in std::fs::read_dir(demo()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, pages.join(path.file_name().unwrap())).unwrap();
+    }
+    pages
+}
+
 fn demo_store(dir: &Path) -> Store {
     let mut store = Store::open(&dir.join("demo.db")).expect("open");
     let report = ingest(&mut store, &[demo()]);
@@ -212,12 +223,7 @@ fn full_text_search_finds_articles_by_any_substring() {
 #[test]
 fn search_finds_an_entity_by_an_alias_only_while_a_file_states_it() {
     let dir = tempfile::tempdir().unwrap();
-    let pages = dir.path().join("pages");
-    std::fs::create_dir(&pages).unwrap();
-    for entry in std::fs::read_dir(demo()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, pages.join(path.file_name().unwrap())).unwrap();
-    }
+    let pages = demo_copy(dir.path());
     // A second file names the organisation in full only, so it outlives the short form.
     std::fs::write(pages.join("full.txt"), "团蓬江区委召开全会\n\n团蓬江区委昨天召开全体会议，部署今年工作。\n")
         .unwrap();
@@ -241,12 +247,7 @@ fn search_finds_an_entity_by_an_alias_only_while_a_file_states_it() {
 #[test]
 fn reingest_is_a_no_op_and_a_changed_file_replaces_its_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let pages = dir.path().join("pages");
-    std::fs::create_dir(&pages).unwrap();
-    for entry in std::fs::read_dir(demo()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), pages.join(entry.file_name())).unwrap();
-    }
+    let pages = demo_copy(dir.path());
     let mut store = Store::open(&dir.path().join("a.db")).unwrap();
     ingest(&mut store, std::slice::from_ref(&pages));
     let first = query::stats(&store).unwrap();
@@ -539,12 +540,7 @@ fn the_graph_of_one_day_is_the_graph_of_that_days_pages_alone() {
 #[test]
 fn files_replaced_before_or_after_indexing_keep_the_full_text_index_sound() {
     let dir = tempfile::tempdir().unwrap();
-    let pages = dir.path().join("pages");
-    std::fs::create_dir(&pages).unwrap();
-    for entry in std::fs::read_dir(demo()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, pages.join(path.file_name().unwrap())).unwrap();
-    }
+    let pages = demo_copy(dir.path());
     let mut store = Store::open(&dir.path().join("x.db")).unwrap();
     ingest(&mut store, std::slice::from_ref(&pages));
     assert_eq!(store.index_pending(3).unwrap(), 3);

@@ -28,6 +28,9 @@ pub const VERIFY_BUDGET: usize = 2_000;
 /// reading): a pasted paragraph must not become a query of thousands of terms.
 const MAX_PIECES: usize = 16;
 
+/// The articles an FTS5 query matches.
+const MATCHING: &str = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
+
 /// Above this many candidates, their dates are read by one pass over the date index rather than
 /// one row at a time.
 const SCAN_DATES_ABOVE: usize = 4_000;
@@ -171,15 +174,18 @@ impl Store {
         let step = pieces.len().div_ceil(MAX_PIECES);
         let query = pieces.iter().step_by(step).map(|p| fts_string(p)).collect::<Vec<_>>().join(" AND ");
         let mut set = IdSet::default();
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1")
-            .map_err(Error::sql(context))?;
-        let mut rows = statement.query([query]).map_err(Error::sql(context))?;
+        self.add_ids(&mut set, MATCHING, &query, context)?;
+        Ok(set)
+    }
+
+    /// Adds to `set` the ids that `sql` (one column, one parameter) gives for `param`.
+    fn add_ids(&self, set: &mut IdSet, sql: &str, param: &str, context: &str) -> Result<()> {
+        let mut statement = self.conn.prepare_cached(sql).map_err(Error::sql(context))?;
+        let mut rows = statement.query([param]).map_err(Error::sql(context))?;
         while let Some(row) = rows.next().map_err(Error::sql(context))? {
             set.insert(row.get(0).map_err(Error::sql(context))?);
         }
-        Ok(set)
+        Ok(())
     }
 
     /// Articles holding a text of two characters: those of every indexed piece it starts, and
@@ -197,24 +203,10 @@ impl Store {
             .collect::<rusqlite::Result<_>>()
             .map_err(Error::sql(context))?;
         let mut set = IdSet::default();
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1")
-            .map_err(Error::sql(context))?;
         for piece in pieces.iter().filter(|p| p.starts_with(&prefix)) {
-            let mut rows = statement.query([fts_string(piece)]).map_err(Error::sql(context))?;
-            while let Some(row) = rows.next().map_err(Error::sql(context))? {
-                set.insert(row.get(0).map_err(Error::sql(context))?);
-            }
+            self.add_ids(&mut set, MATCHING, &fts_string(piece), context)?;
         }
-        let mut tails = self
-            .conn
-            .prepare_cached("SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1")
-            .map_err(Error::sql(context))?;
-        let mut rows = tails.query([text]).map_err(Error::sql(context))?;
-        while let Some(row) = rows.next().map_err(Error::sql(context))? {
-            set.insert(row.get(0).map_err(Error::sql(context))?);
-        }
+        self.add_ids(&mut set, "SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1", text, context)?;
         Ok(set)
     }
 
