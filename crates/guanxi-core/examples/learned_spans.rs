@@ -16,6 +16,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("{}", tags.join(" "));
         }
         let features = recogniser.learned_features(text);
+        if std::env::var_os("EMISSIONS").is_some() {
+            for (c, e) in text.chars().zip(model.emissions(&features)) {
+                eprintln!("{c} {:?}", e.map(|x| x / 1000));
+            }
+            eprintln!("{:?}", model.transitions().map(|r| r.map(|x| x / 1000)));
+        }
         let spans: Vec<serde_json::Value> = model
             .spans(&features)
             .into_iter()

@@ -70,6 +70,18 @@ impl Model {
         })
     }
 
+    /// Each character's label scores (a diagnostic).
+    #[cfg(feature = "training")]
+    pub fn emissions(&self, features: &SentenceFeatures) -> Vec<[i32; LABELS]> {
+        features.buckets.iter().map(|b| self.emission(b)).collect()
+    }
+
+    /// The label transitions (a diagnostic).
+    #[cfg(feature = "training")]
+    pub fn transitions(&self) -> [[i32; LABELS]; LABELS + 1] {
+        self.transitions
+    }
+
     /// A character's label scores: the sum of its features' weights.
     #[inline]
     fn emission(&self, buckets: &[u32; FEATURES]) -> [i32; LABELS] {
@@ -226,8 +238,9 @@ fn allowed(previous: Option<usize>, next: usize) -> bool {
 
 /// Best label sequence under `weight(bucket, label)` and `transitions`; non-name characters are O,
 /// and with `partial`, character `i` takes only the labels whose bit is set in `partial[i]` (the
-/// best path consistent with a partial annotation). The training decoder: floating-point weights,
-/// the whole sentence's features at hand.
+/// best path consistent with a partial annotation); with `cost` (per character the labels allowed,
+/// and a margin), each label not allowed scores the margin more (cost-augmented decoding). The
+/// training decoder: floating-point weights, the whole sentence's features at hand.
 #[cfg(feature = "training")]
 #[allow(clippy::needless_range_loop)] // dynamic programming over label indices
 pub(super) fn viterbi<T: Copy + Into<f64>>(
@@ -235,6 +248,7 @@ pub(super) fn viterbi<T: Copy + Into<f64>>(
     weight: impl Fn(u32, usize) -> T,
     transitions: &[[T; LABELS]; LABELS + 1],
     partial: Option<&[u8]>,
+    cost: Option<(&[u8], f64)>,
 ) -> Vec<usize> {
     let n = features.buckets.len();
     if n == 0 {
@@ -248,6 +262,13 @@ pub(super) fn viterbi<T: Copy + Into<f64>>(
             for &b in &features.buckets[i] {
                 for (l, e) in emission.iter_mut().enumerate() {
                     *e += weight(b, l).into();
+                }
+            }
+        }
+        if let Some((allowed, cost)) = cost {
+            for (l, e) in emission.iter_mut().enumerate() {
+                if allowed[i] & (1 << l) == 0 {
+                    *e += cost;
                 }
             }
         }

@@ -128,17 +128,38 @@ fn shuffle(order: &mut [usize], seed: &mut u64) {
     }
 }
 
+/// Perceptrons trained from different shuffles whose averaged weights are summed (bagging: one
+/// model of the same size, steadier than any one of them; CLUENER person F1 0.730 → 0.739).
+const RUNS: u64 = 4;
+
+/// The margin of the cost-augmented decoding in training: each label the annotation does not
+/// allow scores this much more, so updates go on until the annotation wins by a margin.
+const MARGIN: f64 = 2.0;
+
 /// Averaged-perceptron training over `epochs` passes of `data` (features and, per character, the
-/// labels its annotation allows: see [`allowed_labels`]). Where the prediction breaks the
-/// annotation, the update goes towards the best path that keeps it (a latent-variable perceptron:
-/// partial annotations teach only what they say).
+/// labels its annotation allows: see [`allowed_labels`]), [`RUNS`] times from different shuffles,
+/// the runs' averaged weights summed. Where the prediction (cost-augmented by [`MARGIN`]) breaks
+/// the annotation, the update goes towards the best path that keeps it (a latent-variable
+/// perceptron: partial annotations teach only what they say).
 pub fn train(data: &[(SentenceFeatures, Vec<u8>)], epochs: usize) -> Model {
+    let mut weights = vec![0f32; BUCKETS * LABELS];
+    let mut transitions = vec![0f32; (LABELS + 1) * LABELS];
+    for run in 0..RUNS {
+        let (w, t) = train_one(data, epochs, 0x2545_f491_4f6c_dd1d ^ run.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        weights.iter_mut().zip(w).for_each(|(a, b)| *a += b);
+        transitions.iter_mut().zip(t).for_each(|(a, b)| *a += b);
+    }
+    to_model(&weights, &transitions)
+}
+
+/// One averaged perceptron from the shuffling seed `seed`: its averaged weights and transitions.
+fn train_one(data: &[(SentenceFeatures, Vec<u8>)], epochs: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+    let mut seed = seed;
     let mut weights = Averaged::new(BUCKETS * LABELS);
     // transitions[previous][next], flat; row LABELS is the start of the sentence.
     let mut transitions = Averaged::new((LABELS + 1) * LABELS);
     let mut clock: u32 = 0;
     let mut order: Vec<usize> = (0..data.len()).collect();
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for _ in 0..epochs {
         shuffle(&mut order, &mut seed);
         for &k in &order {
@@ -147,17 +168,17 @@ pub fn train(data: &[(SentenceFeatures, Vec<u8>)], epochs: usize) -> Model {
             let current: [[f32; LABELS]; LABELS + 1] =
                 std::array::from_fn(|r| std::array::from_fn(|c| transitions.w[r * LABELS + c]));
             let weight = |b: u32, l: usize| weights.w[b as usize * LABELS + l];
-            let predicted = viterbi(features, weight, &current, None);
+            let predicted = viterbi(features, weight, &current, None, Some((allowed, MARGIN)));
             if predicted.iter().zip(allowed).all(|(&l, &a)| a & bit(l) != 0) {
                 continue;
             }
-            let gold = viterbi(features, weight, &current, Some(allowed));
+            let gold = viterbi(features, weight, &current, Some(allowed), None);
             if gold.len() == predicted.len() {
                 learn(features, &gold, &predicted, clock, &mut weights, &mut transitions);
             }
         }
     }
-    to_model(&weights.averaged(clock), &transitions.averaged(clock))
+    (weights.averaged(clock), transitions.averaged(clock))
 }
 
 /// One perceptron update: towards the gold labels, away from the predicted ones.
