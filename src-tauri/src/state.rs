@@ -106,8 +106,8 @@ impl Shared {
     /// pool), after the previous run stopped, then reads its day index (for date ranges); the
     /// graph is usable meanwhile. It first loads the graph and its ranks and communities, so that
     /// the window's first overview finds them ready, and reads the day index only after that
-    /// overview was served (or [`FIRST_VIEW_WAIT`] without one): at ×100 the day index is 12 s of
-    /// reading that would otherwise compete with the window's start. Progress goes to the index
+    /// overview was served (or [`FIRST_VIEW_WAIT`] without one): at ×100 the day index is seconds
+    /// of reading that would otherwise compete with the window's start. Progress goes to the index
     /// sink; a failure is logged and reported as a finished run.
     pub fn index_in_background(&self) -> CmdResult<()> {
         let workspace = self.workspace()?;
@@ -148,8 +148,8 @@ impl Shared {
                 Ok(Err(error)) => return failed(format!("the full-text index of {database} failed: {error}")),
                 Err(error) => return failed(format!("the full-text index task of {database} failed: {error}")),
             }
-            // The day index, after the window's first overview (the text index first: its
-            // commits would make a day index read meanwhile stale).
+            // The day index, after the text index (both are long reads of the same file) and
+            // after the window's first overview.
             match tokio::time::timeout(FIRST_VIEW_WAIT, first_view.wait_for(|served| *served)).await {
                 Ok(Ok(_)) | Err(_) => {}
                 Ok(Err(_)) => return, // the app is closing: nobody will ask for a range.

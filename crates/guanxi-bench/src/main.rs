@@ -203,22 +203,21 @@ fn queries(db: &Path, n: usize) -> Result<()> {
     let dir = std::env::temp_dir();
     let mut export_hub = Vec::new();
     let mut hub_nodes = 0;
+    // Subgraph and GraphML export, timed together; a failure ends the run after its timing.
+    let export = |request: &SubgraphRequest, file: &str| -> anyhow::Result<usize> {
+        let sub = query::subgraph(&store, &graph, request)?;
+        guanxi_core::export::export_graphml_file(&sub, &dir.join(file))?;
+        Ok(sub.nodes.len())
+    };
     for _ in 0..5 {
-        export_hub.push(time_ms(|| {
-            let request = SubgraphRequest { seeds: vec![hub.id.to_string()], depth: 2, ..Default::default() };
-            if let Ok(sub) = query::subgraph(&store, &graph, &request) {
-                hub_nodes = sub.nodes.len();
-                let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-hub.graphml"));
-            }
-        }));
+        let request = SubgraphRequest { seeds: vec![hub.id.to_string()], depth: 2, ..Default::default() };
+        let mut outcome = Ok(0);
+        export_hub.push(time_ms(|| outcome = export(&request, "guanxi-bench-hub.graphml")));
+        hub_nodes = outcome?;
     }
-    let mut whole_nodes = 0;
-    let export_all = time_ms(|| {
-        if let Ok(sub) = query::subgraph(&store, &graph, &SubgraphRequest::default()) {
-            whole_nodes = sub.nodes.len();
-            let _ = guanxi_core::export::export_graphml_file(&sub, &dir.join("guanxi-bench-all.graphml"));
-        }
-    });
+    let mut outcome = Ok(0);
+    let export_all = time_ms(|| outcome = export(&SubgraphRequest::default(), "guanxi-bench-all.graphml"));
+    let whole_nodes = outcome?;
     // Full-text search by the first three characters of a random entity's name (one piece of the
     // trigram index), and by its first two (the index's pieces that start with them).
     let long_names: Vec<&EntityRow> = entities.iter().filter(|e| e.name.chars().count() >= 3).collect();

@@ -124,7 +124,7 @@ pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &L
             });
             resolved_here.push((entity, mention));
         }
-        builder.nested_places(a, article, &resolved_here, lexicon, district.as_deref());
+        builder.nested_places(a, &resolved_here, lexicon, district.as_deref());
         builder.roles(a, article, &resolved_here, district.as_deref());
     }
     builder.co_occurrences();
@@ -167,14 +167,7 @@ impl Builder {
 
     /// `located_in`: places inside organization and place names, qualified district bodies, and
     /// places written one after the other (外海街道东升村).
-    fn nested_places(
-        &mut self,
-        a: usize,
-        article: &Article,
-        here: &[(usize, &Mention)],
-        lexicon: &Lexicon,
-        district: Option<&str>,
-    ) {
+    fn nested_places(&mut self, a: usize, here: &[(usize, &Mention)], lexicon: &Lexicon, district: Option<&str>) {
         let known_places: Vec<String> =
             self.page.entities.iter().filter(|e| e.kind == EntityKind::Place).map(|e| e.name.clone()).collect();
         for &(entity, mention) in here {
@@ -225,7 +218,6 @@ impl Builder {
                 self.relate(RelationKind::LocatedIn, inner, outer, a, first.sentence);
             }
         }
-        let _ = article;
     }
 
     /// `holds_role_in`: `ORG 党委书记、董事长 PERSON` and `区委书记 PERSON`.
