@@ -179,9 +179,17 @@ fn full_text_search_finds_articles_by_any_substring() {
     // Past its reading budget the count is estimated, and says so; the page is still exact.
     let every = check_find_text(&store, &db, "区", &all);
     assert!(every.len() > 4, "{every:?}");
-    let (page, total) = store.find_text_reading("区", &all, 2, 3).unwrap();
+    let few = guanxi_core::store::ReadingLimits { verify: 3, pair_postings: 1 };
+    let (page, total) = store.find_text_reading("区", &all, 2, &few).unwrap();
     assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), every[..2]);
     assert!(!total.exact && total.count > 0 && total.count <= 12, "{total:?}");
+    // A two-character text whose pieces list many articles is read newest first like one
+    // character: the same page, an estimated count.
+    let jianghai = check_find_text(&store, &db, "江海", &all);
+    assert!(jianghai.len() > 3, "{jianghai:?}");
+    let (page, total) = store.find_text_reading("江海", &all, 2, &few).unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), jianghai[..2]);
+    assert!(!total.exact, "{total:?}");
     // Every title's and body's first three and last two characters (a two-character text at the
     // very end of a title is in no three-character piece that starts with it), each alone and in
     // a year, agree with reading every article.

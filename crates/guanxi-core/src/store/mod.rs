@@ -20,7 +20,7 @@ pub use read::{
     ArticleOfEntity, ArticleRow, EdgeRow, EntityRow, EvidenceRow, FoundArticle, MentionRow, SourceRow, StatsRow,
     StoryCopy,
 };
-pub use text::{TextTotal, VERIFY_BUDGET};
+pub use text::{ReadingLimits, TextTotal};
 pub use write::StoredFile;
 
 use crate::error::{Error, Result};

@@ -13,7 +13,10 @@
 //!
 //! Candidates are ordered by date from `articles_date` and read in that order until the page is
 //! full. The count is exact when the candidates are exact or all of them were read; otherwise it
-//! is estimated from the first [`VERIFY_BUDGET`] read, and says so.
+//! is estimated from the first ones read ([`ReadingLimits`]), and says so. A two-character text
+//! so frequent that its pieces list more than [`ReadingLimits::pair_postings`] articles (中国)
+//! is looked for like a single character, newest first: its page fills within the first few
+//! hundred articles, and gathering its exact set would cost more than the target allows.
 
 use super::read::FoundArticle;
 use super::Store;
@@ -21,8 +24,21 @@ use crate::error::{Error, Result};
 use crate::vocab::DateRange;
 use rusqlite::params;
 
-/// Candidates read to check them beyond a full page before the count becomes an estimate.
-pub const VERIFY_BUDGET: usize = 2_000;
+/// How far find-text reads before it estimates (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadingLimits {
+    /// Candidates read to check them beyond a full page before the count becomes an estimate.
+    pub verify: usize,
+    /// A two-character text whose pieces list more articles than this (summed over its pieces)
+    /// is read newest first instead of gathered.
+    pub pair_postings: i64,
+}
+
+impl Default for ReadingLimits {
+    fn default() -> Self {
+        ReadingLimits { verify: 2_000, pair_postings: 40_000 }
+    }
+}
 
 /// At most this many pieces of a long text are asked of the index (the rest are checked by
 /// reading): a pasted paragraph must not become a query of thousands of terms.
@@ -40,8 +56,8 @@ const SCAN_DATES_ABOVE: usize = 4_000;
 pub struct TextTotal {
     /// The count.
     pub count: i64,
-    /// False when `count` is estimated: more candidates than [`VERIFY_BUDGET`] would have had to
-    /// be read to count them exactly.
+    /// False when `count` is estimated: more candidates than [`ReadingLimits::verify`] would
+    /// have had to be read to count them exactly.
     pub exact: bool,
 }
 
@@ -93,24 +109,26 @@ impl Store {
     /// with how many there are in all. Articles the background index has not reached yet are not
     /// looked at (see [`Store::unindexed_count`]).
     pub fn find_text(&self, text: &str, range: &DateRange, limit: usize) -> Result<(Vec<FoundArticle>, TextTotal)> {
-        self.find_text_reading(text, range, limit, VERIFY_BUDGET)
+        self.find_text_reading(text, range, limit, &ReadingLimits::default())
     }
 
-    /// [`Store::find_text`], reading at most `budget` candidates beyond a full page to count
-    /// them before the count is estimated.
+    /// [`Store::find_text`] within other reading limits.
     pub fn find_text_reading(
         &self,
         text: &str,
         range: &DateRange,
         limit: usize,
-        budget: usize,
+        limits: &ReadingLimits,
     ) -> Result<(Vec<FoundArticle>, TextTotal)> {
         let context = "searching the articles' text";
         let chars: Vec<char> = text.chars().collect();
         let (candidates, sure) = match chars.len() {
             0 => return Ok((Vec::new(), TextTotal { count: 0, exact: true })),
             1 => (None, false),
-            2 => (Some(self.pair_candidates(text)?), !has_case(text)),
+            2 => match self.pair_candidates(text, limits.pair_postings)? {
+                Some(set) => (Some(set), !has_case(text)),
+                None => (None, false),
+            },
             n => (Some(self.piece_candidates(&chars)?), n == 3 && !has_case(text)),
         };
         let ordered = self.by_date(range, candidates.as_ref())?;
@@ -143,7 +161,7 @@ impl Store {
         }
         let (mut checked, mut matched) = (0usize, 0usize);
         for &id in &ordered {
-            if found.len() >= limit && checked >= budget {
+            if found.len() >= limit && checked >= limits.verify {
                 break;
             }
             let article = read(id)?;
@@ -189,25 +207,31 @@ impl Store {
     }
 
     /// Articles holding a text of two characters: those of every indexed piece it starts, and
-    /// those whose body ends with it.
-    fn pair_candidates(&self, text: &str) -> Result<IdSet> {
+    /// those whose body ends with it; `None` when its pieces list more than `most` articles.
+    fn pair_candidates(&self, text: &str, most: i64) -> Result<Option<IdSet>> {
         let context = "looking up a two-character text in the full-text index";
         let prefix = text.to_lowercase();
         let mut terms = self
             .conn
-            .prepare_cached("SELECT term FROM articles_fts_terms WHERE term >= ?1 AND term < ?2")
+            .prepare_cached("SELECT term, doc FROM articles_fts_terms WHERE term >= ?1 AND term < ?2")
             .map_err(Error::sql(context))?;
-        let pieces: Vec<String> = terms
-            .query_map(params![prefix, format!("{prefix}\u{10FFFF}")], |r| r.get(0))
+        let pieces: Vec<(String, i64)> = terms
+            .query_map(params![prefix, format!("{prefix}\u{10FFFF}")], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(Error::sql(context))?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(Error::sql(context))?;
+            .collect::<rusqlite::Result<Vec<(String, i64)>>>()
+            .map_err(Error::sql(context))?
+            .into_iter()
+            .filter(|(piece, _)| piece.starts_with(&prefix))
+            .collect();
+        if pieces.iter().map(|(_, articles)| articles).sum::<i64>() > most {
+            return Ok(None);
+        }
         let mut set = IdSet::default();
-        for piece in pieces.iter().filter(|p| p.starts_with(&prefix)) {
+        for (piece, _) in &pieces {
             self.add_ids(&mut set, MATCHING, &fts_string(piece), context)?;
         }
         self.add_ids(&mut set, "SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1", text, context)?;
-        Ok(set)
+        Ok(Some(set))
     }
 
     /// The indexed articles of `range` (of `only` when given) in result order: dated ones newest
