@@ -36,7 +36,7 @@ pub struct ReadingLimits {
 
 impl Default for ReadingLimits {
     fn default() -> Self {
-        ReadingLimits { verify: 2_000, pair_postings: 40_000 }
+        ReadingLimits { verify: 500, pair_postings: 40_000 }
     }
 }
 
