@@ -10,13 +10,18 @@ fn demo(page: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/demo").join(page)
 }
 
+/// The 江海 page copied into `dir`, dated 6 January 2023 by its file name, and a new workspace there.
+fn dated_page_and_workspace(dir: &Path) -> (PathBuf, Workspace) {
+    let dated = dir.join("jmrb_2023-01-06.txt");
+    std::fs::copy(demo("004_5d8147767e1fc6e6.txt"), &dated).unwrap();
+    (dated, Workspace::open(&dir.join("w.db"), WorkspaceOptions::default()).unwrap())
+}
+
 #[test]
 fn the_overview_follows_ingests_and_ranges() {
     let dir = tempfile::tempdir().unwrap();
-    // The 蓬江 page undated, the 江海 page dated 6 January 2023 by its file name.
-    let dated = dir.path().join("jmrb_2023-01-06.txt");
-    std::fs::copy(demo("004_5d8147767e1fc6e6.txt"), &dated).unwrap();
-    let workspace = Workspace::open(&dir.path().join("w.db"), WorkspaceOptions::default()).unwrap();
+    // The 蓬江 page undated, the 江海 page dated by its file name.
+    let (dated, workspace) = dated_page_and_workspace(dir.path());
     workspace.ingest(&[demo("000_d7ae45e1c44c5633.txt")], &Default::default(), |_| {}).unwrap();
     let all = OverviewRequest { max_nodes: 1000, ..OverviewRequest::default() };
     let before = workspace.overview(&all).unwrap();
@@ -68,9 +73,7 @@ fn the_overview_follows_ingests_and_ranges() {
 #[test]
 fn the_cached_graph_outlives_the_text_index_and_not_a_graph_change() {
     let dir = tempfile::tempdir().unwrap();
-    let dated = dir.path().join("jmrb_2023-01-06.txt");
-    std::fs::copy(demo("004_5d8147767e1fc6e6.txt"), &dated).unwrap();
-    let workspace = Workspace::open(&dir.path().join("w.db"), WorkspaceOptions::default()).unwrap();
+    let (dated, workspace) = dated_page_and_workspace(dir.path());
     workspace.ingest(&[dated], &Default::default(), |_| {}).unwrap();
     workspace.prepare_ranges().unwrap();
     assert!(workspace.ranges_ready().unwrap());

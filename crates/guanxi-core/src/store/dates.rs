@@ -69,24 +69,28 @@ impl Store {
     /// are): the dates in order, each with its edges sorted; undated articles left out.
     pub fn edges_by_date(&self) -> Result<Vec<(String, Vec<EdgeRow>)>> {
         let context = "reading edges per date";
-        // Each dated article's date, from the date index (not the article rows: see
-        // `every_sentence_pairs`), numbered.
-        let mut dates = DateNumbers::default();
+        // Each dated article's date, from the date index in date order (not the article rows: see
+        // `every_sentence_pairs`), as its position in `dates`.
+        let mut dates: Vec<String> = Vec::new();
         let mut article_dates: HashMap<i64, usize> = HashMap::new();
         {
             let mut statement = self
                 .conn
                 .prepare(
-                    "SELECT id, published_date FROM articles INDEXED BY articles_date WHERE published_date IS NOT NULL",
+                    "SELECT id, published_date FROM articles INDEXED BY articles_date
+                     WHERE published_date IS NOT NULL ORDER BY published_date",
                 )
                 .map_err(Error::sql(context))?;
             let mut rows = statement.query([]).map_err(Error::sql(context))?;
             while let Some(row) = rows.next().map_err(Error::sql(context))? {
                 let date: String = row.get(1).map_err(Error::sql(context))?;
-                article_dates.insert(row.get(0).map_err(Error::sql(context))?, dates.number(&date));
+                if dates.last() != Some(&date) {
+                    dates.push(date);
+                }
+                article_dates.insert(row.get(0).map_err(Error::sql(context))?, dates.len() - 1);
             }
         }
-        let mut by_date: Vec<Vec<EdgeRow>> = vec![Vec::new(); dates.texts.len()];
+        let mut by_date: Vec<Vec<EdgeRow>> = vec![Vec::new(); dates.len()];
         {
             let mut statement = self
                 .conn
@@ -129,8 +133,7 @@ impl Store {
                 weight,
             });
         }
-        let mut out: Vec<(String, Vec<EdgeRow>)> = dates.texts.into_iter().zip(by_date).collect();
-        out.sort_by(|(a, _), (b, _)| a.cmp(b));
+        let mut out: Vec<(String, Vec<EdgeRow>)> = dates.into_iter().zip(by_date).collect();
         for (_, edges) in &mut out {
             edges.sort();
         }
@@ -216,24 +219,6 @@ impl Store {
             widen((entity(a)?, entity(b)?, RelationKind::CoOccurs), &date);
         }
         Ok(out)
-    }
-}
-
-/// Dates numbered as they are met, so that per-date keys hold a number rather than the text.
-#[derive(Default)]
-struct DateNumbers {
-    texts: Vec<String>,
-    numbers: HashMap<String, usize>,
-}
-
-impl DateNumbers {
-    fn number(&mut self, date: &str) -> usize {
-        if let Some(&number) = self.numbers.get(date) {
-            return number;
-        }
-        self.texts.push(date.to_string());
-        self.numbers.insert(date.to_string(), self.texts.len() - 1);
-        self.texts.len() - 1
     }
 }
 

@@ -192,14 +192,14 @@ impl Store {
         let step = pieces.len().div_ceil(MAX_PIECES);
         let query = pieces.iter().step_by(step).map(|p| fts_string(p)).collect::<Vec<_>>().join(" AND ");
         let mut set = IdSet::default();
-        self.add_ids(&mut set, MATCHING, &query, context)?;
+        self.add_ids(&mut set, MATCHING, [&query], context)?;
         Ok(set)
     }
 
-    /// Adds to `set` the ids that `sql` (one column, one parameter) gives for `param`.
-    fn add_ids(&self, set: &mut IdSet, sql: &str, param: &str, context: &str) -> Result<()> {
+    /// Adds to `set` the ids that `sql` (one column) gives for `params`.
+    fn add_ids(&self, set: &mut IdSet, sql: &str, params: impl rusqlite::Params, context: &str) -> Result<()> {
         let mut statement = self.conn.prepare_cached(sql).map_err(Error::sql(context))?;
-        let mut rows = statement.query([param]).map_err(Error::sql(context))?;
+        let mut rows = statement.query(params).map_err(Error::sql(context))?;
         while let Some(row) = rows.next().map_err(Error::sql(context))? {
             set.insert(row.get(0).map_err(Error::sql(context))?);
         }
@@ -228,9 +228,9 @@ impl Store {
         }
         let mut set = IdSet::default();
         for (piece, _) in &pieces {
-            self.add_ids(&mut set, MATCHING, &fts_string(piece), context)?;
+            self.add_ids(&mut set, MATCHING, [&fts_string(piece)], context)?;
         }
-        self.add_ids(&mut set, "SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1", text, context)?;
+        self.add_ids(&mut set, "SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1", [text], context)?;
         Ok(Some(set))
     }
 
@@ -274,28 +274,15 @@ impl Store {
                 }
                 if only.is_none() {
                     // Without candidates every article is one; keep those the index holds.
-                    let pending = self.unindexed_ids()?;
-                    dated.retain(|(id, _)| pending.binary_search(id).is_err());
+                    let mut pending = IdSet::default();
+                    let sql = "SELECT id FROM articles WHERE indexed = 0";
+                    self.add_ids(&mut pending, sql, [], "reading the articles still to index")?;
+                    dated.retain(|(id, _)| !pending.contains(*id));
                 }
             }
         }
         dated.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
         Ok(dated.into_iter().map(|(id, _)| id).collect())
-    }
-
-    /// Ids of the articles the full-text index does not hold yet, in order.
-    fn unindexed_ids(&self) -> Result<Vec<i64>> {
-        let context = "reading the articles still to index";
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id FROM articles WHERE indexed = 0 ORDER BY id")
-            .map_err(Error::sql(context))?;
-        let ids = statement
-            .query_map([], |r| r.get(0))
-            .map_err(Error::sql(context))?
-            .collect::<rusqlite::Result<Vec<i64>>>()
-            .map_err(Error::sql(context))?;
-        Ok(ids)
     }
 }
 
