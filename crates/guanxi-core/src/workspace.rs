@@ -5,8 +5,9 @@
 //! Reads go through one read-only connection and a graph loaded on first need; an ingest writes
 //! through a connection of its own, and the reader notices its commits by SQLite's
 //! `PRAGMA data_version` (also those of another process), reloading the graph before the next
-//! walk when the store's `graph_version` moved (the full-text index's commits leave it). Every method takes `&self`: a client may share the workspace between threads (the window
-//! answers queries while an ingest runs).
+//! walk when the store's `graph_version` moved (the full-text index's commits leave it). Every
+//! method takes `&self`: a client may share the workspace between threads (the window answers
+//! queries while an ingest runs).
 
 use crate::correct::{self, Corrected, CorrectionRecord, CorrectionRequest, ImportSummary};
 use crate::error::{Error, Result};
@@ -196,7 +197,7 @@ impl Workspace {
     }
 
     /// Runs `work` on the read connection, the whole graph and the graph of a date range, built
-    /// once per range and database version from the day index (itself read once per version).
+    /// once per range and graph version from the day index (itself read once per graph version).
     pub fn with_range_graph<T>(
         &self,
         range: &DateRange,
@@ -241,7 +242,7 @@ impl Workspace {
     /// Reads the day index now if it is not read yet, on a connection of its own so that queries
     /// go on meanwhile (the window does it in the background after opening a database or
     /// ingesting, so that its first date range answers at once). The index is kept only if
-    /// nothing was committed while it was read.
+    /// the graph did not change while it was read.
     pub fn prepare_ranges(&self) -> Result<()> {
         let before = self.with_graph(|store, _| store.graph_version())?;
         if lock(&self.reader, "reading the database")?.days.is_some() {

@@ -256,13 +256,13 @@ fn store_page_in(
     Ok(StoredFile { replaced, ..stored })
 }
 
-/// Deletes a source and everything that came from it, keeping counts and weights exact.
 /// Counts one change of the graph in the open transaction (`graph_version`, migration 11): the
 /// readers' cached graphs are stale once it commits.
 pub(super) fn count_graph_change(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
     tx.execute("UPDATE graph_version SET version = version + 1 WHERE id = 1", []).map(drop)
 }
 
+/// Deletes a source and everything that came from it, keeping counts and weights exact.
 pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE entities SET mentions = entities.mentions - x.n, articles = entities.articles - x.a
