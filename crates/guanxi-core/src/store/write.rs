@@ -27,12 +27,10 @@ impl Store {
     /// Another stored file with these bytes, if any.
     pub fn path_with_sha(&self, sha256: &str, except: &str) -> Result<Option<String>> {
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT path FROM sources WHERE sha256 = ?1 AND status = 'stored' AND path <> ?2 ORDER BY path LIMIT 1",
-                params![sha256, except],
-                |r| r.get(0),
             )
-            .optional()
+            .and_then(|mut statement| statement.query_row(params![sha256, except], |r| r.get(0)).optional())
             .map_err(Error::sql("looking up duplicates"))
     }
 
@@ -106,11 +104,7 @@ impl Store {
     pub fn begin_export(&mut self, path: &str, size: u64) -> Result<(i64, bool)> {
         self.check_before_writing()?;
         let context = |what: &str| format!("{what} for {path}");
-        let old: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
-            .optional()
-            .map_err(Error::sql(context("looking up the old version")))?;
+        let old = source_of(&self.conn, path).map_err(Error::sql(context("looking up the old version")))?;
         if let Some(id) = old {
             remove_source(&self.conn, id).map_err(Error::sql(context("removing the old version")))?;
         }
@@ -232,6 +226,11 @@ impl Pending {
     }
 }
 
+/// The source row stored for `path`, if any.
+fn source_of(conn: &rusqlite::Connection, path: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM sources WHERE path = ?1")?.query_row([path], |r| r.get(0)).optional()
+}
+
 /// Replaces any earlier version of `path` and writes the new rows, on an open transaction.
 fn store_page_in(
     tx: &rusqlite::Connection,
@@ -241,10 +240,7 @@ fn store_page_in(
     pending: &mut Pending,
 ) -> Result<StoredFile> {
     let context = |what: &str| format!("{what} for {path}");
-    let old: Option<i64> = tx
-        .query_row("SELECT id FROM sources WHERE path = ?1", [path], |r| r.get(0))
-        .optional()
-        .map_err(Error::sql(context("looking up the old version")))?;
+    let old = source_of(tx, path).map_err(Error::sql(context("looking up the old version")))?;
     let replaced = match old {
         Some(id) => {
             remove_source(tx, id).map_err(Error::sql(context("removing the old version")))?;
