@@ -1,6 +1,6 @@
 //! Ingest of whole folders: read → decode → split → recognise → resolve → store, in bounded
 //! batches. Reading and recognition run in parallel (rayon); the store writes on the calling
-//! thread, the batches that are ready within [`COMMIT_INTERVAL`] in one transaction. Progress goes to a callback as each
+//! thread, the batches of up to a second ([`COMMIT_INTERVAL`]) in one transaction. Progress goes to a callback as each
 //! transaction commits; an `AtomicBool` cancels between files, keeping every file that finished.
 
 use crate::error::{Error, Result};
@@ -14,17 +14,19 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Files processed per batch (bounds memory: at most this many pages are held at once).
 const BATCH: usize = 64;
 
-/// How long the writer keeps adding ready batches to one transaction before it commits (it commits
-/// at once when the next batch is not ready yet). A commit writes every page the transaction
-/// changed to the write-ahead log, and the indexes keyed by entity (mentions, per-day counts)
-/// change pages all over the file: at ×100, where the writer is the slower side, committing each
-/// batch of 64 files wrote some 17 MB per commit and made log writes and checkpoints a third of
-/// its time. Batches that share a transaction share those pages.
-const COMMIT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long the writer keeps adding batches to one transaction before it commits (it commits
+/// sooner when the files run out or the run is cancelled). A commit writes every page the
+/// transaction changed to the write-ahead log, and the indexes keyed by entity (mentions, per-day
+/// counts) change pages all over the file: at ×100, committing each batch of 64 files wrote some
+/// 17 MB per commit and made log writes and checkpoints a third of the writer's time. Batches
+/// that share a transaction share those pages. Progress is reported per commit, so at most this
+/// late.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Rows of a crawler export prepared and committed together (bounds memory and the open
 /// transaction for an export of any size).
@@ -236,8 +238,8 @@ impl Ingestor {
     ///
     /// Files go in batches: a producer thread reads, hashes, recognises and resolves the next
     /// batch (in parallel, on rayon's pool) while this thread writes the current one. Batches go
-    /// into one transaction while the next is ready and for at most [`COMMIT_INTERVAL`] (a crash
-    /// loses at most the open transaction, never part of a file). Events are sent once their transaction is
+    /// into one transaction until it is [`COMMIT_INTERVAL`] old (a crash loses at most the open
+    /// transaction, never part of a file). Events are sent once their transaction is
     /// committed, so what a client sees as done is on disk.
     pub fn ingest(
         &self,
@@ -280,7 +282,7 @@ impl Ingestor {
             });
             let mut export = ExportWrite::default();
             // When the open transaction began (None: none is open), and the events it holds back.
-            let mut opened: Option<std::time::Instant> = None;
+            let mut opened: Option<Instant> = None;
             let mut events = Vec::new();
             let mut next = receiver.recv().ok();
             while let Some(work) = next.take() {
@@ -291,7 +293,7 @@ impl Ingestor {
                 };
                 if writes && opened.is_none() {
                     store.begin_batch()?;
-                    opened = Some(std::time::Instant::now());
+                    opened = Some(Instant::now());
                 }
                 let mut progress = Progress { report: &mut report, done: &mut done, total, events: &mut events };
                 let written = match work {
@@ -307,8 +309,10 @@ impl Ingestor {
                         end_export(store, &keys[file], &mut export, outcome, &mut progress)
                     }
                 };
-                next = if report.cancelled { None } else { receiver.try_recv().ok() };
-                let due = next.is_none() || opened.is_some_and(|at| at.elapsed() >= COMMIT_INTERVAL);
+                // The open transaction waits for the next batch until it is a second old.
+                let left = opened.map_or(Duration::ZERO, |at| COMMIT_INTERVAL.saturating_sub(at.elapsed()));
+                next = if report.cancelled { None } else { receiver.recv_timeout(left).ok() };
+                let due = next.is_none() || left.is_zero();
                 let committed = match written {
                     Ok(()) if due && opened.is_some() => store.commit_batch().map(|()| opened = None),
                     other => other,
