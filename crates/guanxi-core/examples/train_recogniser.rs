@@ -1,5 +1,5 @@
 //! Trains the learned layer (see `guanxi_core::recognise::learned`) and writes
-//! `resources/ner-perceptron.bin`, from three corpora whose conventions differ:
+//! `resources/ner-perceptron.bin`, from two corpora whose conventions differ:
 //!
 //! - the first 60% of the lines of pd98-dev.jsonl (People's Daily 1998): persons and places exact,
 //!   its single-word organizations exact, other organizations unannotated (multi-word ones lost
@@ -11,16 +11,13 @@
 //!   scenes) outside, and elsewhere a character of a word jieba tags `ns` may be outside or in a
 //!   place (it rarely marks countries and cities: 中国 is marked 13 times in 650), any other is
 //!   outside; and one mapping rule to our convention: a country, province or city of the gazetteer
-//!   (jieba tags it `ns`) outside CLUENER's spans is a place;
-//! - with `--msra`, the MSRA NER corpus's training part (SIGHAN 2006, news; written by
-//!   `scripts/msra.py` into data/msra-train.jsonl, without the sentences that overlap a held-out
-//!   sentence of the other two): its persons only (see [`msra_sentence`]).
+//!   (jieba tags it `ns`) outside CLUENER's spans is a place.
 //!
 //! The other 40% of pd98-dev and the held-out part of CLUENER (the sentences whose FNV-1a hash
 //! of their UTF-8 text is 0 modulo 5, about 20%: see [`held_out`]) are never seen; `scripts/score.py`
 //! scores on them with the same rules.
 //!
-//! `scripts/msra.py && cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl ../shared/corpus/cluener-train.jsonl --msra data/msra-train.jsonl [EPOCHS]`
+//! `cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl ../shared/corpus/cluener-train.jsonl [EPOCHS]`
 
 use guanxi_core::recognise::learned::{self, Annotation};
 use guanxi_core::vocab::EntityKind;
@@ -88,48 +85,12 @@ fn pd98_sentence(
     (features, allowed)
 }
 
-/// An MSRA sentence's features and the labels its annotation allows: its persons only. A person
-/// of two or more characters is exact, of one (江 李 for 江泽民 李鹏) a person or outside; every
-/// other character is outside or in a place or an organization, left to the other sources (MSRA's
-/// annotation is flat: 中国 in 中国共产党 is no place there, while pd98 marks it, and its places
-/// include 中 美 京 and 中华, which pd98 does not mark; taking its places and organizations as
-/// exact cost pd98 place recall 0.86 → 0.80 and CLUENER person 0.743 → 0.731, learned layer alone).
-fn msra_sentence(
-    recogniser: &Recogniser,
-    sentence: &str,
-    entities: Vec<(usize, usize, String)>,
-) -> (learned::SentenceFeatures, Vec<u8>) {
-    let spans: Vec<(usize, usize, Annotation)> = entities
-        .into_iter()
-        .filter(|(_, _, kind)| kind == "PER")
-        .map(|(s, e, _)| {
-            let person = EntityKind::Person;
-            (s, e, if e - s == 1 { Annotation::Maybe(person) } else { Annotation::Exact(person) })
-        })
-        .collect();
-    let features = recogniser.learned_features(sentence);
-    let open = vec![true; features.nameable.len()];
-    let allowed =
-        learned::allowed_labels(&features.nameable, &spans, &[EntityKind::Place, EntityKind::Organization], &open);
-    (features, allowed)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let usage = "usage: train_recogniser PD98_DEV_JSONL CLUENER_TRAIN_JSONL [--msra MSRA_TRAIN_JSONL] [EPOCHS]";
-    let mut positional = Vec::new();
-    let mut msra = None;
     let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--msra" {
-            msra = Some(args.next().ok_or(usage)?);
-        } else {
-            positional.push(arg);
-        }
-    }
-    let mut positional = positional.into_iter();
-    let pd98 = positional.next().ok_or(usage)?;
-    let cluener = positional.next().ok_or(usage)?;
-    let epochs: usize = positional.next().map(|e| e.parse()).transpose()?.unwrap_or(12);
+    let usage = "usage: train_recogniser PD98_DEV_JSONL CLUENER_TRAIN_JSONL [EPOCHS]";
+    let pd98 = args.next().ok_or(usage)?;
+    let cluener = args.next().ok_or(usage)?;
+    let epochs: usize = args.next().map(|e| e.parse()).transpose()?.unwrap_or(12);
     let recogniser = Recogniser::for_training();
     let mut data = Vec::new();
 
@@ -181,19 +142,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let allowed = learned::allowed_labels(&features.nameable, &spans, &[EntityKind::Place], &open);
         data.push((features, allowed));
     }
-    let from_cluener = data.len() - from_pd98;
-    if let Some(msra) = &msra {
-        let text = std::fs::read_to_string(msra)?;
-        for line in text.lines() {
-            let Some((sentence, entities)) = read_line(line)? else { continue };
-            data.push(msra_sentence(&recogniser, &sentence, entities));
-        }
-    }
     eprintln!(
-        "training on {} sentences: {from_pd98} of pd98-dev (lines 1..={train_lines} of {}), {from_cluener} of CLUENER ({cluener_held_out} held out), {} of MSRA; {epochs} epochs",
+        "training on {} sentences: {from_pd98} of pd98-dev (lines 1..={train_lines} of {}), {} of CLUENER ({cluener_held_out} held out); {epochs} epochs",
         data.len(),
         lines.len(),
-        data.len() - from_pd98 - from_cluener,
+        data.len() - from_pd98,
     );
     let started = std::time::Instant::now();
     let model = learned::train(&data, epochs);

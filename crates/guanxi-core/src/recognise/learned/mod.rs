@@ -5,12 +5,11 @@
 //!
 //! Trained on the first 60% of the lines of `../shared/corpus/pd98-dev.jsonl` (People's Daily,
 //! January 1998) and the training part of `../shared/corpus/cluener-train.jsonl` (Sina news
-//! c. 2010; the sentences whose FNV-1a hash is not 0 modulo 5) and the persons of the MSRA NER
-//! corpus (SIGHAN 2006, fetched by `scripts/msra.py`), their differing conventions as
+//! c. 2010; the sentences whose FNV-1a hash is not 0 modulo 5), their differing conventions as
 //! partial annotations (see `train::allowed_labels`, behind the `training` feature, and the example's
 //! documentation); scored on the rest (`scripts/score.py pd98`, `scripts/score.py cluener`): never on
 //! what it saw. Reproduce the embedded weights with
-//! `scripts/msra.py && cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl ../shared/corpus/cluener-train.jsonl --msra data/msra-train.jsonl`
+//! `cargo run --release -p guanxi-core --features training --example train_recogniser -- ../shared/corpus/pd98-dev.jsonl ../shared/corpus/cluener-train.jsonl`
 //! which writes `resources/ner-perceptron.bin` (format in [`Model::from_bytes`]).
 //!
 //! Features are hashed into a fixed table of `2^BITS` buckets × [`LABELS`] weights (i16, a row

@@ -17,9 +17,6 @@ pub enum Annotation {
     Places,
     /// No name of ours (CLUENER's positions, titles of works, games, scenes).
     Outside,
-    /// One name of this kind, or outside (MSRA's one-character persons, 江 李 for 江泽民 李鹏,
-    /// which our other sources do not mark).
-    Maybe(EntityKind),
 }
 
 /// Bit of a label in a mask of allowed labels.
@@ -83,11 +80,6 @@ pub fn allowed_labels(
                 allowed[start + words..end].fill(bit(O) | bit(B_LOC) | bit(I_LOC));
             }
             Annotation::Outside => allowed[start..end].fill(bit(O)),
-            Annotation::Maybe(kind) => {
-                let Some((b, i)) = labels_of(kind) else { continue };
-                allowed[start] = bit(O) | bit(b);
-                allowed[start + 1..end].fill(bit(O) | bit(i));
-            }
         }
     }
     for (a, &ok) in allowed.iter_mut().zip(nameable) {
@@ -236,17 +228,15 @@ mod tests {
             (0, 2, Annotation::Exact(EntityKind::Organization)),
             (2, 4, Annotation::Places),
             (4, 5, Annotation::Outside),
-            (7, 8, Annotation::Maybe(EntityKind::Person)),
         ];
-        let open = [false, false, false, false, false, false, true, false];
-        let allowed = allowed_labels(&[true; 8], &spans, &[EntityKind::Place], &open);
+        let open = [false, false, false, false, false, false, true];
+        let allowed = allowed_labels(&[true; 7], &spans, &[EntityKind::Place], &open);
         assert_eq!(allowed[0], bit(B_ORG));
         assert_eq!(allowed[1], bit(I_ORG));
         assert_eq!(allowed[2], bit(B_LOC) | bit(I_LOC));
         assert_eq!(allowed[4], bit(O));
         assert_eq!(allowed[5], bit(O));
         assert_eq!(allowed[6], bit(O) | bit(B_LOC) | bit(I_LOC));
-        assert_eq!(allowed[7], bit(O) | bit(B_PER));
         // An exact name crossing a character that cannot be in one leaves its characters free.
         let allowed =
             allowed_labels(&[true, false, true], &[(0, 3, Annotation::Exact(EntityKind::Person))], &[], &[true; 3]);
