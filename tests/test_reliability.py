@@ -70,8 +70,12 @@ def test_sigkill_at_random_moments(guanxi_bin, corpus, tmp_path):
     partial_runs = 0
     for run in range(KILL_RUNS):
         db = tmp_path / f"killed{run}.db"
+        # A commit per batch of 64 files: the run has several commits for a kill to fall between
+        # (by default a transaction takes a second of batches, most of this small run).
         process = subprocess.Popen(
-            [guanxi_bin, "ingest", corpus, "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [guanxi_bin, "ingest", corpus, "--db", db, "--commit-every", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(0.02, duration * 0.95))
         process.send_signal(signal.SIGKILL)

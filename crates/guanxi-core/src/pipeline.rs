@@ -26,7 +26,7 @@ const BATCH: usize = 64;
 /// 17 MB per commit and made log writes and checkpoints a third of the writer's time. Batches
 /// that share a transaction share those pages. Progress is reported per commit, so at most this
 /// late.
-const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Rows of a crawler export prepared and committed together (bounds memory and the open
 /// transaction for an export of any size).
@@ -42,6 +42,9 @@ pub struct IngestOptions {
     pub force: bool,
     /// Which columns of crawler exports hold which field, over the usual names.
     pub fields: FieldMap,
+    /// How old a transaction of batches gets before it commits (`None`: [`COMMIT_INTERVAL`];
+    /// zero commits every batch).
+    pub commit_interval: Option<Duration>,
 }
 
 /// What happened to one file.
@@ -310,7 +313,8 @@ impl Ingestor {
                     }
                 };
                 // The open transaction waits for the next batch until it is a second old.
-                let left = opened.map_or(Duration::ZERO, |at| COMMIT_INTERVAL.saturating_sub(at.elapsed()));
+                let interval = options.commit_interval.unwrap_or(COMMIT_INTERVAL);
+                let left = opened.map_or(Duration::ZERO, |at| interval.saturating_sub(at.elapsed()));
                 next = if report.cancelled { None } else { receiver.recv_timeout(left).ok() };
                 let due = next.is_none() || left.is_zero();
                 let committed = match written {
