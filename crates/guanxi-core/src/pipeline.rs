@@ -1,7 +1,8 @@
 //! Ingest of whole folders: read → decode → split → recognise → resolve → store, in bounded
 //! batches. Reading and recognition run in parallel (rayon); the store writes on the calling
-//! thread, the batches of up to a second ([`COMMIT_INTERVAL`]) in one transaction. Progress goes to a callback as each
-//! transaction commits; an `AtomicBool` cancels between files, keeping every file that finished.
+//! thread, a second of batches ([`COMMIT_INTERVAL`]) per transaction. Progress goes to a callback
+//! as each transaction commits; an `AtomicBool` cancels between files, keeping every file that
+//! finished.
 
 use crate::error::{Error, Result};
 use crate::ingest::export::{self, ExportFormat, FieldMap, RowError};
@@ -312,7 +313,7 @@ impl Ingestor {
                         end_export(store, &keys[file], &mut export, outcome, &mut progress)
                     }
                 };
-                // The open transaction waits for the next batch until it is a second old.
+                // The open transaction waits for the next batch until it is `interval` old.
                 let interval = options.commit_interval.unwrap_or(COMMIT_INTERVAL);
                 let left = opened.map_or(Duration::ZERO, |at| interval.saturating_sub(at.elapsed()));
                 next = if report.cancelled { None } else { receiver.recv_timeout(left).ok() };
