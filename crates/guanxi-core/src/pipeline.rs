@@ -288,6 +288,7 @@ impl Ingestor {
             // When the open transaction began (None: none is open), and the events it holds back.
             let mut opened: Option<Instant> = None;
             let mut events = Vec::new();
+            let interval = options.commit_interval.unwrap_or(COMMIT_INTERVAL);
             let mut next = receiver.recv().ok();
             while let Some(work) = next.take() {
                 // A batch of unchanged files writes nothing: no transaction, no integrity check.
@@ -314,7 +315,6 @@ impl Ingestor {
                     }
                 };
                 // The open transaction waits for the next batch until it is `interval` old.
-                let interval = options.commit_interval.unwrap_or(COMMIT_INTERVAL);
                 let left = opened.map_or(Duration::ZERO, |at| interval.saturating_sub(at.elapsed()));
                 next = if report.cancelled { None } else { receiver.recv_timeout(left).ok() };
                 let due = next.is_none() || left.is_zero();
