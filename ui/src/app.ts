@@ -333,6 +333,7 @@ export function createApp(state: State): App {
   }
 
   async function showEvidence(a: number, b: number): Promise<void> {
+    document.body.dataset.evidenceAsked = `${a}-${b}`; // the window tests tell a click that landed from a miss
     const list = await ask(requests.begin("panel"), commands.evidence(a, b, 20));
     if (list === STALE) return;
     const name = (id: number) => view().nodes.get(id)?.label ?? `#${id}`;
