@@ -150,6 +150,14 @@ fn check_find_text(store: &Store, db: &Path, text: &str, range: &guanxi_core::Da
     assert_eq!((total.count, total.exact), (expected.len() as i64, true), "the count of {text:?}");
     let (page, _) = store.find_text(text, range, 2).unwrap();
     assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), expected.iter().take(2).copied().collect::<Vec<_>>());
+    // The same by walking the date index (what many candidates take), whole and a page.
+    let walk = guanxi_core::store::ReadingLimits { walk_dates_above: 0, ..Default::default() };
+    for limit in [1000, 2] {
+        let (found, total) = store.find_text_reading(text, range, limit, &walk).unwrap();
+        let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
+        assert_eq!(ids, expected.iter().take(limit).copied().collect::<Vec<_>>(), "walking for {text:?} in {range:?}");
+        assert_eq!((total.count, total.exact), (expected.len() as i64, true), "the count of {text:?}, walking");
+    }
     expected
 }
 
@@ -179,7 +187,7 @@ fn full_text_search_finds_articles_by_any_substring() {
     // Past its reading budget the count is estimated, and says so; the page is still exact.
     let every = check_find_text(&store, &db, "区", &all);
     assert!(every.len() > 4, "{every:?}");
-    let few = guanxi_core::store::ReadingLimits { verify: 3, pair_postings: 1 };
+    let few = guanxi_core::store::ReadingLimits { verify: 3, pair_postings: 1, ..Default::default() };
     let (page, total) = store.find_text_reading("区", &all, 2, &few).unwrap();
     assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), every[..2]);
     assert!(!total.exact && total.count > 0 && total.count <= 12, "{total:?}");
@@ -226,6 +234,39 @@ fn full_text_search_finds_articles_by_any_substring() {
         let article = store.article(*found.first().expect(tail)).unwrap().unwrap();
         assert!(article.title.ends_with("外宾") && article.body.ends_with("礼品"), "{article:?}");
     }
+}
+
+#[test]
+fn full_text_search_orders_dated_articles_newest_first_by_every_path() {
+    // The two pages dated by their file names (five articles on one day, seven on another), and
+    // an undated note: days newest first, ids within a day, undated last.
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::copy(demo().join("004_5d8147767e1fc6e6.txt"), pages.join("jmrb_2023-01-06.txt")).unwrap();
+    std::fs::copy(demo().join("000_d7ae45e1c44c5633.txt"), pages.join("jmrb_2022-12-30.txt")).unwrap();
+    std::fs::write(pages.join("note.txt"), "江海区工作简报\n\n江海区信访局调研工作，蓬江区也来了。").unwrap();
+    let db = dir.path().join("dated.db");
+    let mut store = Store::open(&db).unwrap();
+    ingest(&mut store, &[pages]);
+    while store.index_pending(5).unwrap() > 0 {}
+    let all = guanxi_core::DateRange::default();
+    let found = check_find_text(&store, &db, "区", &all);
+    assert_eq!(found.len(), 13, "{found:?}");
+    for (from, to) in [("2023", "2023"), ("2022", "2022"), ("2022-12-30", "2023-01-06")] {
+        let range = guanxi_core::DateRange::new(Some(from), Some(to)).unwrap();
+        for text in ["区", "江海", "江海区", "区信访局调研", "蓬江"] {
+            check_find_text(&store, &db, text, &range);
+        }
+    }
+    for text in ["江海", "江海区", "区信访局调研", "蓬江", "工作"] {
+        check_find_text(&store, &db, text, &all);
+    }
+    // Estimated counts walk the same order: the page is exact.
+    let few = guanxi_core::store::ReadingLimits { verify: 3, pair_postings: 1, walk_dates_above: 0 };
+    let (page, total) = store.find_text_reading("区", &all, 2, &few).unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), found[..2]);
+    assert!(!total.exact && total.count > 0, "{total:?}");
 }
 
 #[test]

@@ -11,9 +11,12 @@
 //!   migration 10; a title is its body's first line, so a line break follows it there);
 //! - a single character is looked for by reading the articles.
 //!
-//! Candidates are ordered by date from `articles_date` and read in that order until the page is
-//! full. The count is exact when the candidates are exact or all of them were read; otherwise it
-//! is estimated from the first ones read ([`ReadingLimits`]), and says so. A two-character text
+//! Candidates are put in date order from `articles_date` and read in that order until the page
+//! is full: a few are looked up one by one and sorted; many (or every article, when there are no
+//! candidates) are met by walking the date index newest first, which stops as soon as the page is
+//! full when the count is already known (no date range: the candidates are counted in the index).
+//! The count is exact when the candidates are exact or all of them were read; otherwise it is
+//! estimated from the first ones read ([`ReadingLimits`]), and says so. A two-character text
 //! so frequent that its pieces list more than [`ReadingLimits::pair_postings`] articles (中国)
 //! is looked for like a single character, newest first: its page fills within the first few
 //! hundred articles, and gathering its exact set would cost more than the target allows.
@@ -23,6 +26,7 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::vocab::DateRange;
 use rusqlite::params;
+use rusqlite::types::ValueRef;
 
 /// How far find-text reads before it estimates (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +36,15 @@ pub struct ReadingLimits {
     /// A two-character text whose pieces list more articles than this (summed over its pieces)
     /// is read newest first instead of gathered.
     pub pair_postings: i64,
+    /// Above this many candidates, they are put in order by walking the date index newest first
+    /// (stopping once the page is full, when the count is already known) rather than by looking
+    /// up each one's date.
+    pub walk_dates_above: usize,
 }
 
 impl Default for ReadingLimits {
     fn default() -> Self {
-        ReadingLimits { verify: 500, pair_postings: 40_000 }
+        ReadingLimits { verify: 500, pair_postings: 40_000, walk_dates_above: 500 }
     }
 }
 
@@ -46,10 +54,6 @@ const MAX_PIECES: usize = 16;
 
 /// The articles an FTS5 query matches.
 const MATCHING: &str = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
-
-/// Above this many candidates, their dates are read by one pass over the date index rather than
-/// one row at a time.
-const SCAN_DATES_ABOVE: usize = 4_000;
 
 /// How many articles contain the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +135,13 @@ impl Store {
             },
             n => (Some(self.piece_candidates(&chars)?), n == 3 && !has_case(text)),
         };
-        let ordered = self.by_date(range, candidates.as_ref())?;
+        // How many candidates there are, when known without reading them in order: every
+        // candidate is in an unbounded range (the index holds indexed articles only).
+        let known = match (&candidates, range.is_all()) {
+            (Some(set), true) => Some(set.len),
+            (None, true) => Some(self.indexed_articles()?),
+            (_, false) => None,
+        };
         let mut statement = self
             .conn
             .prepare_cached(
@@ -153,16 +163,18 @@ impl Store {
                 .map_err(Error::sql(context))
         };
         let mut found = Vec::new();
-        if sure {
-            for &id in ordered.iter().take(limit) {
-                found.push(read(id)?);
+        let (mut seen, mut checked, mut matched) = (0usize, 0usize, 0usize);
+        // Each candidate in result order; false once nothing more is needed from the walk.
+        let mut visit = |id: i64| -> Result<bool> {
+            seen += 1;
+            if sure {
+                if found.len() < limit {
+                    found.push(read(id)?);
+                }
+                return Ok(found.len() < limit || known.is_none());
             }
-            return Ok((found, TextTotal { count: ordered.len() as i64, exact: true }));
-        }
-        let (mut checked, mut matched) = (0usize, 0usize);
-        for &id in &ordered {
             if found.len() >= limit && checked >= limits.verify {
-                break;
+                return Ok(known.is_none()); // counting the candidates only
             }
             let article = read(id)?;
             checked += 1;
@@ -172,14 +184,29 @@ impl Store {
                     found.push(article);
                 }
             }
+            Ok(true)
+        };
+        self.visit_by_date(range, candidates.as_ref(), limits.walk_dates_above, &mut visit)?;
+        let total = known.unwrap_or(seen);
+        if sure {
+            return Ok((found, TextTotal { count: total as i64, exact: true }));
         }
-        let unread = ordered.len() - checked;
+        let unread = total.saturating_sub(checked);
         let count = if unread == 0 {
             matched
         } else {
             matched + (unread as f64 * matched as f64 / checked as f64).round() as usize
         };
         Ok((found, TextTotal { count: count as i64, exact: unread == 0 }))
+    }
+
+    /// How many articles the full-text index holds.
+    fn indexed_articles(&self) -> Result<usize> {
+        let all: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .map_err(Error::sql("counting the articles"))?;
+        Ok(usize::try_from(all - self.unindexed_count()?).unwrap_or(0))
     }
 
     /// Articles holding every indexed piece of a text of three characters or more (at most
@@ -234,55 +261,104 @@ impl Store {
         Ok(Some(set))
     }
 
-    /// The indexed articles of `range` (of `only` when given) in result order: dated ones newest
-    /// first, then undated ones, each by id.
-    fn by_date(&self, range: &DateRange, only: Option<&IdSet>) -> Result<Vec<i64>> {
+    /// Hands `visit` the indexed articles of `range` (of `only` when given) in result order,
+    /// until it returns false: dated ones newest first, then undated ones, each by id. Up to
+    /// `walk_above` candidates are looked up one by one and sorted; more, or no candidates, are
+    /// met by walking the date index newest first, which a full page can stop early.
+    fn visit_by_date(
+        &self,
+        range: &DateRange,
+        only: Option<&IdSet>,
+        walk_above: usize,
+        visit: &mut dyn FnMut(i64) -> Result<bool>,
+    ) -> Result<()> {
         let context = "ordering the found articles by date";
-        let (lower, upper) = if range.is_all() { (None, None) } else { (Some(range.lower()), Some(range.upper())) };
-        let mut dated: Vec<(i64, Option<String>)> = Vec::new();
-        match only {
-            Some(set) if set.len <= SCAN_DATES_ABOVE => {
-                let mut statement = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT published_date FROM articles WHERE id = ?1 AND indexed = 1
-                         AND (?2 IS NULL OR published_date >= ?2) AND (?3 IS NULL OR published_date <= ?3)",
-                    )
-                    .map_err(Error::sql(context))?;
-                for id in set.ids() {
-                    let mut rows = statement.query(params![id, lower, upper]).map_err(Error::sql(context))?;
-                    if let Some(row) = rows.next().map_err(Error::sql(context))? {
-                        dated.push((id, row.get(0).map_err(Error::sql(context))?));
+        let (lower, upper) = (range.lower(), range.upper());
+        if let Some(set) = only.filter(|set| set.len <= walk_above) {
+            let mut statement = self
+                .conn
+                .prepare_cached(
+                    "SELECT published_date FROM articles WHERE id = ?1 AND indexed = 1
+                     AND (?2 OR published_date BETWEEN ?3 AND ?4)",
+                )
+                .map_err(Error::sql(context))?;
+            let mut dated: Vec<(i64, Option<String>)> = Vec::with_capacity(set.len);
+            for id in set.ids() {
+                let mut rows =
+                    statement.query(params![id, range.is_all(), lower, upper]).map_err(Error::sql(context))?;
+                if let Some(row) = rows.next().map_err(Error::sql(context))? {
+                    dated.push((id, row.get(0).map_err(Error::sql(context))?));
+                }
+            }
+            dated.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
+            for (id, _) in dated {
+                if !visit(id)? {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        // Without candidates every indexed article is one.
+        let mut pending = IdSet::default();
+        if only.is_none() {
+            let sql = "SELECT id FROM articles WHERE indexed = 0";
+            self.add_ids(&mut pending, sql, [], "reading the articles still to index")?;
+        }
+        let wanted = |id: i64| only.map_or(!pending.contains(id), |set| set.contains(id));
+        // The date index walked backwards gives one day's articles by descending id: each day is
+        // gathered and handed over by ascending id.
+        let sql = if range.is_all() {
+            "SELECT id, published_date FROM articles INDEXED BY articles_date
+             WHERE published_date IS NOT NULL ORDER BY published_date DESC"
+        } else {
+            "SELECT id, published_date FROM articles INDEXED BY articles_date
+             WHERE published_date BETWEEN ?1 AND ?2 ORDER BY published_date DESC"
+        };
+        let mut statement = self.conn.prepare_cached(sql).map_err(Error::sql(context))?;
+        let mut rows = if range.is_all() { statement.query([]) } else { statement.query(params![lower, upper]) }
+            .map_err(Error::sql(context))?;
+        let (mut day, mut day_ids): (Vec<u8>, Vec<i64>) = (Vec::new(), Vec::new());
+        loop {
+            let row = rows.next().map_err(Error::sql(context))?;
+            let date = match row {
+                Some(row) => match row.get_ref(1).map_err(Error::sql(context))? {
+                    ValueRef::Text(date) => Some(date),
+                    _ => Some(&[][..]),
+                },
+                None => None,
+            };
+            if date != Some(day.as_slice()) {
+                while let Some(id) = day_ids.pop() {
+                    if !visit(id)? {
+                        return Ok(());
                     }
                 }
             }
-            _ => {
-                // One pass over the date index (it holds every article's id and date).
-                let mut statement = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT id, published_date FROM articles INDEXED BY articles_date
-                         WHERE (?1 IS NULL OR published_date >= ?1) AND (?2 IS NULL OR published_date <= ?2)",
-                    )
-                    .map_err(Error::sql(context))?;
-                let mut rows = statement.query(params![lower, upper]).map_err(Error::sql(context))?;
-                while let Some(row) = rows.next().map_err(Error::sql(context))? {
-                    let id: i64 = row.get(0).map_err(Error::sql(context))?;
-                    if only.is_none_or(|set| set.contains(id)) {
-                        dated.push((id, row.get(1).map_err(Error::sql(context))?));
-                    }
-                }
-                if only.is_none() {
-                    // Without candidates every article is one; keep those the index holds.
-                    let mut pending = IdSet::default();
-                    let sql = "SELECT id FROM articles WHERE indexed = 0";
-                    self.add_ids(&mut pending, sql, [], "reading the articles still to index")?;
-                    dated.retain(|(id, _)| !pending.contains(*id));
-                }
+            let (Some(row), Some(date)) = (row, date) else { break };
+            let id: i64 = row.get(0).map_err(Error::sql(context))?;
+            if date != day.as_slice() {
+                day.clear();
+                day.extend_from_slice(date);
+            }
+            if wanted(id) {
+                day_ids.push(id);
             }
         }
-        dated.sort_by(|(a, da), (b, db)| da.is_none().cmp(&db.is_none()).then(db.cmp(da)).then(a.cmp(b)));
-        Ok(dated.into_iter().map(|(id, _)| id).collect())
+        if !range.is_all() {
+            return Ok(());
+        }
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM articles INDEXED BY articles_date WHERE published_date IS NULL ORDER BY id")
+            .map_err(Error::sql(context))?;
+        let mut rows = statement.query([]).map_err(Error::sql(context))?;
+        while let Some(row) = rows.next().map_err(Error::sql(context))? {
+            let id: i64 = row.get(0).map_err(Error::sql(context))?;
+            if wanted(id) && !visit(id)? {
+                break;
+            }
+        }
+        Ok(())
     }
 }
 
