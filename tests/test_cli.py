@@ -13,6 +13,9 @@ def test_ingest_summary_and_rerun_changes_nothing(run, tmp_path):
     assert first.returncode == 0, first.stderr
     assert "2 files: 2 stored" in first.stdout
     assert "articles         12" in first.stdout
+    # At rest the database is one file: the write-ahead log was copied in and emptied.
+    wal = tmp_path / "g.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0, wal.stat().st_size
     again = run("ingest", DEMO, "--db", db)
     assert again.returncode == 0
     assert "nothing changed" in again.stdout

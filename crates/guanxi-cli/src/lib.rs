@@ -594,6 +594,8 @@ fn ingest(
     }
     let index_ready = started.elapsed().as_secs_f64();
     let stats = workspace.stats()?;
+    // The database at rest is one file: nothing is left in the write-ahead log.
+    workspace.truncate_log()?;
     let mut out = std::io::stdout().lock();
     let phases = print::Phases { graph_ready, index_ready, indexed };
     if json {

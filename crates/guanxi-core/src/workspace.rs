@@ -320,6 +320,13 @@ impl Workspace {
         }
     }
 
+    /// Copies the write-ahead log into the database file and empties it, so that a database at
+    /// rest is one file (the CLI after its ingest: a read connection closing last cannot do it).
+    /// False when a reader still needed part of the log (a later checkpoint empties it).
+    pub fn truncate_log(&self) -> Result<bool> {
+        Store::open(&self.database)?.truncate_log()
+    }
+
     /// Counts of everything in the database.
     pub fn stats(&self) -> Result<Stats> {
         self.with_store(query::stats)

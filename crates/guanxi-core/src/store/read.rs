@@ -574,6 +574,16 @@ impl Store {
             .map_err(Error::sql("counting articles still to index"))
     }
 
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`: the write-ahead log copied into the database file and
+    /// cut to nothing. False when a reader still needed part of it (SQLite then leaves the log).
+    pub fn truncate_log(&self) -> Result<bool> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(Error::sql("emptying the write-ahead log"))?;
+        Ok(busy == 0)
+    }
+
     /// How many times the graph has changed (`graph_version`, migration 11): a cached graph of
     /// another version is stale. The full-text index's commits leave it as it is.
     pub fn graph_version(&self) -> Result<i64> {
