@@ -17,9 +17,10 @@
 //! full when the count is already known (no date range: the candidates are counted in the index).
 //! The count is exact when the candidates are exact or all of them were read; otherwise it is
 //! estimated from the first ones read ([`ReadingLimits`]), and says so. A two-character text
-//! so frequent that its pieces list more than [`ReadingLimits::pair_postings`] articles (中国)
-//! is looked for like a single character, newest first: its page fills within the first few
-//! hundred articles, and gathering its exact set would cost more than the target allows.
+//! so common that gathering its articles costs more than reading a page's worth newest first is
+//! looked for like a single character: its pieces list more than [`ReadingLimits::pair_postings`]
+//! articles, or it starts so many pieces (中国: 439) that asking the index for each would cost
+//! more than the articles a page is likely to take ([`PIECE_COST`]). Its count is then estimated.
 
 use super::read::FoundArticle;
 use super::Store;
@@ -51,6 +52,14 @@ impl Default for ReadingLimits {
 /// At most this many pieces of a long text are asked of the index (the rest are checked by
 /// reading): a pasted paragraph must not become a query of thousands of terms.
 const MAX_PIECES: usize = 16;
+
+/// What asking the index for one piece costs, in articles read by id (a piece is looked up in
+/// every segment of the index: 0.2–0.45 ms at ×10, where reading an article takes about 0.03 ms).
+const PIECE_COST: i64 = 12;
+
+/// How many of a two-character text's pieces an article holding it holds, about (2.6–3.2 for
+/// common words in bench-pd98 ×10).
+const PIECES_PER_ARTICLE: i64 = 3;
 
 /// The articles an FTS5 query matches.
 const MATCHING: &str = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
@@ -129,7 +138,7 @@ impl Store {
         let (candidates, sure) = match chars.len() {
             0 => return Ok((Vec::new(), TextTotal { count: 0, exact: true })),
             1 => (None, false),
-            2 => match self.pair_candidates(text, limits.pair_postings)? {
+            2 => match self.pair_candidates(text, limit, limits)? {
                 Some(set) => (Some(set), !has_case(text)),
                 None => (None, false),
             },
@@ -234,8 +243,11 @@ impl Store {
     }
 
     /// Articles holding a text of two characters: those of every indexed piece it starts, and
-    /// those whose body ends with it; `None` when its pieces list more than `most` articles.
-    fn pair_candidates(&self, text: &str, most: i64) -> Result<Option<IdSet>> {
+    /// those whose body ends with it. `None` when reading articles newest first is the cheaper
+    /// way to a page: its pieces list more than [`ReadingLimits::pair_postings`] articles, or asking the index for each of
+    /// its many pieces would cost more than reading the articles a page of `limit` is likely to
+    /// take (a common word: 中国 starts 439 pieces; see [`PIECE_COST`]).
+    fn pair_candidates(&self, text: &str, limit: usize, limits: &ReadingLimits) -> Result<Option<IdSet>> {
         let context = "looking up a two-character text in the full-text index";
         let prefix = text.to_lowercase();
         let mut terms = self
@@ -250,7 +262,20 @@ impl Store {
             .into_iter()
             .filter(|(piece, _)| piece.starts_with(&prefix))
             .collect();
-        if pieces.iter().map(|(_, articles)| articles).sum::<i64>() > most {
+        let postings: i64 = pieces.iter().map(|(_, articles)| articles).sum();
+        if postings > limits.pair_postings {
+            return Ok(None);
+        }
+        // Articles likely read newest first to fill the page: the text is in about one article
+        // in (articles / its articles), and an article holding it holds about PIECES_PER_ARTICLE
+        // of its pieces; never fewer than the reading that checks an estimate.
+        let articles: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))
+            .map_err(Error::sql(context))?;
+        let holding = (postings / PIECES_PER_ARTICLE).max(1);
+        let reads = (limit as i64).saturating_mul(articles) / holding;
+        if pieces.len() as i64 * PIECE_COST > reads.max(limits.verify as i64) {
             return Ok(None);
         }
         let mut set = IdSet::default();
