@@ -53,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/009_entity_days.sql"), then: None },
     Migration { sql: include_str!("migrations/010_search_indexes.sql"), then: None },
     Migration { sql: include_str!("migrations/011_graph_version.sql"), then: None },
+    Migration { sql: include_str!("migrations/012_index_hash_size.sql"), then: None },
 ];
 
 /// The schema version this build writes.
