@@ -42,6 +42,10 @@ pub struct Workspace {
     ingestor: Mutex<Option<Ingestor>>,
     ingesting: AtomicBool,
     cancel: AtomicBool,
+    /// A writer of this workspace found the file sound before its first write (or created it):
+    /// later writers need not read the whole file again (`PRAGMA quick_check` of a ×100 archive
+    /// reads 2 GB, and the index phase follows every ingest).
+    sound: AtomicBool,
 }
 
 /// The read side: a read-only connection and the graph, when loaded.
@@ -95,6 +99,7 @@ impl Workspace {
             ingestor: Mutex::new(None),
             ingesting: AtomicBool::new(false),
             cancel: AtomicBool::new(false),
+            sound: AtomicBool::new(false),
         })
     }
 
@@ -147,8 +152,27 @@ impl Workspace {
             let mut slot = lock(&self.ingestor, "loading the user dictionary")?;
             self.current_ingestor(&mut slot)?.clone()
         };
-        let mut store = Store::open(&self.database)?;
-        ingestor.ingest(&mut store, paths, options, &self.cancel, on_event)
+        let mut store = self.writer()?;
+        let report = ingestor.ingest(&mut store, paths, options, &self.cancel, on_event);
+        self.remember_checked(&store);
+        report
+    }
+
+    /// Opens the database for writing, without checking the file again when a writer of this
+    /// workspace already did.
+    fn writer(&self) -> Result<Store> {
+        let store = Store::open(&self.database)?;
+        if self.sound.load(Ordering::SeqCst) {
+            store.assume_checked();
+        }
+        Ok(store)
+    }
+
+    /// Remembers that `store` checked the file (see `sound`).
+    fn remember_checked(&self, store: &Store) {
+        if store.was_checked() {
+            self.sound.store(true, Ordering::SeqCst);
+        }
     }
 
     /// Asks the running ingest (if any) to stop after the file it is writing.
@@ -304,13 +328,14 @@ impl Workspace {
     /// set (what was indexed stays). The graph never waits for this: run it after an ingest, in
     /// the background. Returns how many articles were indexed.
     pub fn index_text(&self, cancel: &AtomicBool, mut on_progress: impl FnMut(u32, u32)) -> Result<u32> {
-        let mut store = Store::open(&self.database)?;
+        let mut store = self.writer()?;
         let mut done = 0u32;
         loop {
             if cancel.load(Ordering::SeqCst) {
                 return Ok(done);
             }
             let added = store.index_pending(INDEX_CHUNK)?;
+            self.remember_checked(&store);
             if added == 0 {
                 return Ok(done);
             }
@@ -469,8 +494,10 @@ impl Workspace {
     /// Undoes one correction: the graph becomes what the others make of what was recognised.
     pub fn undo_correction(&self, id: u32) -> Result<Corrected> {
         self.refuse_while_ingesting()?;
-        let mut store = Store::open(&self.database)?;
-        let undone = store.undo_correction(i64::from(id))?.ok_or(Error::UnknownCorrection(id))?;
+        let mut store = self.writer()?;
+        let undone = store.undo_correction(i64::from(id));
+        self.remember_checked(&store);
+        let undone = undone?.ok_or(Error::UnknownCorrection(id))?;
         let names = undone.correction.subjects();
         let entities = self.with_store(|store| correct::ids_of(store, &names))?;
         Ok(Corrected { record: CorrectionRecord::stored(undone), entities })
@@ -505,8 +532,10 @@ impl Workspace {
 
     fn add_corrections(&self, corrections: Vec<NewCorrection>) -> Result<Vec<i64>> {
         self.refuse_while_ingesting()?;
-        let mut store = Store::open(&self.database)?;
-        store.add_corrections(&corrections)
+        let mut store = self.writer()?;
+        let added = store.add_corrections(&corrections);
+        self.remember_checked(&store);
+        added
     }
 
     /// A correction waits for no ingest of this workspace: it is refused while one runs (the

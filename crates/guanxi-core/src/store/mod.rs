@@ -189,6 +189,17 @@ impl Store {
 }
 
 impl Store {
+    /// Takes the file as sound without reading it: the caller's own writer checked it earlier
+    /// in this process (see `Workspace`).
+    pub(crate) fn assume_checked(&self) {
+        self.checked.set(true);
+    }
+
+    /// Whether this store has checked the file (or was told it need not).
+    pub(crate) fn was_checked(&self) -> bool {
+        self.checked.get()
+    }
+
     /// Before the first write into an existing file, makes sure it is sound: writing into damaged
     /// pages would spread the damage. The file is left untouched when it is not.
     pub(crate) fn check_before_writing(&self) -> Result<()> {
