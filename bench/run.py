@@ -22,9 +22,8 @@ PEER = ROOT.parent / "shared" / "bench" / "peer_jieba_networkx.py"
 OUT = ROOT / "bench" / "out"
 
 
-def measure(args, with_cpu=False, **kwargs):
-    """Runs a command; returns (seconds, peak RSS in MiB, stdout), and its CPU seconds (user + system)
-    after them when `with_cpu`."""
+def measure(args, **kwargs):
+    """Runs a command; returns (seconds, peak RSS in MiB, stdout, CPU seconds: user + system)."""
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, **kwargs)
     stdout = process.stdout.read()
@@ -32,9 +31,7 @@ def measure(args, with_cpu=False, **kwargs):
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 2):
         sys.exit(f"failed: {' '.join(map(str, args))}")
-    if with_cpu:
-        return seconds, usage.ru_maxrss / 1024, stdout, usage.ru_utime + usage.ru_stime
-    return seconds, usage.ru_maxrss / 1024, stdout
+    return seconds, usage.ru_maxrss / 1024, stdout, usage.ru_utime + usage.ru_stime
 
 
 def dated_articles(db):
@@ -103,16 +100,16 @@ def ingest_and_queries(options, corpus, replicas):
         fresh_db(db)
         # The whole process (to the full-text index, the database emptied of its log), and when the
         # graph was queryable, as the CLI reports it.
-        g_s, g_mb, g_out, g_cpu = measure([GUANXI, "ingest", folder, "--db", db, "--json"], with_cpu=True)
+        g_s, g_mb, g_out, g_cpu = measure([GUANXI, "ingest", folder, "--db", db, "--json"])
         graph_s = json.loads(g_out)["phases"]["graph_ready"]
-        t_s, t_mb, t_out = measure([BENCH, "tag", folder])
+        _, t_mb, t_out, _ = measure([BENCH, "tag", folder])
         tag_inner = json.loads(t_out)["seconds"]
-        r_s, _, _ = measure([GUANXI, "ingest", folder, "--db", db])
+        r_s, _, _, _ = measure([GUANXI, "ingest", folder, "--db", db])
         stats = json.loads(subprocess.run([GUANXI, "stats", "--db", db, "--json"], capture_output=True, text=True).stdout)
         size = db.stat().st_size + sum(pathlib.Path(str(db) + s).stat().st_size for s in ["-wal"] if pathlib.Path(str(db) + s).exists())
         peer = None
         if label == "×1" or (label == "×10" and not options.skip_peer_x10):
-            p_s, p_mb, _ = measure([sys.executable, PEER, folder, OUT / f"peer{label.strip('×')}.graphml"])
+            p_s, p_mb, _, _ = measure([sys.executable, PEER, folder, OUT / f"peer{label.strip('×')}.graphml"])
             peer = (p_s, p_mb)
         figures[label] = dict(chars=chars, guanxi=(g_s, g_mb), graph=graph_s, cpu=g_cpu, tag=(tag_inner, t_mb), reingest=r_s, stats=stats, size=size, peer=peer, db=db)
 
