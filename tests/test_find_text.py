@@ -51,8 +51,8 @@ def test_an_unfinished_index_is_reported_and_finished_by_the_next_ingest(run, tm
     assert run("ingest", DEMO, "--db", db).returncode == 0
     # As if the run had been killed during its index phase.
     conn = sqlite3.connect(db)
-    conn.execute("DELETE FROM articles_fts")
-    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')")
+    conn.execute("DELETE FROM text_grams")
+    conn.execute("DELETE FROM text_chunks")
     conn.execute("UPDATE articles SET indexed = 0")
     conn.commit()
     conn.close()

@@ -187,20 +187,23 @@ fn full_text_search_finds_articles_by_any_substring() {
     // Past its reading budget the count is estimated, and says so; the page is still exact.
     let every = check_find_text(&store, &db, "区", &all);
     assert!(every.len() > 4, "{every:?}");
-    let few = guanxi_core::store::ReadingLimits { verify: 3, pair_postings: 1, ..Default::default() };
+    let few = guanxi_core::store::ReadingLimits { verify: 3, ..Default::default() };
     let (page, total) = store.find_text_reading("区", &all, 2, &few).unwrap();
     assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), every[..2]);
     assert!(!total.exact && total.count > 0 && total.count <= 12, "{total:?}");
-    // A two-character text whose pieces list many articles is read newest first like one
-    // character: the same page, an estimated count.
+    // A two-character text is one pair of the index: its count is exact without reading.
     let jianghai = check_find_text(&store, &db, "江海", &all);
     assert!(jianghai.len() > 3, "{jianghai:?}");
     let (page, total) = store.find_text_reading("江海", &all, 2, &few).unwrap();
     assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), jianghai[..2]);
-    assert!(!total.exact, "{total:?}");
-    // Every title's and body's first three and last two characters (a two-character text at the
-    // very end of a title is in no three-character piece that starts with it), each alone and in
-    // a year, agree with reading every article.
+    assert_eq!((total.count, total.exact), (jianghai.len() as i64, true), "{total:?}");
+    // A longer one past its reading budget is estimated, and says so.
+    let (page, total) = store.find_text_reading("江海区", &all, 1, &few).unwrap();
+    let jianghaiqu = check_find_text(&store, &db, "江海区", &all);
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), jianghaiqu[..1]);
+    assert_eq!(total.exact, jianghaiqu.len() <= 3, "{total:?} for {jianghaiqu:?}");
+    // Every title's and body's first three and last two characters, each alone and in a year,
+    // agree with reading every article.
     let conn = rusqlite::Connection::open(&db).unwrap();
     let texts: Vec<(String, String)> = conn
         .prepare("SELECT title, body FROM articles")
@@ -221,8 +224,7 @@ fn full_text_search_finds_articles_by_any_substring() {
             }
         }
     }
-    // Two characters that end a title and a body, and occur nowhere else: no indexed piece
-    // starts with the body's (the title is the body's first line, followed by a line break).
+    // Two characters that end a title and a body, and occur nowhere else.
     let pages = dir.path().join("pages");
     std::fs::create_dir(&pages).unwrap();
     std::fs::write(pages.join("a.txt"), "市长会见外宾\n\n昨天下午，市长在市政府会见了来访客人。双方交换了意见和礼品")
@@ -263,7 +265,7 @@ fn full_text_search_orders_dated_articles_newest_first_by_every_path() {
         check_find_text(&store, &db, text, &all);
     }
     // Estimated counts walk the same order: the page is exact.
-    let few = guanxi_core::store::ReadingLimits { verify: 3, pair_postings: 1, walk_dates_above: 0 };
+    let few = guanxi_core::store::ReadingLimits { verify: 3, walk_dates_above: 0 };
     let (page, total) = store.find_text_reading("区", &all, 2, &few).unwrap();
     assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), found[..2]);
     assert!(!total.exact && total.count > 0, "{total:?}");
@@ -603,7 +605,11 @@ fn files_replaced_before_or_after_indexing_keep_the_full_text_index_sound() {
     assert_eq!(report.replaced, 2, "{report:?}");
     while store.index_pending(4).unwrap() > 0 {}
     let conn = rusqlite::Connection::open(dir.path().join("x.db")).unwrap();
-    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)", []).unwrap();
+    let stale: i64 = conn.query_row("SELECT count(*) FROM text_chunks WHERE stale = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(stale, 0, "the index pass rebuilt the chunks that lost articles");
+    for text in ["袁加伟", "江海", "江海区会议", "信访"] {
+        check_find_text(&store, &dir.path().join("x.db"), text, &guanxi_core::DateRange::default());
+    }
     assert_eq!(
         check_find_text(&store, &dir.path().join("x.db"), "补充报道", &guanxi_core::DateRange::default()).len(),
         2

@@ -1,4 +1,4 @@
-//! Storage: one SQLite file (WAL, foreign keys, FTS5 trigram index over articles), schema
+//! Storage: one SQLite file (WAL, foreign keys, a character-pair index over articles), schema
 //! version in `PRAGMA user_version`, a Guanxi marker in `PRAGMA application_id`.
 //! This is the only module that writes SQL.
 //!
@@ -9,6 +9,7 @@
 mod cooccurrence;
 mod corrections;
 mod dates;
+mod grams;
 mod overview;
 mod read;
 mod text;
@@ -54,6 +55,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/010_search_indexes.sql"), then: None },
     Migration { sql: include_str!("migrations/011_graph_version.sql"), then: None },
     Migration { sql: include_str!("migrations/012_index_hash_size.sql"), then: None },
+    Migration { sql: include_str!("migrations/013_gram_index.sql"), then: None },
 ];
 
 /// The schema version this build writes.

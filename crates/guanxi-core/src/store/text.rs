@@ -1,14 +1,11 @@
 //! Full-text search: the articles whose title or body contains a text, newest first, answered
-//! from the trigram index for any text of two characters or more.
+//! from the character-pair index (store/grams.rs) for any text of two characters or more.
 //!
-//! The index (`articles_fts`, FTS5 `trigram`, `detail=none`) knows which articles hold each
-//! three-character piece, case-folded, without positions. So:
-//! - a text of three characters is one piece: its articles are exactly the piece's (when the
-//!   text has no letter case to fold);
-//! - a longer text's articles hold all of its pieces: candidates, each read to check;
-//! - a text of two characters is the first two characters of the pieces it starts
-//!   (`articles_fts_terms` lists them in order), or it ends a body (`articles_body_tail`,
-//!   migration 10; a title is its body's first line, so a line break follows it there);
+//! The index knows which articles hold each pair of adjacent characters, case-folded, without
+//! positions. So:
+//! - a text of two characters is one pair: its articles are exactly the pair's (when the text has
+//!   no letter case to fold, and no chunk of the index is stale);
+//! - a longer text's articles hold all of its pairs: candidates, each read to check;
 //! - a single character is looked for by reading the articles.
 //!
 //! Candidates are put in date order from `articles_date` and read in that order until the page
@@ -16,12 +13,10 @@
 //! candidates) are met by walking the date index newest first, which stops as soon as the page is
 //! full when the count is already known (no date range: the candidates are counted in the index).
 //! The count is exact when the candidates are exact or all of them were read; otherwise it is
-//! estimated from the first ones read ([`ReadingLimits`]), and says so. A two-character text
-//! so common that gathering its articles costs more than reading a page's worth newest first is
-//! looked for like a single character: its pieces list more than [`ReadingLimits::pair_postings`]
-//! articles, or it starts so many pieces (中国: 439) that asking the index for each would cost
-//! more than the articles a page is likely to take ([`PIECE_COST`]). Its count is then estimated.
+//! estimated from the first ones read ([`ReadingLimits`]), and says so. A title is its body's
+//! first line, so looking in bodies finds titles too.
 
+use super::grams::{self, GramIndex};
 use super::read::FoundArticle;
 use super::Store;
 use crate::error::{Error, Result};
@@ -34,9 +29,6 @@ use rusqlite::types::ValueRef;
 pub struct ReadingLimits {
     /// Candidates read to check them beyond a full page before the count becomes an estimate.
     pub verify: usize,
-    /// A two-character text whose pieces list more articles than this (summed over its pieces)
-    /// is read newest first instead of gathered.
-    pub pair_postings: i64,
     /// Above this many candidates, they are put in order by walking the date index newest first
     /// (stopping once the page is full, when the count is already known) rather than by looking
     /// up each one's date.
@@ -45,24 +37,13 @@ pub struct ReadingLimits {
 
 impl Default for ReadingLimits {
     fn default() -> Self {
-        ReadingLimits { verify: 500, pair_postings: 40_000, walk_dates_above: 500 }
+        ReadingLimits { verify: 500, walk_dates_above: 500 }
     }
 }
 
-/// At most this many pieces of a long text are asked of the index (the rest are checked by
-/// reading): a pasted paragraph must not become a query of thousands of terms.
+/// At most this many pairs of a long text are asked of the index (the rest are checked by
+/// reading): a pasted paragraph must not become thousands of lookups.
 const MAX_PIECES: usize = 16;
-
-/// What asking the index for one piece costs, in articles read by id (a piece is looked up in
-/// every segment of the index: 0.2–0.45 ms at ×10, where reading an article takes about 0.03 ms).
-const PIECE_COST: i64 = 12;
-
-/// How many of a two-character text's pieces an article holding it holds, about (2.6–3.2 for
-/// common words in bench-pd98 ×10).
-const PIECES_PER_ARTICLE: i64 = 3;
-
-/// The articles an FTS5 query matches.
-const MATCHING: &str = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1";
 
 /// How many articles contain the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,16 +80,20 @@ impl IdSet {
             == Some(true)
     }
 
+    /// Keeps only the ids `other` holds too.
+    fn retain_in(&mut self, other: &IdSet) {
+        self.bits.truncate(other.bits.len());
+        for (word, theirs) in self.bits.iter_mut().zip(&other.bits) {
+            *word &= theirs;
+        }
+        self.len = self.bits.iter().map(|word| word.count_ones() as usize).sum();
+    }
+
     fn ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.bits.iter().enumerate().flat_map(|(k, &word)| {
             (0..64).filter(move |bit| word & (1u64 << bit) != 0).map(move |bit| (k * 64 + bit) as i64)
         })
     }
-}
-
-/// A text as an FTS5 string token: quoted, quotes doubled.
-fn fts_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// Whether the index's case folding could make a piece of `text` stand for other text.
@@ -134,22 +119,19 @@ impl Store {
         limits: &ReadingLimits,
     ) -> Result<(Vec<FoundArticle>, TextTotal)> {
         let context = "searching the articles' text";
-        let chars: Vec<char> = text.chars().collect();
-        let (candidates, sure) = match chars.len() {
+        let index = self.gram_index()?;
+        let (candidates, sure) = match text.chars().count() {
             0 => return Ok((Vec::new(), TextTotal { count: 0, exact: true })),
             1 => (None, false),
-            2 => match self.pair_candidates(text, limit, limits)? {
-                Some(set) => (Some(set), !has_case(text)),
-                None => (None, false),
-            },
-            n => (Some(self.piece_candidates(&chars)?), n == 3 && !has_case(text)),
+            n => (Some(self.pair_candidates(text, &index)?), n == 2 && !has_case(text) && !index.stale),
         };
         // How many candidates there are, when known without reading them in order: every
-        // candidate is in an unbounded range (the index holds indexed articles only).
+        // candidate is in an unbounded range (the index holds indexed articles only, and none
+        // that was deleted unless a chunk is stale).
         let known = match (&candidates, range.is_all()) {
-            (Some(set), true) => Some(set.len),
+            (Some(set), true) if !index.stale => Some(set.len),
             (None, true) => Some(self.indexed_articles()?),
-            (_, false) => None,
+            _ => None,
         };
         let mut statement = self
             .conn
@@ -218,18 +200,27 @@ impl Store {
         Ok(usize::try_from(all - self.unindexed_count()?).unwrap_or(0))
     }
 
-    /// Articles holding every indexed piece of a text of three characters or more (at most
-    /// [`MAX_PIECES`] of them, spread over the text).
-    fn piece_candidates(&self, chars: &[char]) -> Result<IdSet> {
-        let context = "looking up the text's pieces in the full-text index";
-        let mut pieces: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
-        pieces.sort();
-        pieces.dedup();
-        let step = pieces.len().div_ceil(MAX_PIECES);
-        let query = pieces.iter().step_by(step).map(|p| fts_string(p)).collect::<Vec<_>>().join(" AND ");
-        let mut set = IdSet::default();
-        self.add_ids(&mut set, MATCHING, [&query], context)?;
-        Ok(set)
+    /// Articles holding every pair of adjacent characters of a text of two characters or more
+    /// (at most [`MAX_PIECES`] of them, spread over the text).
+    fn pair_candidates(&self, text: &str, index: &GramIndex) -> Result<IdSet> {
+        let mut pairs = grams::query_grams(text);
+        pairs.sort_unstable();
+        pairs.dedup();
+        let step = pairs.len().div_ceil(MAX_PIECES).max(1);
+        let mut found: Option<IdSet> = None;
+        for &pair in pairs.iter().step_by(step) {
+            let mut set = IdSet::default();
+            self.gram_postings(index, pair, &mut |id| set.insert(id))?;
+            if let Some(previous) = &found {
+                set.retain_in(previous);
+            }
+            let empty = set.len == 0;
+            found = Some(set);
+            if empty {
+                break;
+            }
+        }
+        Ok(found.unwrap_or_default())
     }
 
     /// Adds to `set` the ids that `sql` (one column) gives for `params`.
@@ -240,50 +231,6 @@ impl Store {
             set.insert(row.get(0).map_err(Error::sql(context))?);
         }
         Ok(())
-    }
-
-    /// Articles holding a text of two characters: those of every indexed piece it starts, and
-    /// those whose body ends with it. `None` when reading articles newest first is the cheaper
-    /// way to a page: its pieces list more than [`ReadingLimits::pair_postings`] articles, or asking the index for each of
-    /// its many pieces would cost more than reading the articles a page of `limit` is likely to
-    /// take (a common word: 中国 starts 439 pieces; see [`PIECE_COST`]).
-    fn pair_candidates(&self, text: &str, limit: usize, limits: &ReadingLimits) -> Result<Option<IdSet>> {
-        let context = "looking up a two-character text in the full-text index";
-        let prefix = text.to_lowercase();
-        let mut terms = self
-            .conn
-            .prepare_cached("SELECT term, doc FROM articles_fts_terms WHERE term >= ?1 AND term < ?2")
-            .map_err(Error::sql(context))?;
-        let pieces: Vec<(String, i64)> = terms
-            .query_map(params![prefix, format!("{prefix}\u{10FFFF}")], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(Error::sql(context))?
-            .collect::<rusqlite::Result<Vec<(String, i64)>>>()
-            .map_err(Error::sql(context))?
-            .into_iter()
-            .filter(|(piece, _)| piece.starts_with(&prefix))
-            .collect();
-        let postings: i64 = pieces.iter().map(|(_, articles)| articles).sum();
-        if postings > limits.pair_postings {
-            return Ok(None);
-        }
-        // Articles likely read newest first to fill the page: the text is in about one article
-        // in (articles / its articles), and an article holding it holds about PIECES_PER_ARTICLE
-        // of its pieces; never fewer than the reading that checks an estimate.
-        let articles: i64 = self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))
-            .map_err(Error::sql(context))?;
-        let holding = (postings / PIECES_PER_ARTICLE).max(1);
-        let reads = (limit as i64).saturating_mul(articles) / holding;
-        if pieces.len() as i64 * PIECE_COST > reads.max(limits.verify as i64) {
-            return Ok(None);
-        }
-        let mut set = IdSet::default();
-        for (piece, _) in &pieces {
-            self.add_ids(&mut set, MATCHING, [&fts_string(piece)], context)?;
-        }
-        self.add_ids(&mut set, "SELECT id FROM articles WHERE substr(body, -2) = ?1 AND indexed = 1", [text], context)?;
-        Ok(Some(set))
     }
 
     /// Hands `visit` the indexed articles of `range` (of `only` when given) in result order,
@@ -403,8 +350,16 @@ mod tests {
     }
 
     #[test]
-    fn fts_strings_are_quoted_and_case_is_noticed() {
-        assert_eq!(fts_string("a\"b"), "\"a\"\"b\"");
+    fn id_sets_intersect() {
+        let (mut a, mut b) = (IdSet::default(), IdSet::default());
+        [1, 64, 65, 500].into_iter().for_each(|id| a.insert(id));
+        [64, 500, 9000].into_iter().for_each(|id| b.insert(id));
+        a.retain_in(&b);
+        assert_eq!((a.len, a.ids().collect::<Vec<_>>()), (2, vec![64, 500]));
+    }
+
+    #[test]
+    fn case_is_noticed() {
         assert!(has_case("GDP增长") && !has_case("江海区2024"));
     }
 }

@@ -148,41 +148,6 @@ impl Store {
         Ok(())
     }
 
-    /// Adds up to `limit` articles that the full-text index does not hold yet to it, in a
-    /// transaction of their own, oldest first; returns how many were added (0 when it is up to
-    /// date). Safe to run beside an ingest (the two take turns) and after a kill (it goes on from
-    /// where the index is).
-    pub fn index_pending(&mut self, limit: usize) -> Result<usize> {
-        self.check_before_writing()?;
-        let context = "adding articles to the full-text index";
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(Error::sql(context))?;
-        let ids: Vec<i64> = {
-            let mut statement = tx
-                .prepare_cached("SELECT id FROM articles WHERE indexed = 0 ORDER BY id LIMIT ?1")
-                .map_err(Error::sql(context))?;
-            let rows = statement.query_map([limit as i64], |r| r.get(0)).map_err(Error::sql(context))?;
-            rows.collect::<rusqlite::Result<_>>().map_err(Error::sql(context))?
-        };
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let json = serde_json::to_string(&ids)
-            .map_err(|e| Error::Internal { context: context.to_string(), reason: e.to_string() })?;
-        tx.execute(
-            "INSERT INTO articles_fts (rowid, title, body)
-             SELECT id, title, body FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
-            [&json],
-        )
-        .map_err(Error::sql(context))?;
-        tx.execute("UPDATE articles SET indexed = 1 WHERE id IN (SELECT value FROM json_each(?1))", [&json])
-            .map_err(Error::sql(context))?;
-        tx.commit().map_err(Error::sql(context))?;
-        Ok(ids.len())
-    }
-
     /// Every stored path with its SHA-256 (to tell unchanged files before reading them twice).
     pub fn stored_hashes(&self) -> Result<std::collections::HashMap<String, String>> {
         let context = "reading stored hashes";
