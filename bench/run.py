@@ -113,7 +113,7 @@ def ingest_and_queries(options, corpus, replicas):
             peer = (p_s, p_mb)
         figures[label] = dict(chars=chars, guanxi=(g_s, g_mb), graph=graph_s, cpu=g_cpu, tag=(tag_inner, t_mb), reingest=r_s, stats=stats, size=size, peer=peer, db=db)
 
-    print("\n## Ingest (full pipeline: decode, split, recognise, resolve, store with evidence and FTS5)\n")
+    print("\n## Ingest (full pipeline: decode, split, recognise, resolve, store with evidence, full-text index)\n")
     print("| corpus | chars | graph ready s | full-text index ready s | CPU s (user + sys) | Guanxi chars/s | Guanxi peak MiB | jieba-rs tag s | Guanxi ÷ tag | Python peer s | peer peak MiB | speed-up vs peer: graph / with index | re-ingest unchanged s (÷ first) | DB bytes/article |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for label, f in figures.items():
@@ -150,8 +150,8 @@ def ingest_and_queries(options, corpus, replicas):
         hub = q["export_2hop_hub"]
         print(f"\n{label}: GraphML export of 2 hops of hub {hub['hub']} ({hub['nodes']} nodes) p50 {hub['ms']['p50_ms']:.0f} ms; "
               f"whole graph ({q['export_whole']['nodes']} nodes) {q['export_whole']['ms']:.0f} ms; graph load {q['graph_load_ms']:.0f} ms.")
-    print("\nfind_text: the first three characters of a random entity's name (the trigram index answers); "
-          "find_text_short: its first two characters (the index's three-character pieces that start with them).")
+    print("\nfind_text: the first three characters of a random entity's name (the articles holding both of its "
+          "character pairs, read to check); find_text_short: its first two characters (one pair: the index answers exactly).")
 
     print(f"\n## The overview and date ranges in the engine (milliseconds, one fresh workspace each)\n")
     steps = [("first_overview", "first overview (graph load, PageRank, Louvain, 150 entities)"),

@@ -218,8 +218,8 @@ fn queries(db: &Path, n: usize) -> Result<()> {
     let mut outcome = Ok(0);
     let export_all = time_ms(|| outcome = export(&SubgraphRequest::default(), "guanxi-bench-all.graphml"));
     let whole_nodes = outcome?;
-    // Full-text search by the first three characters of a random entity's name (one piece of the
-    // trigram index), and by its first two (the index's pieces that start with them).
+    // Full-text search by the first three characters of a random entity's name (two pairs of the
+    // character-pair index, candidates read to check), and by its first two (one pair, exact).
     let long_names: Vec<&EntityRow> = entities.iter().filter(|e| e.name.chars().count() >= 3).collect();
     anyhow::ensure!(!long_names.is_empty(), "the database has no entity name of three characters");
     // A tenth as many: at ×100 a common word is in tens of thousands of articles.

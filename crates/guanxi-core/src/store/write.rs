@@ -79,9 +79,8 @@ impl Store {
 
     /// Stores one file's articles, mentions and relations, replacing the rows of an earlier
     /// version of the same path. Outside a batch this is its own transaction. Inside a batch it
-    /// writes into the batch's transaction without a savepoint: FTS5 flushes its index at every
-    /// savepoint, which made small segments and merges a quarter of ingest time; the batch is
-    /// still all-or-nothing, and an error aborts the whole batch (see `Ingestor::ingest`).
+    /// writes into the batch's transaction without a savepoint: the batch is all-or-nothing, and
+    /// an error aborts the whole batch (see `Ingestor::ingest`).
     pub fn store_page(&mut self, path: &str, source: &SourceText, page: &ResolvedPage) -> Result<StoredFile> {
         self.check_before_writing()?;
         if self.conn.is_autocommit() {
