@@ -413,6 +413,11 @@ impl Ingestor {
     }
 
     fn prepare_file_unguarded(&self, path: &Path, stored_sha: Option<&str>) -> Prepared {
+        // The unit tests plant a bug here, to prove the guard above keeps the rest of a folder.
+        #[cfg(test)]
+        if path.file_name().is_some_and(|name| name == tests::PLANTED_BUG) {
+            panic!("a bug planted by the tests");
+        }
         let bytes = match ingest::read_bytes(path) {
             Ok(bytes) => bytes,
             Err(reason) => return Prepared::Skip(0, reason),
@@ -731,6 +736,33 @@ fn end_export(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file whose preparation panics (see `prepare_file_unguarded`).
+    pub(super) const PLANTED_BUG: &str = "planted-bug.txt";
+
+    #[test]
+    fn a_panic_while_preparing_one_file_is_that_files_error_and_the_others_go_in() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let seed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/demo/000_d7ae45e1c44c5633.txt"))
+                .expect("the demo page");
+        for name in ["a.txt", PLANTED_BUG, "z.txt"] {
+            std::fs::write(dir.path().join(name), format!("{name}\n\n{seed}")).expect("a page written");
+        }
+        let mut store = Store::open(&dir.path().join("g.db")).expect("a new database");
+        let ingestor = Ingestor::new(Arc::new(Recogniser::new().expect("the embedded model")));
+        let report = ingestor
+            .ingest(&mut store, &[dir.path().to_path_buf()], &IngestOptions::default(), &AtomicBool::new(false), |_| {})
+            .expect("the run goes on past the bug");
+        assert_eq!(report.stored, 2, "{report:?}");
+        assert_eq!(report.skipped.len(), 1, "{report:?}");
+        let skipped = &report.skipped[0];
+        assert!(skipped.path.ends_with(PLANTED_BUG), "{skipped:?}");
+        assert!(
+            skipped.reason.contains("processing this file") && skipped.reason.contains("a bug planted by the tests"),
+            "{skipped:?}"
+        );
+    }
 
     #[test]
     fn commit_interval_grows_with_the_run_between_its_bounds() {
