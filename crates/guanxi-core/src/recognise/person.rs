@@ -663,11 +663,18 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
             filter[slot(c) / 64] |= 1 << (slot(c) % 64);
         }
     }
+    // The spans already taken, per sentence: looking them up in the whole article's list made a
+    // page of one name repeated a million times quadratic (a 60 MB line ran for a quarter hour).
+    let mut taken: std::collections::HashMap<usize, Vec<(usize, usize)>, FxBuild> = Default::default();
+    for m in mentions.iter() {
+        taken.entry(m.sentence).or_default().push((m.start, m.end));
+    }
     for (index, sentence) in article.sentences.iter().enumerate() {
         if sentence.byline {
             continue;
         }
         let text = &article.text[sentence.start..sentence.end];
+        let taken = taken.entry(index).or_default();
         let hits = text.char_indices().filter(|&(_, c)| filter[slot(c) / 64] & (1 << (slot(c) % 64)) != 0).flat_map(
             |(at, c)| {
                 by_first
@@ -693,9 +700,10 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
             if next_is_given {
                 continue;
             }
-            if mentions.iter().any(|m| m.sentence == index && m.start < end && start < m.end) {
+            if taken.iter().any(|&(from, to)| from < end && start < to) {
                 continue;
             }
+            taken.push((start, end));
             mentions.push(Mention {
                 sentence: index,
                 start,

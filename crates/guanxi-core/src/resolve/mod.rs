@@ -86,6 +86,18 @@ pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &L
     let mut builder =
         Builder { page: ResolvedPage { district: district.clone(), ..Default::default() }, index: HashMap::new() };
 
+    // Names are looked up once per mention: each list holds a name once, not once per mention
+    // (a page of one name a million times was quadratic).
+    let project_names: Vec<String> = mentions
+        .iter()
+        .flatten()
+        .filter(|m| m.kind == EntityKind::Project)
+        .map(|m| m.surface.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let page_places: BTreeSet<&str> =
+        mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
     for (a, (article, article_mentions)) in articles.iter().zip(mentions).enumerate() {
         let mut article_mentions = article_mentions.clone();
         let aliases = abbreviation_aliases(article, &article_mentions);
@@ -94,11 +106,9 @@ pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &L
             .iter()
             .filter(|m| m.kind == EntityKind::Organization && m.surface.chars().count() >= 6)
             .map(|m| m.surface.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
-        let project_names: Vec<String> =
-            mentions.iter().flatten().filter(|m| m.kind == EntityKind::Project).map(|m| m.surface.clone()).collect();
-        let page_places: BTreeSet<&str> =
-            mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
 
         let mut resolved_here: Vec<(usize, &Mention)> = Vec::new();
         for mention in &article_mentions {
@@ -222,13 +232,24 @@ impl Builder {
 
     /// `holds_role_in`: `ORG 党委书记、董事长 PERSON` and `区委书记 PERSON`.
     fn roles(&mut self, a: usize, article: &Article, here: &[(usize, &Mention)], district: Option<&str>) {
+        // Each sentence's mentions, in order: searching all earlier mentions of the article for
+        // one in the same sentence made an article of a million mentions quadratic.
+        let mut by_sentence: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, &(_, mention)) in here.iter().enumerate() {
+            by_sentence.entry(mention.sentence).or_default().push(i);
+        }
         for (i, &(person, mention)) in here.iter().enumerate() {
             if self.page.entities[person].kind != EntityKind::Person || mention.role.is_none() {
                 continue;
             }
             let role = mention.role.clone().unwrap_or_default();
             // An organization or place right before the title chain.
-            let before = here[..i].iter().rev().find(|(_, m)| m.sentence == mention.sentence && m.end <= mention.start);
+            let before = by_sentence[&mention.sentence]
+                .iter()
+                .rev()
+                .filter(|&&j| j < i)
+                .map(|&j| &here[j])
+                .find(|(_, m)| m.end <= mention.start);
             if let Some(&(org, org_mention)) = before {
                 let gap = &article.text[org_mention.end..mention.start];
                 let gap_ok =
@@ -390,6 +411,11 @@ fn page_district(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &Lexi
 /// `(以下简称“华电江门公司”)` after an organization: short name → full name.
 fn abbreviation_aliases(article: &Article, mentions: &[Mention]) -> HashMap<String, (String, EntityKind)> {
     let mut aliases = HashMap::new();
+    // The first non-person mention ending at each offset (one lookup per marker, not a scan).
+    let mut ending_at: HashMap<usize, &Mention> = HashMap::new();
+    for m in mentions.iter().filter(|m| m.kind != EntityKind::Person) {
+        ending_at.entry(m.end).or_insert(m);
+    }
     for marker in ["以下简称", "下称", "简称"] {
         for (at, _) in article.text.match_indices(marker) {
             let after = &article.text[at + marker.len()..];
@@ -401,7 +427,7 @@ fn abbreviation_aliases(article: &Article, mentions: &[Mention]) -> HashMap<Stri
             }
             // The mention ending right before the opening bracket.
             let open = article.text[..at].trim_end_matches(['(', '（', ',', '，']).len();
-            if let Some(full) = mentions.iter().find(|m| m.end == open && m.kind != EntityKind::Person) {
+            if let Some(full) = ending_at.get(&open) {
                 aliases.entry(alias.to_string()).or_insert((full.surface.clone(), full.kind));
             }
         }
