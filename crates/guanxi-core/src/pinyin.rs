@@ -77,11 +77,23 @@ fn readings(name: &str, kind: EntityKind) -> Vec<Vec<String>> {
     out
 }
 
+/// The preferred reading's display form and initials of a name (`yuan jia wei`, `yjw`): what an
+/// entity row shows, without the search keys of every reading ([`name_pinyin`]).
+pub fn display_pinyin(name: &str, kind: EntityKind) -> (String, String) {
+    preferred(&readings(name, kind))
+}
+
+/// The display form and initials of the first reading of each character.
+fn preferred(per_char: &[Vec<String>]) -> (String, String) {
+    let display = per_char.iter().map(|r| r[0].as_str()).collect::<Vec<_>>().join(" ");
+    let initials: String = per_char.iter().filter_map(|r| r[0].chars().next()).collect();
+    (display, initials)
+}
+
 /// Computes the pinyin forms of an entity name.
 pub fn name_pinyin(name: &str, kind: EntityKind) -> NamePinyin {
     let per_char = readings(name, kind);
-    let display = per_char.iter().map(|r| r[0].as_str()).collect::<Vec<_>>().join(" ");
-    let initials: String = per_char.iter().filter_map(|r| r[0].chars().next()).collect();
+    let (display, initials) = preferred(&per_char);
     let mut combinations: Vec<(String, String)> = vec![(String::new(), String::new())];
     for options in &per_char {
         let mut next = Vec::with_capacity(combinations.len() * options.len());
@@ -124,6 +136,7 @@ mod tests {
         let p = name_pinyin("袁加伟", EntityKind::Person);
         assert_eq!(p.display, "yuan jia wei");
         assert_eq!(p.initials, "yjw");
+        assert_eq!(display_pinyin("袁加伟", EntityKind::Person), (p.display.clone(), p.initials.clone()));
         assert!(p.keys.contains(&"yuanjiawei".to_string()));
         assert!(p.keys.contains(&"yjw".to_string()));
         let zeng = name_pinyin("曾国华", EntityKind::Person);

@@ -82,6 +82,54 @@ fn search_by_pinyin_initials_and_hanzi() {
     assert!(query::search(&store, "zzzzqqq", 5).unwrap().is_empty());
 }
 
+/// Search hits as (name, rank, matched) for comparing two answers.
+fn hits_of(store: &Store, q: &str) -> Vec<(String, MatchRank, String)> {
+    query::search(store, q, 10).unwrap().into_iter().map(|h| (h.entity.name, h.rank, h.matched)).collect()
+}
+
+#[test]
+fn pinyin_keys_are_made_after_the_graph_and_search_finds_every_entity_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = demo_store(dir.path());
+    let db = dir.path().join("demo.db");
+    let count =
+        |sql: &str| -> i64 { rusqlite::Connection::open(&db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap() };
+    // The writer stored the graph without a single search key: every entity owes its keys.
+    assert_eq!(count("SELECT count(*) FROM entity_keys"), 0);
+    let entities = count("SELECT count(*) FROM entities");
+    assert!(entities > 50 && count("SELECT count(*) FROM entities WHERE keyed = 0") == entities);
+    let queries = ["yjw", "yuanjiawei", "jianghaiqu", "jhq", "pengjiang", "tuan", "x", "袁加伟", "zzzzqqq"];
+    let before: Vec<_> = queries.iter().map(|q| hits_of(&store, q)).collect();
+    assert_eq!(before[0][0].0, "袁加伟");
+    assert!(
+        before[2].iter().any(|h| h.0 == "江海区" && h.1 == MatchRank::Exact && h.2 == "jianghaiqu"),
+        "{:?}",
+        before[2]
+    );
+    // The index pass makes them (every reading of every name and alias) and clears the marks.
+    while store.index_pending(5).unwrap() > 0 {}
+    assert_eq!(count("SELECT count(*) FROM entities WHERE keyed = 0"), 0);
+    assert!(count("SELECT count(*) FROM entity_keys") > 2 * entities);
+    let after: Vec<_> = queries.iter().map(|q| hits_of(&store, q)).collect();
+    assert_eq!(before, after, "search answers the same from stored keys as from computed ones");
+    // A new alias of a keyed entity marks it again; its keys come with the next pass.
+    assert!(hits_of(&store, "haiqu").is_empty());
+    let pages = demo_copy(dir.path());
+    std::fs::write(
+        pages.join("alias.txt"),
+        "江海区召开会议\n\n江门市江海区（以下简称海区）召开会议。海区有关部门参加。\n",
+    )
+    .unwrap();
+    ingest(&mut store, &[pages]);
+    let unkeyed = count("SELECT count(*) FROM entities WHERE keyed = 0");
+    assert!(unkeyed > 0, "new entities and aliases owe keys");
+    let haiqu = hits_of(&store, "haiqu");
+    assert_eq!(haiqu, vec![("江海区".to_string(), MatchRank::Exact, "haiqu".to_string())]);
+    while store.index_pending(5).unwrap() > 0 {}
+    assert_eq!(count("SELECT count(*) FROM entities WHERE keyed = 0"), 0);
+    assert_eq!(hits_of(&store, "haiqu"), haiqu);
+}
+
 #[test]
 fn district_bodies_of_two_pages_are_two_nodes() {
     let dir = tempfile::tempdir().unwrap();

@@ -263,7 +263,6 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
     // Rows for the new names: an entity all of whose mentions go to one new name keeps its row
     // (and id) under that name; otherwise a row is found or made.
     // (New rows' search keys are made again with their aliases' below.)
-    let mut keys: Vec<(String, i64)> = Vec::new();
     let mut ids: HashMap<EntityName, i64> = HashMap::new();
     for (&entity, fate) in &fates {
         if fate.len() != 1 {
@@ -284,7 +283,7 @@ pub(super) fn apply(tx: &Connection, before: &Corrections, after: &Corrections) 
         if let Some(&id) = ids.get(name) {
             return Ok(id);
         }
-        let id = entity_row(tx, name, &mut keys)?;
+        let id = entity_row(tx, name)?;
         ids.insert(name.clone(), id);
         affected.insert(id);
         Ok(id)
@@ -476,6 +475,11 @@ fn rebuild_details(
         let mut insert = tx.prepare("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
         for (key, id) in &keys {
             insert.execute(params![key, id])?;
+        }
+        // Their keys are all made: search need not compute them.
+        let mut keyed = tx.prepare("UPDATE entities SET keyed = 1 WHERE id = ?1")?;
+        for id in survivors.keys() {
+            keyed.execute([id])?;
         }
     }
 

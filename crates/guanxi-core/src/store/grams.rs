@@ -224,14 +224,15 @@ impl Store {
     /// to index went down (0 when it is up to date). Chunks that lost an article are rebuilt
     /// first, and a last chunk smaller than `limit` is rebuilt together with the new articles.
     /// Safe to run beside an ingest (the two take turns) and after a kill (it goes on from where
-    /// the index is).
+    /// the index is). The pinyin search keys the graph's new entities and aliases owe are made
+    /// first, in the same transaction (store/keys.rs).
     pub fn index_pending(&mut self, limit: usize) -> Result<usize> {
         self.check_before_writing()?;
-        let context = "adding articles to the full-text index";
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(Error::sql(context))?;
+            .map_err(Error::sql("adding articles to the full-text index"))?;
+        let context = "adding articles to the full-text index";
         let count_pending = |tx: &rusqlite::Transaction<'_>| -> Result<usize> {
             tx.query_row("SELECT count(*) FROM articles WHERE indexed = 0", [], |r| r.get::<_, i64>(0))
                 .map(|n| usize::try_from(n).unwrap_or(0))
@@ -281,6 +282,13 @@ impl Store {
                 statement.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sql(context))?;
             rows.collect::<rusqlite::Result<_>>().map_err(Error::sql(context))?
         };
+        // The chunk's postings are counted on every core while this thread makes the search keys.
+        let blobs = std::thread::scope(|scope| -> Result<Vec<(u64, Vec<u8>)>> {
+            let counting = scope.spawn(|| if articles.is_empty() { Vec::new() } else { build_chunk(&articles) });
+            let keyed = super::keys::make_pending(&tx).map_err(Error::sql("making pinyin search keys"));
+            let blobs = counting.join().map_err(|panic| Error::from_panic(context, panic.as_ref()))?;
+            keyed.map(|_| blobs)
+        })?;
         if let (Some((first, _)), Some((last, _))) = (articles.first(), articles.last()) {
             tx.execute(
                 "INSERT INTO text_chunks (articles, first_id, last_id) VALUES (?1, ?2, ?3)",
@@ -292,7 +300,7 @@ impl Store {
                 let mut insert = tx
                     .prepare_cached("INSERT INTO text_grams (chunk, bucket, postings) VALUES (?1, ?2, ?3)")
                     .map_err(Error::sql(context))?;
-                for (number, blob) in build_chunk(&articles) {
+                for (number, blob) in blobs {
                     insert.execute(params![chunk, number as i64, blob]).map_err(Error::sql(context))?;
                 }
             }

@@ -10,6 +10,7 @@ mod cooccurrence;
 mod corrections;
 mod dates;
 mod grams;
+mod keys;
 mod overview;
 mod read;
 mod text;
@@ -56,6 +57,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/011_graph_version.sql"), then: None },
     Migration { sql: include_str!("migrations/012_index_hash_size.sql"), then: None },
     Migration { sql: include_str!("migrations/013_gram_index.sql"), then: None },
+    Migration { sql: include_str!("migrations/014_deferred_search_keys.sql"), then: None },
 ];
 
 /// The schema version this build writes.

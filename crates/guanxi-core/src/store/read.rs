@@ -216,19 +216,38 @@ impl Store {
         )
     }
 
-    /// Entities with a pinyin key starting with `prefix`, with the shortest matching key.
+    /// Entities with a pinyin key starting with `prefix`, with their least matching key, those
+    /// with the shortest matching key first (then the most mentioned). Entities whose keys the
+    /// index pass has not made yet are matched on keys computed now (store/keys.rs).
     pub fn entities_by_key_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<(EntityRow, String)>> {
         let context = "searching pinyin";
         let sql = format!(
-            "SELECT {ENTITY_COLUMNS}, min(k.key) FROM entity_keys k JOIN entities e ON e.id = k.entity_id
+            "SELECT {ENTITY_COLUMNS}, min(k.key), min(length(k.key)) FROM entity_keys k JOIN entities e ON e.id = k.entity_id
              WHERE k.key >= ?1 AND k.key < ?1 || '{{'
-             GROUP BY e.id ORDER BY min(length(k.key)) , e.mentions DESC, e.id LIMIT ?2"
+             GROUP BY e.id ORDER BY min(length(k.key)), e.mentions DESC, e.id LIMIT ?2"
         );
         let mut statement = self.conn.prepare_cached(&sql).map_err(Error::sql(context))?;
         let rows = statement
-            .query_map(params![prefix, limit as i64], |row| Ok((entity_row(row)?, row.get::<_, String>(7)?)))
+            .query_map(params![prefix, limit as i64], |row| {
+                Ok((entity_row(row)?, row.get::<_, String>(7)?, row.get::<_, i64>(8)?))
+            })
             .map_err(Error::sql(context))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))
+        let mut found: Vec<(EntityRow, String, i64)> =
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
+        for unkeyed in super::keys::unkeyed_matches(&self.conn, prefix).map_err(Error::sql(context))? {
+            let shortest = i64::try_from(unkeyed.shortest).unwrap_or(i64::MAX);
+            if let Some(stored) = found.iter_mut().find(|(e, _, _)| i64::from(e.id.0) == unkeyed.id) {
+                stored.1 = stored.1.clone().min(unkeyed.key);
+                stored.2 = stored.2.min(shortest);
+            } else if let Some(entity) =
+                self.entities_where("WHERE e.id = ?1", [unkeyed.id], context)?.into_iter().next()
+            {
+                found.push((entity, unkeyed.key, shortest));
+            }
+        }
+        found.sort_by(|a, b| a.2.cmp(&b.2).then(b.0.mentions.cmp(&a.0.mentions)).then(a.0.id.cmp(&b.0.id)));
+        found.truncate(limit);
+        Ok(found.into_iter().map(|(entity, key, _)| (entity, key)).collect())
     }
 
     /// Distinct aliases of an entity, sorted.

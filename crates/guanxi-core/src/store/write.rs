@@ -4,9 +4,9 @@ use super::cooccurrence::{self, PairDeltas};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::ingest::SourceText;
-use crate::pinyin::name_pinyin;
+use crate::pinyin::display_pinyin;
 use crate::resolve::{co_occurs_pairs, Corrections, ResolvedPage, SentenceMention};
-use crate::vocab::{EntityKind, EntityName, RelationKind};
+use crate::vocab::{EntityName, RelationKind};
 use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -160,25 +160,17 @@ impl Store {
 }
 
 /// What a transaction's writes still owe the derived tables, paid once just before it commits:
-/// co_occurs weights for the adjacency lists and pinyin search keys (inserted in key order, they
-/// touch each index page once). The full-text index is not among them: it is built after the
-/// graph, by [`Store::index_pending`].
+/// co_occurs weights for the adjacency lists. The full-text index and the pinyin search keys are
+/// not among them: they are made after the graph, by [`Store::index_pending`].
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     pub(super) pairs: PairDeltas,
-    pub(super) keys: Vec<(String, i64)>,
 }
 
 impl Pending {
     /// Writes what is owed, on the open transaction, and forgets it.
     pub(super) fn flush(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
         cooccurrence::apply(conn, &self.pairs)?;
-        self.keys.sort_unstable();
-        self.keys.dedup();
-        let mut key = conn.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
-        for (k, id) in &self.keys {
-            key.execute(params![k, id])?;
-        }
         self.clear();
         Ok(())
     }
@@ -186,7 +178,6 @@ impl Pending {
     /// Forgets what is owed (the transaction was rolled back).
     pub(super) fn clear(&mut self) {
         self.pairs.clear();
-        self.keys.clear();
     }
 }
 
@@ -400,7 +391,7 @@ fn write_recognised(
 }
 
 /// The entities a page's mentions end up in, once the corrections in force are applied: created
-/// on first need (with their pinyin search keys), remembered by name.
+/// on first need, remembered by name.
 struct Targets<'a> {
     page: &'a ResolvedPage,
     corrections: &'a Corrections,
@@ -423,7 +414,7 @@ impl Targets<'_> {
         if let Some(&id) = self.ids.get(name) {
             return Ok(id);
         }
-        let id = entity_row(tx, name, &mut self.pending.keys)?;
+        let id = entity_row(tx, name)?;
         self.ids.insert(name.clone(), id);
         Ok(id)
     }
@@ -434,22 +425,17 @@ impl Targets<'_> {
     }
 }
 
-/// The row id of an entity, inserting it (with its pinyin search keys, owed to `keys`) if new.
-pub(super) fn entity_row(
-    tx: &rusqlite::Connection,
-    name: &EntityName,
-    keys: &mut Vec<(String, i64)>,
-) -> rusqlite::Result<i64> {
+/// The row id of an entity, inserting it if new (with its display pinyin; its search keys are
+/// owed, made by the index pass: store/keys.rs).
+pub(super) fn entity_row(tx: &rusqlite::Connection, name: &EntityName) -> rusqlite::Result<i64> {
     let mut select = tx.prepare_cached("SELECT id FROM entities WHERE kind = ?1 AND name = ?2")?;
     if let Some(id) = select.query_row(params![name.kind, name.name], |r| r.get(0)).optional()? {
         return Ok(id);
     }
-    let pinyin = name_pinyin(&name.name, name.kind);
-    tx.prepare_cached("INSERT INTO entities (kind, name, pinyin, initials) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![name.kind, name.name, pinyin.display, pinyin.initials])?;
-    let id = tx.last_insert_rowid();
-    keys.extend(pinyin.keys.into_iter().map(|k| (k, id)));
-    Ok(id)
+    let (display, initials) = display_pinyin(&name.name, name.kind);
+    tx.prepare_cached("INSERT INTO entities (kind, name, pinyin, initials, keyed) VALUES (?1, ?2, ?3, ?4, 0)")?
+        .execute(params![name.kind, name.name, display, initials])?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// A stored mention: its entity row and name, where it is.
@@ -549,7 +535,7 @@ fn write_entity_details(
     let mut alias =
         tx.prepare_cached("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
     let mut role = tx.prepare_cached("INSERT OR IGNORE INTO roles (entity_id, role, source_id) VALUES (?1, ?2, ?3)")?;
-    let mut aliases: BTreeSet<(String, i64, EntityKind)> = BTreeSet::new();
+    let mut aliases: BTreeSet<(String, i64)> = BTreeSet::new();
     for (index, entity) in page.entities.iter().enumerate() {
         if !mentioned.contains(&index) {
             continue;
@@ -557,7 +543,7 @@ fn write_entity_details(
         for a in &entity.aliases {
             if let Some(name) = targets.target(index, a).filter(|n| n.name != *a) {
                 if let Some(id) = targets.placed(&name) {
-                    aliases.insert((a.clone(), id, name.kind));
+                    aliases.insert((a.clone(), id));
                 }
             }
         }
@@ -571,21 +557,21 @@ fn write_entity_details(
         for (mention, placed) in page.mentions.iter().zip(placed) {
             let Some(p) = placed else { continue };
             if p.name.name != mention.surface {
-                aliases.insert((mention.surface.clone(), p.entity, p.name.kind));
+                aliases.insert((mention.surface.clone(), p.entity));
             }
             // The recognised name, where the entity's own name went (merged, renamed).
             let recognised = &page.entities[mention.entity].name;
             if *recognised != p.name.name && targets.target(mention.entity, recognised).as_ref() == Some(&p.name) {
-                aliases.insert((recognised.clone(), p.entity, p.name.kind));
+                aliases.insert((recognised.clone(), p.entity));
             }
         }
     }
-    for (a, id, kind) in aliases {
+    for (a, id) in aliases {
         let known: bool = has_alias.exists(params![a, id])?;
         alias.execute(params![a, id, source_id])?;
         if !known {
-            // Aliases are searchable by pinyin too.
-            targets.pending.keys.extend(name_pinyin(&a, kind).keys.into_iter().map(|k| (k, id)));
+            // Aliases are searchable by pinyin too: the entity owes the new alias's keys.
+            super::keys::mark_unkeyed(tx, id)?;
         }
     }
     Ok(())
