@@ -117,6 +117,19 @@ pub fn name_pinyin(name: &str, kind: EntityKind) -> NamePinyin {
     NamePinyin { display, initials, keys }
 }
 
+/// Whether a key of the name can start with `prefix`: some reading of its first character (or
+/// compound surname) begins with the prefix's first letter, as every key of the name does. A
+/// cheap test before computing every key ([`name_pinyin`]); never false for a name that matches.
+pub fn may_start_with(name: &str, kind: EntityKind, prefix: &str) -> bool {
+    let Some(letter) = prefix.chars().next() else { return true };
+    // Two characters: a compound surname (尉迟) reads as one.
+    let head = name.char_indices().nth(2).map_or(name, |(end, _)| &name[..end]);
+    match readings(head, kind).first() {
+        Some(first) => first.iter().any(|reading| reading.starts_with(letter)),
+        None => true,
+    }
+}
+
 /// Normalises a pinyin query: lowercase ASCII letters and digits, spaces and apostrophes removed.
 /// Returns `None` when the query is not pinyin (contains Chinese or other characters).
 pub fn normalise_query(query: &str) -> Option<String> {
@@ -144,6 +157,28 @@ mod tests {
         // As a place, 区 reads qu; both readings of 曾 stay searchable.
         assert_eq!(name_pinyin("江海区", EntityKind::Place).display, "jiang hai qu");
         assert!(name_pinyin("曾", EntityKind::Place).keys.contains(&"ceng".to_string()));
+    }
+
+    #[test]
+    fn the_first_letter_test_never_rejects_a_name_whose_keys_match() {
+        let names = [
+            ("袁加伟", EntityKind::Person),
+            ("曾国华", EntityKind::Person),
+            ("尉迟恭", EntityKind::Person),
+            ("重庆", EntityKind::Place),
+            ("《人民日报》", EntityKind::Organization),
+            ("IBM公司", EntityKind::Organization),
+        ];
+        for (name, kind) in names {
+            let keys = name_pinyin(name, kind).keys;
+            for letter in 'a'..='z' {
+                let prefix = letter.to_string();
+                let matches = keys.iter().any(|k| k.starts_with(&prefix));
+                assert!(!matches || may_start_with(name, kind, &prefix), "{name} {prefix}");
+            }
+        }
+        assert!(may_start_with("重庆", EntityKind::Place, "chong") && may_start_with("重庆", EntityKind::Place, "zq"));
+        assert!(!may_start_with("袁加伟", EntityKind::Person, "jia"));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! the marked entities' keys on the fly ([`unkeyed`]), so an entity is reachable by pinyin from
 //! the moment its batch commits; making them is idempotent and resumable after a kill.
 
-use crate::pinyin::name_pinyin;
+use crate::pinyin::{may_start_with, name_pinyin};
 use crate::vocab::EntityKind;
 use rayon::prelude::*;
 use rusqlite::{params, Connection};
@@ -84,7 +84,9 @@ pub(super) struct UnkeyedMatch {
 /// The entities marked unkeyed that have a key starting with `prefix`: what search adds to the
 /// stored keys' answer.
 pub(super) fn unkeyed_matches(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<UnkeyedMatch>> {
-    let unkeyed = read_unkeyed(conn)?;
+    let mut unkeyed = read_unkeyed(conn)?;
+    // Only names whose first character can begin the prefix are worth every key.
+    unkeyed.retain(|entity| entity.names.iter().any(|name| may_start_with(name, entity.kind, prefix)));
     Ok(keys_of(&unkeyed)
         .into_iter()
         .filter_map(|(id, keys)| {
