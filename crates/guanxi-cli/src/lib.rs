@@ -345,7 +345,13 @@ fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Ingest { paths, db, dictionary, force, fields, commit_every, json } => {
             let fields = FieldMap::parse(&fields).map_err(anyhow::Error::msg)?;
             let commit_interval = commit_every.map(std::time::Duration::from_millis);
-            return ingest(&paths, &db, dictionary, IngestOptions { force, fields, commit_interval }, json);
+            return ingest(
+                &paths,
+                &db,
+                dictionary,
+                IngestOptions { force, fields, commit_interval, ..Default::default() },
+                json,
+            );
         }
         Command::Search { query, db, limit, dates } => {
             let hits = open(&db.db)?.search_in(&query, limit, &dates.range()?)?;

@@ -60,7 +60,16 @@ pub struct IngestOptions {
     /// How old a transaction of batches gets before it commits (`None`: [`commit_interval`] of
     /// the run so far; zero commits every batch).
     pub commit_interval: Option<Duration>,
+    /// The most text recognised and written at once, in bytes (`None`:
+    /// [`ingest::MAX_ARTICLE_BYTES`]): a file of more than [`STREAM_PARTS`] times this is read
+    /// in parts of at most this much, each recognised and written before the next, so that its
+    /// memory stays bounded whatever its size.
+    pub part_bytes: Option<usize>,
 }
+
+/// A file bigger than this many parts' worth of bytes is streamed part by part (see
+/// [`IngestOptions::part_bytes`]); smaller ones are recognised whole, beside the batch's others.
+pub const STREAM_PARTS: usize = 4;
 
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -379,6 +388,16 @@ impl Ingestor {
                 Ok(article) => article,
                 Err(bad) => return ExportRow::Bad(bad),
             };
+            // A row is one article, stored whole: one far longer than any news article is refused
+            // (a text file of that size would be read in parts), so a row's memory stays bounded.
+            if article.text.len() > ingest::MAX_ARTICLE_BYTES {
+                let reason = format!(
+                    "an article of {} bytes, more than the {} a row may hold (split it into several rows)",
+                    article.text.len(),
+                    ingest::MAX_ARTICLE_BYTES
+                );
+                return ExportRow::Bad(RowError { place: record.place.clone(), reason });
+            }
             let row = SourceText {
                 sha256: String::new(),
                 encoding: String::new(),
@@ -395,6 +414,28 @@ impl Ingestor {
         }));
         prepared.unwrap_or_else(|panic| {
             let error = Error::from_panic("processing this row", panic.as_ref());
+            ExportRow::Bad(RowError { place, reason: SkipReason::Internal(error.to_string()).to_string() })
+        })
+    }
+
+    /// Recognises and resolves one part of a big file (articles numbered from `first`), catching
+    /// a panic as that part's error.
+    fn prepare_part(&self, articles: Vec<ingest::Article>, first: usize, path: &Path) -> ExportRow {
+        let count = articles.len();
+        let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> ExportRow {
+            let recogniser = match self.recogniser() {
+                Ok(recogniser) => recogniser,
+                Err(error) => return ExportRow::Failed(error),
+            };
+            let size = articles.iter().map(|a| a.text.len() as u64).sum();
+            let part = SourceText { sha256: String::new(), encoding: String::new(), size, articles };
+            let mentions = recogniser.recognise_page(&part.articles);
+            let page = resolve_page(&part.articles, &mentions, recogniser.lexicon());
+            ExportRow::Ready(Box::new((part, page)))
+        }));
+        prepared.unwrap_or_else(|panic| {
+            let error = Error::from_panic(format!("processing {}", display_path(path)), panic.as_ref());
+            let place = format!("articles {}–{}", first + 1, first + count);
             ExportRow::Bad(RowError { place, reason: SkipReason::Internal(error.to_string()).to_string() })
         })
     }
@@ -539,6 +580,11 @@ impl Producer<'_> {
                         return;
                     }
                 }
+                None if self.is_big(path) => {
+                    if !self.send_files(&mut batch) || !self.stream(index, path) {
+                        return;
+                    }
+                }
                 None => {
                     batch.push(index);
                     if batch.len() == BATCH && !self.send_files(&mut batch) {
@@ -548,6 +594,69 @@ impl Producer<'_> {
             }
         }
         self.send_files(&mut batch);
+    }
+
+    /// The most text prepared at once (see [`IngestOptions::part_bytes`]).
+    fn part_bytes(&self) -> usize {
+        self.options.part_bytes.unwrap_or(ingest::MAX_ARTICLE_BYTES).max(1)
+    }
+
+    /// Whether a file is big enough to be streamed in parts (unreadable metadata: not; reading
+    /// it reports why).
+    fn is_big(&self, path: &Path) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.len() > (STREAM_PARTS * self.part_bytes()) as u64)
+    }
+
+    /// Streams one big file to the writer as parts of at most [`Self::part_bytes`] of text, each
+    /// recognised, resolved and written before the next is prepared (through the writer's export
+    /// path: one source, its articles appended in order); `false` when the writer is gone.
+    fn stream(&self, file: usize, path: &Path) -> bool {
+        let single = |prepared: Prepared| self.sender.send(Work::Files(vec![(file, prepared)])).is_ok();
+        let bytes = match ingest::read_bytes(path) {
+            Ok(bytes) => bytes,
+            Err(reason) => return single(Prepared::Skip(0, reason)),
+        };
+        if self.stored_sha(file) == Some(ingest::sha256_hex(&bytes).as_str()) {
+            return single(Prepared::Unchanged);
+        }
+        let parsed = std::panic::catch_unwind(|| ingest::parse_file(path, &bytes));
+        let source = match parsed {
+            Ok(Ok(source)) => source,
+            Ok(Err(reason)) => return single(Prepared::Skip(bytes.len() as u64, reason)),
+            Err(panic) => {
+                let error = Error::from_panic("reading this file", panic.as_ref());
+                return single(Prepared::Skip(bytes.len() as u64, SkipReason::Internal(error.to_string())));
+            }
+        };
+        drop(bytes);
+        let SourceText { sha256, encoding, size, articles } = source;
+        let start = Work::ExportStart { file, sha256, size };
+        if self.sender.send(start).is_err() {
+            return false;
+        }
+        let limit = self.part_bytes();
+        let mut articles = ingest::split_oversized(articles, limit).into_iter().peekable();
+        let mut ordinal = 0usize;
+        while articles.peek().is_some() {
+            if self.cancel.load(Ordering::Relaxed) || self.abandoned.load(Ordering::Relaxed) == file {
+                break;
+            }
+            // The next part: whole articles up to the limit (at least one).
+            let mut part = Vec::new();
+            let mut bytes = 0;
+            while let Some(next) = articles.next_if(|a| part.is_empty() || bytes + a.text.len() <= limit) {
+                bytes += next.text.len();
+                part.push(next);
+            }
+            let first = ordinal;
+            ordinal += part.len();
+            let prepared = self.ingestor.prepare_part(part, first, path);
+            if self.sender.send(Work::ExportRows { file, rows: vec![(first, prepared)] }).is_err() {
+                return false;
+            }
+        }
+        let outcome = Ok(ExportEnd { encoding, broken: None });
+        self.sender.send(Work::ExportEnd { file, outcome }).is_ok()
     }
 
     fn stored_sha(&self, file: usize) -> Option<&str> {
@@ -589,10 +698,20 @@ impl Producer<'_> {
         let mut pending: Vec<(usize, std::result::Result<export::Record, RowError>)> = Vec::with_capacity(EXPORT_CHUNK);
         let mut row = 0usize;
         let mut writer_gone = false;
+        // A chunk is at most EXPORT_CHUNK rows and about four parts' worth of text.
+        let mut text_bytes = 0usize;
+        let chunk_bytes = STREAM_PARTS * self.part_bytes();
         let read = export::read_export(path, format, &self.options.fields, |record| {
+            if let Ok(record) = &record {
+                text_bytes += record.fields.values().map(String::len).sum::<usize>();
+            }
             pending.push((row, record));
             row += 1;
-            if pending.len() == EXPORT_CHUNK && !self.send_rows(file, &mut pending) {
+            let full = pending.len() == EXPORT_CHUNK || text_bytes >= chunk_bytes;
+            if full {
+                text_bytes = 0;
+            }
+            if full && !self.send_rows(file, &mut pending) {
                 writer_gone = true;
                 return false;
             }

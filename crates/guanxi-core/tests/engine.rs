@@ -131,6 +131,79 @@ fn pinyin_keys_are_made_after_the_graph_and_search_finds_every_entity_before_and
 }
 
 #[test]
+fn a_big_file_is_streamed_in_parts_and_gives_the_graph_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    // One long article on one line (no paragraph breaks), beside an ordinary page.
+    let sentence = "江门市蓬江区委书记袁加伟前往区信访局调研，江海区副区长陈雄出席。";
+    std::fs::write(pages.join("long.txt"), format!("会议纪要\n{}", sentence.repeat(400))).unwrap();
+    std::fs::copy(demo().join("000_d7ae45e1c44c5633.txt"), pages.join("page.txt")).unwrap();
+    let run = |part_bytes: Option<usize>, db: &str| {
+        let mut store = Store::open(&dir.path().join(db)).unwrap();
+        let options = IngestOptions { part_bytes, ..Default::default() };
+        let report = ingestor()
+            .ingest(&mut store, std::slice::from_ref(&pages), &options, &AtomicBool::new(false), |_| {})
+            .unwrap();
+        (store, report)
+    };
+    let (whole, whole_report) = run(None, "whole.db");
+    let (streamed, report) = run(Some(4_000), "streamed.db");
+    assert_eq!((report.stored, report.skipped.len()), (2, 0), "{report:?}");
+    // The long article went in as parts of at most 4,000 bytes, in order, titled by number (the
+    // 15 kB page is below the 16 kB streaming threshold: read whole).
+    let conn = rusqlite::Connection::open(dir.path().join("streamed.db")).unwrap();
+    let titles: Vec<String> = conn
+        .prepare("SELECT a.title FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.path LIKE '%long.txt' ORDER BY a.ordinal")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(titles.len() >= 9, "{titles:?}");
+    assert!(report.articles > whole_report.articles, "{report:?} vs {whole_report:?}");
+    assert_eq!((titles[0].as_str(), titles[1].as_str()), ("会议纪要", "会议纪要（2）"));
+    let longest: i64 = conn.query_row("SELECT max(length(CAST(a.body AS BLOB))) FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.path LIKE '%long.txt'", [], |r| r.get(0)).unwrap();
+    assert!(longest <= 4_000, "{longest}");
+    // The same people, places and organisations, each as often, as when the file is read whole.
+    let counts = |store: &Store| {
+        let mut all: Vec<(String, i64)> = ["袁加伟", "陈雄", "区信访局", "蓬江区委", "江海区"]
+            .iter()
+            .filter_map(|n| query::find_entities(store, n).ok()?.into_iter().next().map(|e| (e.name, e.mentions)))
+            .collect();
+        all.sort();
+        all
+    };
+    let expected = counts(&whole);
+    assert!(expected.iter().any(|(n, m)| n == "袁加伟" && *m >= 400), "{expected:?}");
+    assert_eq!(counts(&streamed), expected);
+    assert_eq!(whole_report.mentions, report.mentions);
+    // Unchanged on the next run; the window's searches and evidence read it like any file.
+    let (_, again) = run(Some(4_000), "streamed.db");
+    assert_eq!((again.unchanged, again.stored), (2, 0), "{again:?}");
+}
+
+#[test]
+fn an_export_row_longer_than_an_article_may_be_is_refused_and_the_others_go_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("crawl.jsonl");
+    let huge = "袁加伟前往区信访局调研。".repeat(40_000); // 1.4 MB
+    let rows = [
+        serde_json::json!({"title": "区信访局调研", "content": "江海区委书记袁加伟前往区信访局调研，了解信访工作情况。"}),
+        serde_json::json!({"title": "太长", "content": huge}),
+    ];
+    std::fs::write(&export, rows.iter().map(|r| format!("{r}\n")).collect::<String>()).unwrap();
+    let mut store = Store::open(&dir.path().join("e.db")).unwrap();
+    let report = ingest(&mut store, &[export]);
+    assert_eq!((report.stored, report.articles), (1, 1), "{report:?}");
+    assert_eq!(report.skipped.len(), 1, "{report:?}");
+    let bad = &report.skipped[0];
+    assert!(bad.path.ends_with("crawl.jsonl (line 2)"), "{bad:?}");
+    assert!(bad.reason.contains("more than the 1048576 a row may hold"), "{bad:?}");
+    assert_eq!(query::find_entities(&store, "袁加伟").unwrap()[0].mentions, 1);
+}
+
+#[test]
 fn district_bodies_of_two_pages_are_two_nodes() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo_store(dir.path());

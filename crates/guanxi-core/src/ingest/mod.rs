@@ -11,7 +11,7 @@ pub mod web;
 pub use decode::{binary_kind, decode, DecodeError, Decoded};
 pub use meta::{date_from_file_name, ArticleMeta};
 pub use pdf::{read_pdf, PdfError, PdfText, MAX_PDF_GLYPHS, MAX_PDF_OBJECTS, MAX_PDF_PAGES};
-pub use split::{split_page, story_key, Article, Sentence, MAX_SENTENCE_BYTES};
+pub use split::{split_oversized, split_page, story_key, Article, Sentence, MAX_ARTICLE_BYTES, MAX_SENTENCE_BYTES};
 pub use web::{extract as extract_web_article, WebArticle};
 
 use sha2::{Digest, Sha256};
@@ -213,6 +213,7 @@ fn source_text(
     for article in &mut articles {
         article.meta = meta.clone();
     }
+    let articles = split_oversized(articles, MAX_ARTICLE_BYTES);
     Ok(SourceText { sha256: sha256_hex(bytes), encoding, size: bytes.len() as u64, articles })
 }
 

@@ -269,6 +269,52 @@ fn split_sentences(paragraph: &str, offset: usize, from: usize, out: &mut Vec<Se
     push_trimmed(paragraph, offset, start, paragraph.len(), out);
 }
 
+/// The most text one article holds, in bytes (about 330,000 Chinese characters, ten times a long
+/// feature): a longer one (a book pasted into one file, a hostile single line) is read as
+/// consecutive parts, so that recognising and storing one article stays bounded in memory.
+pub const MAX_ARTICLE_BYTES: usize = 1 << 20;
+
+/// Articles of at most `max_bytes` of text: a longer one is cut between sentences into parts,
+/// the first keeping its headline, the others titled `headline（2）`, `（3）`… Every sentence is
+/// kept whole (a sentence is at most [`MAX_SENTENCE_BYTES`]), with offsets into its part.
+pub fn split_oversized(articles: Vec<Article>, max_bytes: usize) -> Vec<Article> {
+    if articles.iter().all(|a| a.text.len() <= max_bytes) {
+        return articles;
+    }
+    let mut out = Vec::with_capacity(articles.len());
+    for article in articles {
+        if article.text.len() <= max_bytes || article.sentences.is_empty() {
+            out.push(article);
+            continue;
+        }
+        let mut first = 0;
+        let mut number = 1;
+        while first < article.sentences.len() {
+            let from = article.sentences[first].start;
+            let mut last = first;
+            while last + 1 < article.sentences.len() && article.sentences[last + 1].end - from <= max_bytes {
+                last += 1;
+            }
+            let to = article.sentences[last].end;
+            let title = if number == 1 { article.title.clone() } else { format!("{}（{number}）", article.title) };
+            let sentences = article.sentences[first..=last]
+                .iter()
+                .map(|s| Sentence { start: s.start - from, end: s.end - from, byline: s.byline })
+                .collect();
+            out.push(Article {
+                title,
+                byline: if number == 1 { article.byline.clone() } else { None },
+                text: article.text[from..to].to_string(),
+                sentences,
+                meta: article.meta.clone(),
+            });
+            first = last + 1;
+            number += 1;
+        }
+    }
+    out
+}
+
 /// The longest sentence recognised as one, in bytes (about 1,000 Chinese characters): longer
 /// runs without a full stop (a roster, a table flattened into text, a hostile single line) are
 /// cut, after a comma, an enumeration comma or a space when one is near, so that the work and
@@ -314,6 +360,32 @@ fn long_sentence_cut(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_oversized_article_is_read_as_parts_that_keep_every_sentence() {
+        let body: String = (0..400).map(|i| format!("江门市第{i}次会议召开。")).collect();
+        let mut page = split_page(&format!("会议纪要\n{body}"));
+        page.extend(split_page("短讯\n江海区召开会议，部署工作。"));
+        assert_eq!(page.len(), 2);
+        let whole: Vec<String> = (0..page[0].sentences.len()).map(|i| page[0].sentence_text(i).to_string()).collect();
+        let parts = split_oversized(page.clone(), 1_000);
+        assert!(parts.len() > 5, "{}", parts.len());
+        // The short article is untouched and last; the long one's parts are in order.
+        assert_eq!(parts.last(), page.last());
+        let long = &parts[..parts.len() - 1];
+        assert_eq!(long[0].title, "会议纪要");
+        assert_eq!(long[1].title, "会议纪要（2）");
+        let mut again = Vec::new();
+        for part in long {
+            assert!(part.text.len() <= 1_000);
+            for (i, sentence) in part.sentences.iter().enumerate() {
+                assert!(sentence.end <= part.text.len());
+                again.push(part.sentence_text(i).to_string());
+            }
+        }
+        assert_eq!(again, whole, "every sentence once, whole, in order");
+        assert_eq!(split_oversized(page.clone(), MAX_ARTICLE_BYTES), page);
+    }
 
     #[test]
     fn a_run_without_full_stops_is_cut_into_bounded_sentences() {
