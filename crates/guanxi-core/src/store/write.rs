@@ -106,6 +106,8 @@ impl Store {
         let old = source_of(&self.conn, path).map_err(Error::sql(context("looking up the old version")))?;
         if let Some(id) = old {
             remove_source(&self.conn, id).map_err(Error::sql(context("removing the old version")))?;
+            // Entities left without a mention were deleted with it.
+            self.pending.known = KnownIds::default();
         }
         self.conn
             .execute(
@@ -165,6 +167,18 @@ impl Store {
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     pub(super) pairs: PairDeltas,
+    /// The entity and recognised-entity row ids this transaction has looked up or made, by
+    /// name: pages of a batch name the same entities over and over, and each lookup is an
+    /// index seek on a text key. Valid only inside the transaction (another connection may
+    /// correct entities between two), and forgotten when a file's rows are removed.
+    pub(super) known: KnownIds,
+}
+
+/// Row ids by (kind, name), for the open transaction (see [`Pending::known`]).
+#[derive(Debug, Default)]
+pub(super) struct KnownIds {
+    entities: HashMap<EntityName, i64>,
+    recognised: HashMap<EntityName, i64>,
 }
 
 impl Pending {
@@ -178,6 +192,7 @@ impl Pending {
     /// Forgets what is owed (the transaction was rolled back).
     pub(super) fn clear(&mut self) {
         self.pairs.clear();
+        self.known = KnownIds::default();
     }
 }
 
@@ -199,6 +214,8 @@ fn store_page_in(
     let replaced = match old {
         Some(id) => {
             remove_source(tx, id).map_err(Error::sql(context("removing the old version")))?;
+            // Entities left without a mention were deleted with it.
+            pending.known = KnownIds::default();
             true
         }
         None => false,
@@ -304,7 +321,7 @@ fn write_content(
     let sentence_ids = write_articles(tx, source_id, first_ordinal, source)?;
     let page = without_copies(page, &sentence_ids);
     let page = page.as_ref();
-    let recognised = write_recognised(tx, source_id, page, &sentence_ids)?;
+    let recognised = write_recognised(tx, source_id, page, &sentence_ids, &mut pending.known.recognised)?;
     let mut targets = Targets { page, corrections: &corrections, ids: HashMap::new(), pending };
     if corrections.is_empty() {
         // Entities get their rows in the order the page first names them (ids stay as they were
@@ -349,6 +366,7 @@ fn write_recognised(
     source_id: i64,
     page: &ResolvedPage,
     sentence_ids: &[Vec<i64>],
+    known: &mut HashMap<EntityName, i64>,
 ) -> rusqlite::Result<Vec<Option<i64>>> {
     let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
     let mut select = tx.prepare_cached("SELECT id FROM recognised_entities WHERE kind = ?1 AND name = ?2")?;
@@ -364,11 +382,19 @@ fn write_recognised(
             ids.push(None);
             continue;
         }
-        let id = match select.query_row(params![entity.kind, entity.name], |r| r.get(0)).optional()? {
-            Some(id) => id,
+        let name = EntityName::new(entity.kind, entity.name.clone());
+        let id = match known.get(&name) {
+            Some(&id) => id,
             None => {
-                insert.execute(params![entity.kind, entity.name])?;
-                tx.last_insert_rowid()
+                let id = match select.query_row(params![entity.kind, entity.name], |r| r.get(0)).optional()? {
+                    Some(id) => id,
+                    None => {
+                        insert.execute(params![entity.kind, entity.name])?;
+                        tx.last_insert_rowid()
+                    }
+                };
+                known.insert(name, id);
+                id
             }
         };
         for a in &entity.aliases {
@@ -414,7 +440,14 @@ impl Targets<'_> {
         if let Some(&id) = self.ids.get(name) {
             return Ok(id);
         }
-        let id = entity_row(tx, name)?;
+        let id = match self.pending.known.entities.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = entity_row(tx, name)?;
+                self.pending.known.entities.insert(name.clone(), id);
+                id
+            }
+        };
         self.ids.insert(name.clone(), id);
         Ok(id)
     }
