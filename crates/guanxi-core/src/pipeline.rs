@@ -116,7 +116,8 @@ pub enum IngestEvent {
         /// What happened.
         outcome: FileOutcome,
     },
-    /// A crawler export is being read: rows so far (sent after each committed chunk).
+    /// A crawler export, or a big file streamed in parts, is being read: rows (parts) so far
+    /// (sent after each committed chunk).
     Rows {
         /// Files done before this one.
         done: u32,
@@ -266,7 +267,9 @@ impl Ingestor {
     /// Files go in batches: a producer thread reads, hashes, recognises and resolves the next
     /// batch (in parallel, on rayon's pool) while this thread writes the current one. Batches go
     /// into one transaction until it is [`commit_interval`] old (a crash loses at most the open
-    /// transaction, never part of a file). Events are sent once their transaction is
+    /// transaction, never part of a file, except an export or a big file streamed in parts: those
+    /// are marked complete only at their end, so the next run reads them again whole). Events
+    /// are sent once their transaction is
     /// committed, so what a client sees as done is on disk.
     pub fn ingest(
         &self,
@@ -655,6 +658,10 @@ impl Producer<'_> {
                 return false;
             }
         }
+        if self.cancel.load(Ordering::Relaxed) {
+            // Not marked complete: the next run reads the file again, whole.
+            return true;
+        }
         let outcome = Ok(ExportEnd { encoding, broken: None });
         self.sender.send(Work::ExportEnd { file, outcome }).is_ok()
     }
@@ -719,6 +726,10 @@ impl Producer<'_> {
         });
         if writer_gone || !self.send_rows(file, &mut pending) {
             return false;
+        }
+        if self.cancel.load(Ordering::Relaxed) {
+            // Not marked complete: the next run reads the export again, whole.
+            return true;
         }
         let outcome = read
             .map(|summary| ExportEnd { encoding: summary.encoding, broken: summary.broken.map(|b| b.to_string()) })

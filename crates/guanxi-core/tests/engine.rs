@@ -181,6 +181,32 @@ fn a_big_file_is_streamed_in_parts_and_gives_the_graph_read_whole() {
     // Unchanged on the next run; the window's searches and evidence read it like any file.
     let (_, again) = run(Some(4_000), "streamed.db");
     assert_eq!((again.unchanged, again.stored), (2, 0), "{again:?}");
+    // Cancelled after its first parts, the file is not marked complete: the next run reads it
+    // again, whole.
+    let mut store = Store::open(&dir.path().join("cancelled.db")).unwrap();
+    let cancel = AtomicBool::new(false);
+    // Each part committed on its own, so that its progress event comes while the rest is read.
+    let options = IngestOptions {
+        part_bytes: Some(4_000),
+        commit_interval: Some(std::time::Duration::ZERO),
+        ..Default::default()
+    };
+    let first = ingestor()
+        .ingest(&mut store, &[pages.join("long.txt")], &options, &cancel, |event| {
+            if matches!(event, guanxi_core::pipeline::IngestEvent::Rows { .. }) {
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .unwrap();
+    assert!(first.cancelled && first.stored == 0, "{first:?}");
+    let sha: Option<String> = rusqlite::Connection::open(dir.path().join("cancelled.db"))
+        .unwrap()
+        .query_row("SELECT sha256 FROM sources", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sha, None);
+    let second =
+        ingestor().ingest(&mut store, &[pages.join("long.txt")], &options, &AtomicBool::new(false), |_| {}).unwrap();
+    assert_eq!((second.replaced, second.articles as usize), (1, titles.len()), "{second:?}");
 }
 
 #[test]

@@ -33,6 +33,10 @@ pub struct Article {
     pub sentences: Vec<Sentence>,
     /// Date, URL, site and author, where the file gives them (empty for plain text pages).
     pub meta: ArticleMeta,
+    /// Which part of an article longer than [`MAX_ARTICLE_BYTES`] this is: 1 for a whole article
+    /// or a first part. A later part has no story identity of its own (it does not start with
+    /// the headline, so it is never taken for a copy of another story).
+    pub part: u32,
 }
 
 /// Stories shorter than this (non-blank characters after the headline) are not compared: a
@@ -58,6 +62,9 @@ pub fn story_key(text: &str) -> Option<String> {
 impl Article {
     /// This article's story identity (see [`story_key`]).
     pub fn story_key(&self) -> Option<String> {
+        if self.part > 1 {
+            return None;
+        }
         story_key(&self.text)
     }
 
@@ -243,7 +250,7 @@ fn build_article(paragraphs: &[String]) -> Article {
         }
         _ => paragraphs.first().cloned().unwrap_or_default(),
     };
-    Article { title, byline, text, sentences, meta: ArticleMeta::default() }
+    Article { title, byline, text, sentences, meta: ArticleMeta::default(), part: 1 }
 }
 
 /// Splits one paragraph (from byte `from` on) into sentences, offsets shifted by `offset`.
@@ -307,6 +314,7 @@ pub fn split_oversized(articles: Vec<Article>, max_bytes: usize) -> Vec<Article>
                 text: article.text[from..to].to_string(),
                 sentences,
                 meta: article.meta.clone(),
+                part: number,
             });
             first = last + 1;
             number += 1;

@@ -563,6 +563,7 @@ impl Recogniser {
             text: text.to_string(),
             sentences: vec![crate::ingest::Sentence { start: 0, end: text.len(), byline: false }],
             meta: crate::ingest::ArticleMeta::default(),
+            part: 1,
         };
         let mut mentions = self.recognise_sentences(&article, self.article_tokens(&article), true);
         person::propagate(

@@ -225,7 +225,7 @@ impl Store {
     /// first, and a last chunk smaller than `limit` is rebuilt together with the new articles.
     /// Safe to run beside an ingest (the two take turns) and after a kill (it goes on from where
     /// the index is). The pinyin search keys the graph's new entities and aliases owe are made
-    /// first, in the same transaction (store/keys.rs).
+    /// in the same transaction, while the postings are counted (store/keys.rs).
     pub fn index_pending(&mut self, limit: usize) -> Result<usize> {
         self.check_before_writing()?;
         let tx = self

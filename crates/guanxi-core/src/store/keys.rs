@@ -5,8 +5,8 @@
 //! The keys are derived data (migration 14). The writer stores an entity with its display pinyin
 //! only and marks it `keyed = 0` (new, or given a new alias); the index pass after the graph
 //! ([`Store::index_pending`](super::Store::index_pending)) makes the keys of every marked entity,
-//! computing the readings on every core, and inserts them in key order. Until then search computes
-//! the marked entities' keys on the fly ([`unkeyed`]), so an entity is reachable by pinyin from
+//! computing the readings on every core, and inserts them in entity order. Until then search
+//! computes the marked entities' keys on the fly ([`unkeyed_matches`]), so an entity is reachable by pinyin from
 //! the moment its batch commits; making them is idempotent and resumable after a kill.
 
 use crate::pinyin::{may_start_with, name_pinyin};
@@ -74,7 +74,8 @@ pub(super) fn make_pending(tx: &Connection) -> rusqlite::Result<usize> {
 }
 
 /// A match of search among the entities marked unkeyed: the entity, its first matching key in
-/// key order and the length of its shortest matching key (what stored keys give search).
+/// key order and the length in characters of its shortest matching key (what stored keys give
+/// search).
 pub(super) struct UnkeyedMatch {
     pub(super) id: i64,
     pub(super) key: String,
@@ -90,8 +91,11 @@ pub(super) fn unkeyed_matches(conn: &Connection, prefix: &str) -> rusqlite::Resu
     Ok(keys_of(&unkeyed)
         .into_iter()
         .filter_map(|(id, keys)| {
-            let matching: Vec<String> = keys.into_iter().filter(|k| k.starts_with(prefix)).collect();
-            let shortest = matching.iter().map(String::len).min()?;
+            // The range search reads from the stored keys: `prefix` ≤ key < `prefix{`.
+            let end = format!("{prefix}{{");
+            let matching: Vec<String> =
+                keys.into_iter().filter(|k| k.as_str() >= prefix && k.as_str() < end.as_str()).collect();
+            let shortest = matching.iter().map(|k| k.chars().count()).min()?;
             // Keys are sorted: the first is the least.
             let key = matching.into_iter().next()?;
             Some(UnkeyedMatch { id, key, shortest })

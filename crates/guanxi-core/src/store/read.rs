@@ -221,6 +221,9 @@ impl Store {
     /// index pass has not made yet are matched on keys computed now (store/keys.rs).
     pub fn entities_by_key_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<(EntityRow, String)>> {
         let context = "searching pinyin";
+        // The entities still owing keys first: should the index pass commit between the two
+        // reads, an entity is then found twice (merged below), never missed.
+        let unkeyed = super::keys::unkeyed_matches(&self.conn, prefix).map_err(Error::sql(context))?;
         let sql = format!(
             "SELECT {ENTITY_COLUMNS}, min(k.key), min(length(k.key)) FROM entity_keys k JOIN entities e ON e.id = k.entity_id
              WHERE k.key >= ?1 AND k.key < ?1 || '{{'
@@ -234,7 +237,7 @@ impl Store {
             .map_err(Error::sql(context))?;
         let mut found: Vec<(EntityRow, String, i64)> =
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::sql(context))?;
-        for unkeyed in super::keys::unkeyed_matches(&self.conn, prefix).map_err(Error::sql(context))? {
+        for unkeyed in unkeyed {
             let shortest = i64::try_from(unkeyed.shortest).unwrap_or(i64::MAX);
             if let Some(stored) = found.iter_mut().find(|(e, _, _)| i64::from(e.id.0) == unkeyed.id) {
                 stored.1 = stored.1.clone().min(unkeyed.key);
