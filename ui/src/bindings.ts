@@ -720,7 +720,10 @@ total: number;
 path: string; 
 /**  What happened. */
 outcome: FileOutcome } | 
-/**  A crawler export is being read: rows so far (sent after each committed chunk). */
+/**
+ *  A crawler export, or a big file streamed in parts, is being read: rows (parts) so far
+ *  (sent after each committed chunk).
+ */
 { event: "rows"; 
 /**  Files done before this one. */
 done: number; 
