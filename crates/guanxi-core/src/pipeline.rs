@@ -256,10 +256,25 @@ impl Ingestor {
             Ok(source) => source,
             Err(reason) => return Ok(Err(reason)),
         };
-        let recogniser = self.recogniser()?;
-        let mentions = recogniser.recognise_page(&source.articles);
-        let page = resolve_page(&source.articles, &mentions, recogniser.lexicon());
+        let page = self.resolve(&source.articles)?;
         Ok(Ok((source, page)))
+    }
+
+    /// Recognises and resolves articles as one page: what every way of preparing text ends in.
+    fn resolve(&self, articles: &[ingest::Article]) -> Result<ResolvedPage> {
+        let recogniser = self.recogniser()?;
+        let mentions = recogniser.recognise_page(articles);
+        Ok(resolve_page(articles, &mentions, recogniser.lexicon()))
+    }
+
+    /// A row or part of a file (articles written together), recognised and resolved.
+    fn prepare_articles(&self, articles: Vec<ingest::Article>) -> ExportRow {
+        let size = articles.iter().map(|a| a.text.len() as u64).sum();
+        let row = SourceText { sha256: String::new(), encoding: String::new(), size, articles };
+        match self.resolve(&row.articles) {
+            Ok(page) => ExportRow::Ready(Box::new((row, page))),
+            Err(error) => ExportRow::Failed(error),
+        }
     }
 
     /// Ingests every supported file under `paths` into `store`.
@@ -401,19 +416,7 @@ impl Ingestor {
                 );
                 return ExportRow::Bad(RowError { place: record.place.clone(), reason });
             }
-            let row = SourceText {
-                sha256: String::new(),
-                encoding: String::new(),
-                size: article.text.len() as u64,
-                articles: vec![article],
-            };
-            let recogniser = match self.recogniser() {
-                Ok(recogniser) => recogniser,
-                Err(error) => return ExportRow::Failed(error),
-            };
-            let mentions = recogniser.recognise_page(&row.articles);
-            let page = resolve_page(&row.articles, &mentions, recogniser.lexicon());
-            ExportRow::Ready(Box::new((row, page)))
+            self.prepare_articles(vec![article])
         }));
         prepared.unwrap_or_else(|panic| {
             let error = Error::from_panic("processing this row", panic.as_ref());
@@ -425,17 +428,7 @@ impl Ingestor {
     /// a panic as that part's error.
     fn prepare_part(&self, articles: Vec<ingest::Article>, first: usize, path: &Path) -> ExportRow {
         let count = articles.len();
-        let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> ExportRow {
-            let recogniser = match self.recogniser() {
-                Ok(recogniser) => recogniser,
-                Err(error) => return ExportRow::Failed(error),
-            };
-            let size = articles.iter().map(|a| a.text.len() as u64).sum();
-            let part = SourceText { sha256: String::new(), encoding: String::new(), size, articles };
-            let mentions = recogniser.recognise_page(&part.articles);
-            let page = resolve_page(&part.articles, &mentions, recogniser.lexicon());
-            ExportRow::Ready(Box::new((part, page)))
-        }));
+        let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.prepare_articles(articles)));
         prepared.unwrap_or_else(|panic| {
             let error = Error::from_panic(format!("processing {}", display_path(path)), panic.as_ref());
             let place = format!("articles {}–{}", first + 1, first + count);
@@ -462,17 +455,12 @@ impl Ingestor {
         if path.file_name().is_some_and(|name| name == tests::PLANTED_BUG) {
             panic!("a bug planted by the tests");
         }
-        let bytes = match ingest::read_bytes(path) {
-            Ok(bytes) => bytes,
-            Err(reason) => return Prepared::Skip(0, reason),
+        let source = match read_source(path, stored_sha) {
+            Ok(source) => source,
+            Err(instead) => return instead,
         };
-        // Hashed here only to compare with a stored version; a new path is hashed once, by parse.
-        if stored_sha.is_some_and(|stored| stored == ingest::sha256_hex(&bytes)) {
-            return Prepared::Unchanged;
-        }
-        match self.prepare_bytes(path, &bytes) {
-            Ok(Ok(ready)) => Prepared::Ready(Box::new(ready)),
-            Ok(Err(reason)) => Prepared::Skip(bytes.len() as u64, reason),
+        match self.resolve(&source.articles) {
+            Ok(page) => Prepared::Ready(Box::new((source, page))),
             Err(error) => Prepared::Failed(error),
         }
     }
@@ -526,6 +514,17 @@ impl Ingestor {
         }
         Ok(())
     }
+}
+
+/// Reads and parses one file, or what the writer is told instead: unchanged (same bytes as the
+/// stored version), or skipped with the reason. Hashed here only to compare with a stored
+/// version; a new path is hashed once, by parse.
+fn read_source(path: &Path, stored_sha: Option<&str>) -> std::result::Result<SourceText, Prepared> {
+    let bytes = ingest::read_bytes(path).map_err(|reason| Prepared::Skip(0, reason))?;
+    if stored_sha.is_some_and(|stored| stored == ingest::sha256_hex(&bytes)) {
+        return Err(Prepared::Unchanged);
+    }
+    ingest::parse_file(path, &bytes).map_err(|reason| Prepared::Skip(bytes.len() as u64, reason))
 }
 
 /// Counters and pending events of a running ingest.
@@ -615,23 +614,14 @@ impl Producer<'_> {
     /// path: one source, its articles appended in order); `false` when the writer is gone.
     fn stream(&self, file: usize, path: &Path) -> bool {
         let single = |prepared: Prepared| self.sender.send(Work::Files(vec![(file, prepared)])).is_ok();
-        let bytes = match ingest::read_bytes(path) {
-            Ok(bytes) => bytes,
-            Err(reason) => return single(Prepared::Skip(0, reason)),
-        };
-        if self.stored_sha(file) == Some(ingest::sha256_hex(&bytes).as_str()) {
-            return single(Prepared::Unchanged);
-        }
-        let parsed = std::panic::catch_unwind(|| ingest::parse_file(path, &bytes));
-        let source = match parsed {
+        let source = match std::panic::catch_unwind(|| read_source(path, self.stored_sha(file))) {
             Ok(Ok(source)) => source,
-            Ok(Err(reason)) => return single(Prepared::Skip(bytes.len() as u64, reason)),
+            Ok(Err(instead)) => return single(instead),
             Err(panic) => {
                 let error = Error::from_panic("reading this file", panic.as_ref());
-                return single(Prepared::Skip(bytes.len() as u64, SkipReason::Internal(error.to_string())));
+                return single(Prepared::Skip(0, SkipReason::Internal(error.to_string())));
             }
         };
-        drop(bytes);
         let SourceText { sha256, encoding, size, articles } = source;
         let start = Work::ExportStart { file, sha256, size };
         if self.sender.send(start).is_err() {

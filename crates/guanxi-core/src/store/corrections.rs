@@ -457,31 +457,15 @@ fn rebuild_details(
             }
         }
     }
-    let mut keys: BTreeSet<(String, i64)> = BTreeSet::new();
     {
         let mut insert =
             tx.prepare("INSERT OR IGNORE INTO aliases (alias, entity_id, source_id) VALUES (?1, ?2, ?3)")?;
         for (alias, id, source) in &aliases {
             insert.execute(params![alias, id, source])?;
-            if let Some(name) = survivors.get(id) {
-                keys.extend(name_pinyin(alias, name.kind).keys.into_iter().map(|k| (k, *id)));
-            }
         }
     }
-    for (id, name) in survivors {
-        keys.extend(name_pinyin(&name.name, name.kind).keys.into_iter().map(|k| (k, *id)));
-    }
-    {
-        let mut insert = tx.prepare("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
-        for (key, id) in &keys {
-            insert.execute(params![key, id])?;
-        }
-        // Their keys are all made: search need not compute them.
-        let mut keyed = tx.prepare("UPDATE entities SET keyed = 1 WHERE id = ?1")?;
-        for id in survivors.keys() {
-            keyed.execute([id])?;
-        }
-    }
+    // Search keys of their names and the aliases just made (as the index pass makes them).
+    super::keys::make_for(tx, &json(survivors.keys()))?;
 
     // Roles go where the entity's own name goes.
     {

@@ -228,11 +228,11 @@ impl Store {
     /// in the same transaction, while the postings are counted (store/keys.rs).
     pub fn index_pending(&mut self, limit: usize) -> Result<usize> {
         self.check_before_writing()?;
+        let context = "adding articles to the full-text index";
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(Error::sql("adding articles to the full-text index"))?;
-        let context = "adding articles to the full-text index";
+            .map_err(Error::sql(context))?;
         let count_pending = |tx: &rusqlite::Transaction<'_>| -> Result<usize> {
             tx.query_row("SELECT count(*) FROM articles WHERE indexed = 0", [], |r| r.get::<_, i64>(0))
                 .map(|n| usize::try_from(n).unwrap_or(0))

@@ -24,9 +24,15 @@ struct Unkeyed {
 
 /// The entities marked unkeyed, in id order, with their names and aliases.
 fn read_unkeyed(conn: &Connection) -> rusqlite::Result<Vec<Unkeyed>> {
-    let mut entities = conn.prepare_cached("SELECT id, kind, name FROM entities WHERE keyed = 0 ORDER BY id")?;
+    read_names(conn, "keyed = 0", [])
+}
+
+/// The entities `condition` selects, in id order, with their names and aliases as stored.
+fn read_names(conn: &Connection, condition: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Unkeyed>> {
+    let sql = format!("SELECT id, kind, name FROM entities WHERE {condition} ORDER BY id");
+    let mut entities = conn.prepare_cached(&sql)?;
     let mut unkeyed: Vec<Unkeyed> = entities
-        .query_map([], |r| Ok(Unkeyed { id: r.get(0)?, kind: r.get(1)?, names: vec![r.get(2)?] }))?
+        .query_map(params, |r| Ok(Unkeyed { id: r.get(0)?, kind: r.get(1)?, names: vec![r.get(2)?] }))?
         .collect::<rusqlite::Result<_>>()?;
     let mut aliases = conn.prepare_cached("SELECT DISTINCT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
     for entity in &mut unkeyed {
@@ -62,15 +68,31 @@ pub(super) fn make_pending(tx: &Connection) -> rusqlite::Result<usize> {
     if unkeyed.is_empty() {
         return Ok(0);
     }
+    insert_keys(tx, &unkeyed)?;
+    // Every marked entity was read in this transaction, and only this connection writes.
+    tx.prepare_cached("UPDATE entities SET keyed = 1 WHERE keyed = 0")?.execute([])?;
+    Ok(unkeyed.len())
+}
+
+/// Makes the keys of the entities listed in `ids_json` (a JSON array of ids) from their names and
+/// aliases as stored, and clears their marks (a correction remade their aliases).
+pub(super) fn make_for(tx: &Connection, ids_json: &str) -> rusqlite::Result<()> {
+    let entities = read_names(tx, "id IN (SELECT value FROM json_each(?1))", [ids_json])?;
+    insert_keys(tx, &entities)?;
+    tx.prepare_cached("UPDATE entities SET keyed = 1 WHERE id IN (SELECT value FROM json_each(?1))")?
+        .execute([ids_json])?;
+    Ok(())
+}
+
+/// Inserts every key of the entities' names (in entity order: new entities have the highest ids).
+fn insert_keys(tx: &Connection, entities: &[Unkeyed]) -> rusqlite::Result<()> {
     let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?1, ?2)")?;
-    for (id, keys) in keys_of(&unkeyed) {
+    for (id, keys) in keys_of(entities) {
         for key in keys {
             insert.execute(params![key, id])?;
         }
     }
-    // Every marked entity was read in this transaction, and only this connection writes.
-    tx.prepare_cached("UPDATE entities SET keyed = 1 WHERE keyed = 0")?.execute([])?;
-    Ok(unkeyed.len())
+    Ok(())
 }
 
 /// A match of search among the entities marked unkeyed: the entity, its first matching key in
@@ -88,11 +110,11 @@ pub(super) fn unkeyed_matches(conn: &Connection, prefix: &str) -> rusqlite::Resu
     let mut unkeyed = read_unkeyed(conn)?;
     // Only names whose first character can begin the prefix are worth every key.
     unkeyed.retain(|entity| entity.names.iter().any(|name| may_start_with(name, entity.kind, prefix)));
+    // The range search reads from the stored keys: `prefix` ≤ key < `prefix{`.
+    let end = format!("{prefix}{{");
     Ok(keys_of(&unkeyed)
         .into_iter()
         .filter_map(|(id, keys)| {
-            // The range search reads from the stored keys: `prefix` ≤ key < `prefix{`.
-            let end = format!("{prefix}{{");
             let matching: Vec<String> =
                 keys.into_iter().filter(|k| k.as_str() >= prefix && k.as_str() < end.as_str()).collect();
             let shortest = matching.iter().map(|k| k.chars().count()).min()?;

@@ -105,9 +105,8 @@ impl Store {
         let context = |what: &str| format!("{what} for {path}");
         let old = source_of(&self.conn, path).map_err(Error::sql(context("looking up the old version")))?;
         if let Some(id) = old {
-            remove_source(&self.conn, id).map_err(Error::sql(context("removing the old version")))?;
-            // Entities left without a mention were deleted with it.
-            self.pending.known = KnownIds::default();
+            remove_source(&self.conn, id, &mut self.pending.known)
+                .map_err(Error::sql(context("removing the old version")))?;
         }
         self.conn
             .execute(
@@ -181,6 +180,36 @@ pub(super) struct KnownIds {
     recognised: HashMap<EntityName, i64>,
 }
 
+impl KnownIds {
+    /// The row of an entity, inserted if new ([`entity_row`]), remembered.
+    fn entity(&mut self, tx: &rusqlite::Connection, name: &EntityName) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.entities.get(name) {
+            return Ok(id);
+        }
+        let id = entity_row(tx, name)?;
+        self.entities.insert(name.clone(), id);
+        Ok(id)
+    }
+
+    /// The recognised-entity row of a name, inserted if new, remembered.
+    fn recognised(&mut self, tx: &rusqlite::Connection, name: EntityName) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.recognised.get(&name) {
+            return Ok(id);
+        }
+        let mut select = tx.prepare_cached("SELECT id FROM recognised_entities WHERE kind = ?1 AND name = ?2")?;
+        let id = match select.query_row(params![name.kind, name.name], |r| r.get(0)).optional()? {
+            Some(id) => id,
+            None => {
+                tx.prepare_cached("INSERT INTO recognised_entities (kind, name) VALUES (?1, ?2)")?
+                    .execute(params![name.kind, name.name])?;
+                tx.last_insert_rowid()
+            }
+        };
+        self.recognised.insert(name, id);
+        Ok(id)
+    }
+}
+
 impl Pending {
     /// Writes what is owed, on the open transaction, and forgets it.
     pub(super) fn flush(&mut self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
@@ -213,9 +242,7 @@ fn store_page_in(
     let old = source_of(tx, path).map_err(Error::sql(context("looking up the old version")))?;
     let replaced = match old {
         Some(id) => {
-            remove_source(tx, id).map_err(Error::sql(context("removing the old version")))?;
-            // Entities left without a mention were deleted with it.
-            pending.known = KnownIds::default();
+            remove_source(tx, id, &mut pending.known).map_err(Error::sql(context("removing the old version")))?;
             true
         }
         None => false,
@@ -230,8 +257,9 @@ pub(super) fn count_graph_change(tx: &rusqlite::Connection) -> rusqlite::Result<
     tx.execute("UPDATE graph_version SET version = version + 1 WHERE id = 1", []).map(drop)
 }
 
-/// Deletes a source and everything that came from it, keeping counts and weights exact.
-pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqlite::Result<()> {
+/// Deletes a source and everything that came from it, keeping counts and weights exact; the ids
+/// the open transaction knew are forgotten (entities left without a mention are deleted).
+pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64, known: &mut KnownIds) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE entities SET mentions = entities.mentions - x.n, articles = entities.articles - x.a
          FROM (SELECT m.entity_id AS entity_id, count(*) AS n, count(DISTINCT s.article_id) AS a
@@ -286,6 +314,7 @@ pub(super) fn remove_source(tx: &rusqlite::Connection, source_id: i64) -> rusqli
     tx.execute("DELETE FROM sources WHERE id = ?1", [source_id])?;
     tx.execute("DELETE FROM edges WHERE weight <= 0", [])?;
     tx.execute("DELETE FROM entities WHERE mentions <= 0", [])?;
+    *known = KnownIds::default();
     Ok(())
 }
 
@@ -321,7 +350,7 @@ fn write_content(
     let sentence_ids = write_articles(tx, source_id, first_ordinal, source)?;
     let page = without_copies(page, &sentence_ids);
     let page = page.as_ref();
-    let recognised = write_recognised(tx, source_id, page, &sentence_ids, &mut pending.known.recognised)?;
+    let recognised = write_recognised(tx, source_id, page, &sentence_ids, &mut pending.known)?;
     let mut targets = Targets { page, corrections: &corrections, ids: HashMap::new(), pending };
     if corrections.is_empty() {
         // Entities get their rows in the order the page first names them (ids stay as they were
@@ -366,11 +395,9 @@ fn write_recognised(
     source_id: i64,
     page: &ResolvedPage,
     sentence_ids: &[Vec<i64>],
-    known: &mut HashMap<EntityName, i64>,
+    known: &mut KnownIds,
 ) -> rusqlite::Result<Vec<Option<i64>>> {
     let mentioned: BTreeSet<usize> = page.mentions.iter().map(|m| m.entity).collect();
-    let mut select = tx.prepare_cached("SELECT id FROM recognised_entities WHERE kind = ?1 AND name = ?2")?;
-    let mut insert = tx.prepare_cached("INSERT INTO recognised_entities (kind, name) VALUES (?1, ?2)")?;
     let mut alias = tx.prepare_cached(
         "INSERT OR IGNORE INTO recognised_aliases (recognised, alias, source_id) VALUES (?1, ?2, ?3)",
     )?;
@@ -382,21 +409,7 @@ fn write_recognised(
             ids.push(None);
             continue;
         }
-        let name = EntityName::new(entity.kind, entity.name.clone());
-        let id = match known.get(&name) {
-            Some(&id) => id,
-            None => {
-                let id = match select.query_row(params![entity.kind, entity.name], |r| r.get(0)).optional()? {
-                    Some(id) => id,
-                    None => {
-                        insert.execute(params![entity.kind, entity.name])?;
-                        tx.last_insert_rowid()
-                    }
-                };
-                known.insert(name, id);
-                id
-            }
-        };
+        let id = known.recognised(tx, EntityName::new(entity.kind, entity.name.clone()))?;
         for a in &entity.aliases {
             alias.execute(params![id, a, source_id])?;
         }
@@ -440,14 +453,7 @@ impl Targets<'_> {
         if let Some(&id) = self.ids.get(name) {
             return Ok(id);
         }
-        let id = match self.pending.known.entities.get(name) {
-            Some(&id) => id,
-            None => {
-                let id = entity_row(tx, name)?;
-                self.pending.known.entities.insert(name.clone(), id);
-                id
-            }
-        };
+        let id = self.pending.known.entity(tx, name)?;
         self.ids.insert(name.clone(), id);
         Ok(id)
     }
