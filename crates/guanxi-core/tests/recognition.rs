@@ -282,3 +282,22 @@ fn clubs_banks_media_and_government_bodies_are_organizations() {
     let people: Vec<&String> = found.iter().filter(|(_, k)| *k == EntityKind::Person).map(|(s, _)| s).collect();
     assert_eq!(people, ["温格"]);
 }
+
+#[test]
+fn a_latin_spelling_or_handle_beside_a_name_is_the_same_person() {
+    let page = page(
+        "标题\n\n主教练托尼·普利斯（tonypulis）被认为是教练界的奇才。魔兽“人皇”Sky(李晓峰)再度夺冠，熊欣欣（blog）导演的新片上映。",
+    );
+    let people: Vec<(String, BTreeSet<String>)> = page
+        .resolved
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .map(|e| (e.name.clone(), e.aliases.clone()))
+        .collect();
+    let aliases_of = |name: &str| people.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone());
+    assert!(aliases_of("托尼·普利斯").is_some_and(|a| a.contains("tonypulis")), "{people:?}");
+    assert!(aliases_of("李晓峰").is_some_and(|a| a.contains("Sky")), "{people:?}");
+    // The Latin names are no people of their own, and a blog is no name.
+    assert!(people.iter().all(|(n, a)| !n.is_ascii() && !a.contains("blog")), "{people:?}");
+}

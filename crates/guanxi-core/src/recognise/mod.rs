@@ -223,7 +223,7 @@ impl Recogniser {
                 (span.start, span.end) = person_bounds(text, span.start, span.end);
             }
             let surface = &text[span.start..span.end];
-            if self.lexicon.non_entities.contains(surface) {
+            if self.lexicon.non_entities.contains(surface) || cuts_latin_word(text, span.start, span.end) {
                 continue;
             }
             // A transliterated name the model reads as a club (sport makes every foreign word one)
@@ -466,7 +466,14 @@ impl Recogniser {
             self.drop_false_places(text, &tokens, &mut candidates);
             let joined = joined_stations(&tokens, &candidates);
             candidates.extend(joined);
-            let accepted = settle(candidates);
+            let mut accepted = settle(candidates);
+            // A person's Latin spelling or handle beside the name is the person too, where nothing
+            // else holds it.
+            for spelling in person::latin_spellings(text, &accepted) {
+                if !accepted.iter().any(|a| a.start < spelling.end && spelling.start < a.end) {
+                    accepted.push(spelling);
+                }
+            }
             let (inside, inner_orgs) = nested_names(&accepted, orgs, learned_places);
             for candidate in accepted.into_iter().chain(inside).chain(inner_orgs) {
                 let surface = &text[candidate.start..candidate.end];
@@ -575,6 +582,15 @@ impl Recogniser {
         mentions.sort_by_key(|m| (m.start, m.end));
         mentions.into_iter().map(|m| (m.start, m.end, m.kind, m.surface)).collect()
     }
+}
+
+/// Whether `start..end` begins or ends inside a word in Latin letters or digits (ley|kubrick): no
+/// name does.
+fn cuts_latin_word(text: &str, start: usize, end: usize) -> bool {
+    let alphanumeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let (before, first) = (text[..start].chars().next_back(), text[start..].chars().next());
+    let (last, after) = (text[..end].chars().next_back(), text[end..].chars().next());
+    (alphanumeric(before) && alphanumeric(first)) || (alphanumeric(last) && alphanumeric(after))
 }
 
 /// jieba's word right before byte `start`, when a word starts there.
@@ -860,6 +876,22 @@ mod tests {
         ] {
             assert!(found.contains(&(expected.0.to_string(), expected.1)), "{expected:?} missing from {found:?}");
         }
+    }
+
+    #[test]
+    fn latin_spellings_beside_people_and_no_name_inside_a_latin_word() {
+        let recogniser = Recogniser::new().expect("the embedded model loads");
+        let persons = |text: &str| -> Vec<String> {
+            recogniser.recognise_text(text).into_iter().filter(|m| m.2 == EntityKind::Person).map(|m| m.3).collect()
+        };
+        let found = persons("别由斯蒂芬·加勒特（stephengarrett）执导，朴俊（Panda.Lyn）夺冠，熊欣欣（blog）导演。");
+        for name in ["stephengarrett", "Panda.Lyn"] {
+            assert!(found.contains(&name.to_string()), "{name} missing from {found:?}");
+        }
+        assert!(!found.contains(&"blog".to_string()), "{found:?}");
+        assert!(cuts_latin_word("stanleykubrick", 3, 14));
+        assert!(cuts_latin_word("stanleykubrick", 0, 6));
+        assert!(!cuts_latin_word("由stanleykubrick执导", 3, 17));
     }
 
     #[test]

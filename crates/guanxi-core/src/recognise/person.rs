@@ -230,14 +230,7 @@ const SURNAME_TITLES: &[&str] = &[
     "局长",
     "所长",
     "厂长",
-    "先生",
-    "大夫",
     "校长",
-    "奶奶",
-    "大姐",
-    "大娘",
-    "大爷",
-    "大妈",
     "县长",
     "市长",
     "省长",
@@ -246,7 +239,6 @@ const SURNAME_TITLES: &[&str] = &[
     "主任",
     "经理",
     "副经理",
-    "师傅",
     "教授",
     "队长",
     "总经理",
@@ -714,6 +706,58 @@ pub(super) fn propagate(recogniser: &Recogniser, article: &Article, names: &[Str
             });
         }
     }
+}
+
+/// Bracketed words that follow names without being one (熊欣欣（blog）, 池磊（ovs）).
+const NOT_SPELLINGS: &[&str] = &["blog", "ovs", "cv", "mv", "dj", "vip", "ceo", "cfo", "coo", "cto", "id", "tv"];
+
+/// A name in Latin letters at the start of `text` (a person's own spelling or handle: stephengarrett,
+/// Panda.Lyn, Na'Vi): its length in bytes, at least two letters, up to 40 bytes.
+fn latin_name_len(text: &str) -> Option<usize> {
+    let len =
+        text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '\'' | '-' | '_'))).unwrap_or(text.len());
+    let name = &text[..len];
+    let letters = name.chars().filter(char::is_ascii_alphabetic).count();
+    let starts_with_letter = name.starts_with(|c: char| c.is_ascii_alphabetic());
+    (starts_with_letter && letters >= 2 && len <= 40 && !NOT_SPELLINGS.contains(&name.to_ascii_lowercase().as_str()))
+        .then_some(len)
+}
+
+/// A person's name in Latin letters written beside the person, the pair's other half: in brackets
+/// right after the name (斯蒂芬·加勒特（stephengarrett）, 朴俊（Panda.Lyn）), or as the handle the
+/// bracketed name follows (Sky(李晓峰), Hermes(黄远康)). Both are the person; `resolve` makes the
+/// Latin one an alias of the Chinese name.
+pub(super) fn latin_spellings(text: &str, people: &[Candidate]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let person = |start, end| Candidate { start, end, kind: EntityKind::Person, role: None, priority: 1 };
+    for p in people.iter().filter(|c| c.kind == EntityKind::Person) {
+        let after = &text[p.end..];
+        if let Some(open) = ['（', '('].into_iter().find(|&o| after.starts_with(o)) {
+            let start = p.end + open.len_utf8();
+            if let Some(len) = latin_name_len(&text[start..]) {
+                if text[start + len..].starts_with(['）', ')']) {
+                    out.push(person(start, start + len));
+                }
+            }
+        }
+        let before = &text[..p.start];
+        if let Some(open) = ['（', '('].into_iter().find(|&o| before.ends_with(o)) {
+            if !text[p.end..].starts_with(['）', ')']) {
+                continue;
+            }
+            let handle_end = p.start - open.len_utf8();
+            let handle_start = text[..handle_end]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '\'' | '-' | '_'))
+                .last()
+                .map_or(handle_end, |(i, _)| i);
+            if handle_start < handle_end && latin_name_len(&text[handle_start..]) == Some(handle_end - handle_start) {
+                out.push(person(handle_start, handle_end));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -100,7 +100,10 @@ pub fn resolve_page(articles: &[Article], mentions: &[Vec<Mention>], lexicon: &L
         mentions.iter().flatten().filter(|m| m.kind == EntityKind::Place).map(|m| m.surface.as_str()).collect();
     for (a, (article, article_mentions)) in articles.iter().zip(mentions).enumerate() {
         let mut article_mentions = article_mentions.clone();
-        let aliases = abbreviation_aliases(article, &article_mentions);
+        let mut aliases = abbreviation_aliases(article, &article_mentions);
+        for (alias, name) in spelling_aliases(article, &article_mentions) {
+            aliases.entry(alias).or_insert((name, EntityKind::Person));
+        }
         add_alias_mentions(article, &aliases, &mut article_mentions);
         let org_names: Vec<String> = article_mentions
             .iter()
@@ -430,6 +433,30 @@ fn abbreviation_aliases(article: &Article, mentions: &[Mention]) -> HashMap<Stri
             if let Some(full) = ending_at.get(&open) {
                 aliases.entry(alias.to_string()).or_insert((full.surface.clone(), full.kind));
             }
+        }
+    }
+    aliases
+}
+
+/// A person's name in Latin letters beside the Chinese one: `斯蒂芬·加勒特（stephengarrett）` or
+/// the handle `Sky(李晓峰)`: Latin spelling → the Chinese name (one person in the graph, found by
+/// either).
+fn spelling_aliases(article: &Article, mentions: &[Mention]) -> Vec<(String, String)> {
+    let people: Vec<&Mention> = mentions.iter().filter(|m| m.kind == EntityKind::Person).collect();
+    let is_latin =
+        |m: &Mention| m.surface.chars().all(|c| !is_cjk(c)) && m.surface.chars().any(|c| c.is_ascii_alphabetic());
+    let mut aliases = Vec::new();
+    for pair in people.windows(2) {
+        let (first, second) = (pair[0], pair[1]);
+        let between = &article.text[first.end.min(second.start)..second.start];
+        let closed = article.text[second.end..].starts_with(['）', ')']);
+        if !matches!(between, "（" | "(") || !closed {
+            continue;
+        }
+        match (is_latin(first), is_latin(second)) {
+            (false, true) => aliases.push((second.surface.clone(), first.surface.clone())),
+            (true, false) => aliases.push((first.surface.clone(), second.surface.clone())),
+            _ => {}
         }
     }
     aliases

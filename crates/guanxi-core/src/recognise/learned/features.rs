@@ -67,6 +67,17 @@ const T: [u64; FEATURES] = [
     template(27),
     template(28),
 ];
+/// The template of a Latin word's shape with the word before it.
+const T_SHAPE_PREVIOUS: u64 = template(40);
+/// The template of a Latin word's shape with the word after it.
+const T_SHAPE_NEXT: u64 = template(41);
+
+/// A character's position in its token as a third value.
+#[inline]
+const fn pos_third(position: u8) -> u64 {
+    third(position as u64 + 8)
+}
+
 /// A character's position in its token (see [`CharFacts::position`]) as a second value.
 const POSITION_SECOND: [u64; 4] = [second(0), second(1), second(2), second(3)];
 /// Code parts of the sentinels: two before the sentence (code 1) and two after (code 2).
@@ -98,10 +109,7 @@ fn char_class_other(c: char) -> u64 {
 
 /// Whether words with this jieba tag never hold a name (when two characters or longer).
 fn is_plain_tag(tag: &str) -> bool {
-    matches!(
-        tag,
-        "v" | "vd" | "d" | "c" | "p" | "r" | "q" | "f" | "ad" | "uj" | "ul" | "u" | "y" | "l" | "i" | "a" | "vn"
-    )
+    matches!(tag, "d" | "c" | "p" | "r" | "q" | "f" | "ad" | "uj" | "ul" | "u" | "y" | "l" | "i")
 }
 
 /// Hasher for keys that are hashes already.
@@ -303,6 +311,43 @@ struct TokenFacts {
     len_third: u64,
     /// Gazetteer kind (1 a full division name 合肥市, 2 the short form of one 合肥) as a first value.
     gazetteer_first: u64,
+    /// The shape of a word in Latin letters (see [`latin_shape`]; 0 for any other word) as a
+    /// second value.
+    shape_second: u64,
+}
+
+/// The shape of a word in Latin letters, 0 for any other: bits for a capital first letter, a capital
+/// after it (BradBuxer, IdrA), every letter a capital (BBC), a digit (TH000), and its length
+/// (1–2, 3–4, 5–8, longer).
+fn latin_shape(word: &str) -> u64 {
+    let mut letters = 0u64;
+    let (mut first_upper, mut later_upper, mut lower, mut digit) = (false, false, false, false);
+    for (i, c) in word.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i == 0 {
+                first_upper = true;
+            } else {
+                later_upper = true;
+            }
+        } else if c.is_ascii_lowercase() {
+            lower = true;
+        } else if c.is_ascii_digit() {
+            digit = true;
+        } else if !matches!(c, '.' | '-' | '_' | '\'') {
+            return 0;
+        }
+        letters += 1;
+    }
+    if !(first_upper || later_upper || lower) {
+        return 0;
+    }
+    let length = match letters {
+        0..=2 => 0,
+        3..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    1 + u64::from(first_upper) + 2 * u64::from(later_upper) + 4 * u64::from(!lower) + 8 * u64::from(digit) + 16 * length
 }
 
 /// Fills `scratch` with the characters' byte offsets (plus the end) and which characters can be
@@ -404,6 +449,7 @@ impl Scratch {
                 tag_third: third(tag),
                 len_third: third(len.min(5) as u64),
                 gazetteer_first: first(gazetteer_kind),
+                shape_second: second(latin_shape(token.word)),
             });
         }
         at
@@ -439,18 +485,20 @@ impl Scratch {
         let (run_length, run_offset) =
             if here.transliteration { (((run.1 - run.0) as u64).min(7), ((i - run.0) as u64).min(3)) } else { (0, 0) };
         // A character outside every token has zeros for the token's values.
-        let (word, tag_first, tag_third, len_third, gazetteer_first, prev_word, next_word) = match token_facts.get(t) {
-            None => (0, 0, 0, 0, 0, 0, 0),
-            Some(f) => (
-                f.word,
-                f.tag_first,
-                f.tag_third,
-                f.len_third,
-                f.gazetteer_first,
-                t.checked_sub(1).map_or(first(1), |p| token_facts[p].word),
-                token_facts.get(t + 1).map_or(first(2), |f| f.word),
-            ),
-        };
+        let (word, tag_first, tag_third, len_third, gazetteer_first, shape_second, prev_word, next_word) =
+            match token_facts.get(t) {
+                None => (0, 0, 0, 0, 0, 0, 0, 0),
+                Some(f) => (
+                    f.word,
+                    f.tag_first,
+                    f.tag_third,
+                    f.len_third,
+                    f.gazetteer_first,
+                    f.shape_second,
+                    t.checked_sub(1).map_or(first(1), |p| token_facts[p].word),
+                    token_facts.get(t + 1).map_or(first(2), |f| f.word),
+                ),
+            };
         // The tags of the token before, this one and the one after.
         let tags = match token_facts.get(t) {
             None => 0,
@@ -470,6 +518,19 @@ impl Scratch {
         let after_third = after.map_or(third(2), |c| third(u64::from(c.ch) + 3));
         let before2_first = if i > 1 { chars[i - 2].code_first } else { START_FIRST };
         let after2_first = chars.get(i + 2).map_or(END_FIRST, |c| c.code_first);
+        // A Latin letter has no surname and no transliteration run: those two slots hold its
+        // word's shape, with its position and with the words around it.
+        let (surname_slot, run_slot) = if shape_second != 0 {
+            (
+                finish(T_SHAPE_PREVIOUS ^ prev_word ^ shape_second ^ pos_third(here.position)),
+                finish(T_SHAPE_NEXT ^ next_word ^ shape_second ^ pos_third(here.position)),
+            )
+        } else {
+            (
+                finish(T[7] ^ surname ^ pos ^ len_third),
+                finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
+            )
+        };
         [
             finish(T[0] ^ here.code_first),
             finish(T[1] ^ before_first),
@@ -478,10 +539,10 @@ impl Scratch {
             finish(T[4] ^ here.code_first ^ after_second),
             finish(T[5] ^ tag_first ^ pos ^ len_third),
             finish(T[6] ^ word ^ pos),
-            finish(T[7] ^ surname ^ pos ^ len_third),
+            surname_slot,
             finish(T[8] ^ prev_word ^ pos),
             finish(T[9] ^ next_word ^ pos ^ third(class)),
-            finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
+            run_slot,
             finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
             finish(T[12] ^ before2_first),
             finish(T[13] ^ after2_first),
@@ -490,5 +551,21 @@ impl Scratch {
             finish(T[16] ^ first(self.topic) ^ here.code_second),
             finish(T[17] ^ word ^ pos ^ third(self.topic)),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::latin_shape;
+
+    #[test]
+    fn latin_words_have_shapes_and_other_words_none() {
+        assert_eq!(latin_shape("江海区"), 0);
+        assert_eq!(latin_shape("2009"), 0);
+        // A capitalised name, a camel-case full name, an acronym and a handle with digits differ.
+        let shapes = [latin_shape("Walker"), latin_shape("BradBuxer"), latin_shape("BBC"), latin_shape("TH000")];
+        assert!(shapes.iter().all(|&s| s > 0), "{shapes:?}");
+        let distinct: std::collections::BTreeSet<u64> = shapes.into_iter().collect();
+        assert_eq!(distinct.len(), 4);
     }
 }
