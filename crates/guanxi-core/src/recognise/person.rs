@@ -215,11 +215,11 @@ fn is_word_not_name(
         })
 }
 
-/// Titles and address forms that, after a lone surname, make the surname a person (江主席,
-/// 周总理, 王局长, 孙先生, 沙奶奶): pd98 marks the surname alone. Not 女士, 伯, 某: anonymised
-/// people (ARCHITECTURE.md, "What the graph means"); nor 老师, which modern news writes of anyone
-/// it interviews (陈老师讲讲) and pd98 never marks. (CLUENER marks none of these; 先生 stays: pd98's
-/// 孙先生 is 孙中山.)
+/// Titles that, after a lone surname, make the surname a person (江主席, 周总理, 王局长): pd98
+/// marks the surname alone, and an office names one holder. Not address forms (先生, 女士, 大夫,
+/// 奶奶, 大姐, 师傅, 伯, 某): modern news writes them of the anonymous people it interviews (黄先生,
+/// 赵奶奶; CLUENER marks none), and a node 黄 would join every Mr Huang of the corpus (ARCHITECTURE.md,
+/// "What the graph means"); nor 老师, which it writes of anyone it interviews (陈老师讲讲).
 const SURNAME_TITLES: &[&str] = &[
     "主席",
     "总理",

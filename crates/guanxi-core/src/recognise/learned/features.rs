@@ -1,6 +1,7 @@
 //! A sentence's characters to feature buckets: each character's code, its neighbours', its jieba
 //! token (word, tag, length, position in it), its neighbours' tokens, a surname flag, its run of
-//! transliteration characters and the token's gazetteer kind, hashed into [`super::BUCKETS`] buckets.
+//! transliteration characters (for a Latin letter instead: its word's shape with the words around
+//! it) and the token's gazetteer kind, hashed into [`super::BUCKETS`] buckets.
 
 use super::super::lexicon::CharSet;
 use super::super::Token;
@@ -107,7 +108,8 @@ fn char_class_other(c: char) -> u64 {
     }
 }
 
-/// Whether words with this jieba tag never hold a name (when two characters or longer).
+/// Whether words with this jieba tag never hold a name (when two characters or longer): function
+/// words only. (Verbs and adjectives do: given names 建设, 富贵, 振兴 are read so.)
 fn is_plain_tag(tag: &str) -> bool {
     matches!(tag, "d" | "c" | "p" | "r" | "q" | "f" | "ad" | "uj" | "ul" | "u" | "y" | "l" | "i")
 }
@@ -388,7 +390,7 @@ impl Scratch {
         let code = u64::from(ch) + 3;
         let cjk = is_cjk(ch);
         self.offsets.push(at);
-        // Inside a word jieba is sure is a verb, adverb, function word… (two characters or
+        // Inside a word jieba is sure is an adverb, a preposition, a function word… (two characters or
         // more) no name starts or ends: those characters are outside without scoring them.
         let latin = ch.is_ascii_alphabetic() || matches!(ch, 'ａ'..='ｚ' | 'Ａ'..='Ｚ');
         self.nameable.push((cjk || latin || ch == '·' || ch == '•') && !plain);
@@ -417,8 +419,7 @@ impl Scratch {
             while !text.is_char_boundary(end) {
                 end += 1;
             }
-            // (A bank's short form jieba reads as a verb, 招行 建行, is not plain.)
-            let plain = token.word.len() > 3 && is_plain_tag(token.tag) && !token.word.ends_with('行');
+            let plain = token.word.len() > 3 && is_plain_tag(token.tag);
             let first_char = at;
             let mut len = 0;
             while at < end {

@@ -1,6 +1,7 @@
 //! The learned layer: an averaged perceptron over characters that tags person, place and
 //! organization names (BIO labels), with jieba's words and POS tags, a surname flag, character
-//! n-grams, transliteration runs, gazetteer membership and a sport-topic flag as features, decoded
+//! n-grams, transliteration runs, the shape of Latin words, gazetteer membership and a sport-topic
+//! flag as features, decoded
 //! by Viterbi with label transitions.
 //!
 //! Trained on the first 60% of the lines of `../shared/corpus/pd98-dev.jsonl` (People's Daily,
