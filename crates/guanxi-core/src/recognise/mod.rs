@@ -584,6 +584,11 @@ impl Recogniser {
     }
 }
 
+/// Whether `c` may be part of a name written in Latin letters (Panda.Lyn, Na'Vi, TH000).
+pub(crate) fn is_latin_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '\'' | '-' | '_')
+}
+
 /// Whether `start..end` begins or ends inside a word in Latin letters or digits (ley|kubrick): no
 /// name does.
 fn cuts_latin_word(text: &str, start: usize, end: usize) -> bool {

@@ -5,7 +5,7 @@
 use super::lexicon::{
     CharSet, FxBuild, NAME_FOLLOWERS, NICKNAME_PREFIXES, NICKNAME_SUFFIXES, NOT_NAMES, SPEECH_VERBS, TITLES,
 };
-use super::{Candidate, Mention, Recogniser, Token};
+use super::{is_latin_name_char, Candidate, Mention, Recogniser, Token};
 use crate::ingest::Article;
 use crate::vocab::{is_cjk, EntityKind};
 
@@ -714,8 +714,7 @@ const NOT_SPELLINGS: &[&str] = &["blog", "ovs", "cv", "mv", "dj", "vip", "ceo", 
 /// A name in Latin letters at the start of `text` (a person's own spelling or handle: stephengarrett,
 /// Panda.Lyn, Na'Vi): its length in bytes, at least two letters, up to 40 bytes.
 fn latin_name_len(text: &str) -> Option<usize> {
-    let len =
-        text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '\'' | '-' | '_'))).unwrap_or(text.len());
+    let len = text.find(|c: char| !is_latin_name_char(c)).unwrap_or(text.len());
     let name = &text[..len];
     let letters = name.chars().filter(char::is_ascii_alphabetic).count();
     let starts_with_letter = name.starts_with(|c: char| c.is_ascii_alphabetic());
@@ -749,7 +748,7 @@ pub(super) fn latin_spellings(text: &str, people: &[Candidate]) -> Vec<Candidate
             let handle_start = text[..handle_end]
                 .char_indices()
                 .rev()
-                .take_while(|&(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '\'' | '-' | '_'))
+                .take_while(|&(_, c)| is_latin_name_char(c))
                 .last()
                 .map_or(handle_end, |(i, _)| i);
             if handle_start < handle_end && latin_name_len(&text[handle_start..]) == Some(handle_end - handle_start) {

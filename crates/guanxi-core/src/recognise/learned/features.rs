@@ -4,7 +4,7 @@
 //! it) and the token's gazetteer kind, hashed into [`super::BUCKETS`] buckets.
 
 use super::super::lexicon::CharSet;
-use super::super::Token;
+use super::super::{is_latin_name_char, Token};
 use super::{BITS, FEATURES};
 use crate::vocab::is_cjk;
 
@@ -325,6 +325,9 @@ fn latin_shape(word: &str) -> u64 {
     let mut letters = 0u64;
     let (mut first_upper, mut later_upper, mut lower, mut digit) = (false, false, false, false);
     for (i, c) in word.chars().enumerate() {
+        if !is_latin_name_char(c) {
+            return 0;
+        }
         if c.is_ascii_uppercase() {
             if i == 0 {
                 first_upper = true;
@@ -335,8 +338,6 @@ fn latin_shape(word: &str) -> u64 {
             lower = true;
         } else if c.is_ascii_digit() {
             digit = true;
-        } else if !matches!(c, '.' | '-' | '_' | '\'') {
-            return 0;
         }
         letters += 1;
     }
