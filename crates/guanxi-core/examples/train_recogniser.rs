@@ -63,6 +63,7 @@ fn open_words(recogniser: &Recogniser, sentence: &str, tags: &[&str]) -> Vec<boo
 /// A pd98 sentence's features and the labels its annotation allows.
 fn pd98_sentence(
     recogniser: &Recogniser,
+    gazetteer: &learned::Gazetteer,
     sentence: &str,
     entities: Vec<(usize, usize, String)>,
 ) -> (learned::SentenceFeatures, Vec<u8>) {
@@ -78,7 +79,7 @@ fn pd98_sentence(
             Some((s, e, Annotation::Exact(kind)))
         })
         .collect();
-    let features = recogniser.learned_features(sentence);
+    let features = recogniser.learned_features_with(sentence, gazetteer);
     // Organizations it leaves unannotated: words jieba tags as organizations or abbreviations.
     let open = open_words(recogniser, sentence, &["nt", "j"]);
     let allowed = learned::allowed_labels(&features.nameable, &spans, &[EntityKind::Organization], &open);
@@ -94,16 +95,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let recogniser = Recogniser::for_training();
     let mut data = Vec::new();
 
-    let text = std::fs::read_to_string(&pd98)?;
-    let lines: Vec<&str> = text.lines().collect();
+    let pd98_text = std::fs::read_to_string(&pd98)?;
+    let lines: Vec<&str> = pd98_text.lines().collect();
     let train_lines = lines.len() * 6 / 10;
-    for line in &lines[..train_lines] {
+    let text = std::fs::read_to_string(&cluener)?;
+    let names = Names::count(&lines[..train_lines], &text)?;
+    let gazetteers: Vec<learned::Gazetteer> =
+        (0..FOLDS).map(|fold| recogniser.gazetteer_with(names.list(Some(fold)))).collect();
+    for (number, line) in lines[..train_lines].iter().enumerate() {
         let Some((sentence, entities)) = read_line(line)? else { continue };
-        data.push(pd98_sentence(&recogniser, &sentence, entities));
+        data.push(pd98_sentence(&recogniser, &gazetteers[pd98_fold(number, train_lines)], &sentence, entities));
     }
     let from_pd98 = data.len();
 
-    let text = std::fs::read_to_string(&cluener)?;
     let mut cluener_held_out = 0;
     for line in text.lines() {
         let Some((sentence, entities)) = read_line(line)? else { continue };
@@ -135,7 +139,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 spans.push((start, end, Annotation::Exact(EntityKind::Place)));
             }
         }
-        let features = recogniser.learned_features(&sentence);
+        let features = recogniser.learned_features_with(&sentence, &gazetteers[fold(&sentence)]);
         // Places it leaves unannotated: words jieba tags as places (the gazetteer's are in its
         // dictionary as such).
         let open = open_words(&recogniser, &sentence, &["ns"]);
@@ -154,12 +158,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources/ner-perceptron.bin");
     std::fs::write(&out, model.to_bytes())?;
     eprintln!("wrote {}", out.display());
+    let all_names = names.list_text();
+    let names_out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources/ner-names.tsv");
+    std::fs::write(&names_out, &all_names)?;
+    eprintln!("wrote {} ({} names)", names_out.display(), all_names.lines().count() - 1);
+    let gazetteer = recogniser.gazetteer_with(learned::NameList::parse(&all_names)?);
     // The learned layer alone (no rules) on the parts it never saw, exact spans: a quick check
     // while changing features (`scripts/score.py` scores the whole recogniser).
     let mut pd98_counts = Counts::default();
     for line in &lines[train_lines..] {
         let Some((sentence, entities)) = read_line(line)? else { continue };
-        pd98_counts.add(&recogniser, &model, &sentence, &entities, &[("PER", "person"), ("LOC", "place")]);
+        pd98_counts.add(&recogniser, &gazetteer, &model, &sentence, &entities, &[("PER", "person"), ("LOC", "place")]);
     }
     let mut cluener_counts = Counts::default();
     for line in text.lines() {
@@ -167,6 +176,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if held_out(&sentence) {
             cluener_counts.add(
                 &recogniser,
+                &gazetteer,
                 &model,
                 &sentence,
                 &entities,
@@ -193,12 +203,13 @@ impl Counts {
     fn add(
         &mut self,
         recogniser: &Recogniser,
+        gazetteer: &learned::Gazetteer,
         model: &learned::Model,
         sentence: &str,
         entities: &[(usize, usize, String)],
         labels: &[(&str, &'static str)],
     ) {
-        let features = recogniser.learned_features(sentence);
+        let features = recogniser.learned_features_with(sentence, gazetteer);
         let found: Vec<(usize, usize, String)> = model
             .spans(&features)
             .into_iter()
@@ -216,5 +227,145 @@ impl Counts {
             entry.1 += ours.len();
             entry.2 += gold.len();
         }
+    }
+}
+
+/// The parts the training sentences are cut into for the list of names: a sentence's features
+/// use the list made from the other parts.
+const FOLDS: usize = 5;
+
+/// A name's annotated share of its occurrences below which it is not listed (中国 is a place in
+/// few of the CLUENER sentences that hold it).
+const MIN_SHARE: f64 = 0.3;
+
+/// The part (below [`FOLDS`]) a training sentence falls in, by the same FNV-1a hash as
+/// [`held_out`] (divided by 5 first, so the parts are even among the sentences not held out).
+fn fold(text: &str) -> usize {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    ((hash / 5) % FOLDS as u64) as usize
+}
+
+/// The part a pd98 training line falls in: consecutive lines (the paragraphs of one day's
+/// articles, which share their names) fall in the same part, as the held-out lines follow the
+/// training lines.
+fn pd98_fold(number: usize, lines: usize) -> usize {
+    number * FOLDS / lines.max(1)
+}
+
+/// Per part of the training sentences: how often each annotated name is annotated as each kind,
+/// and how often its text occurs at all.
+struct Names {
+    /// (name, kind) → times annotated, per part.
+    annotated: std::collections::BTreeMap<(String, EntityKind), [u32; FOLDS]>,
+    /// name → occurrences in the text, per part.
+    occurrences: std::collections::HashMap<String, [u32; FOLDS]>,
+    /// Names of the dictionary list (`resources/cedict-names.tsv`), in every list.
+    known: Vec<(String, EntityKind)>,
+}
+
+impl Names {
+    /// Counts the names of pd98's training lines (persons, places, organizations) and of
+    /// CLUENER's training part (persons and organizations: its addresses are not our places).
+    fn count(pd98_lines: &[&str], cluener: &str) -> Result<Self, Box<dyn std::error::Error>> {
+        let mut annotated: std::collections::BTreeMap<(String, EntityKind), [u32; FOLDS]> = Default::default();
+        let mut sentences = Vec::new();
+        let pd98 = pd98_lines.iter().enumerate().map(|(number, l)| (*l, Some(pd98_fold(number, pd98_lines.len()))));
+        for (line, pd98_part) in pd98.chain(cluener.lines().map(|l| (l, None))) {
+            let is_pd98 = pd98_part.is_some();
+            let Some((sentence, entities)) = read_line(line)? else { continue };
+            if !is_pd98 && held_out(&sentence) {
+                continue;
+            }
+            let part = pd98_part.unwrap_or_else(|| fold(&sentence));
+            let chars: Vec<char> = sentence.chars().collect();
+            for (start, end, label) in &entities {
+                let kind = match label.as_str() {
+                    "PER" => EntityKind::Person,
+                    "ORG" => EntityKind::Organization,
+                    "LOC" if is_pd98 => EntityKind::Place,
+                    _ => continue,
+                };
+                let Some(name) = chars.get(*start..*end) else { continue };
+                let name: String = name.iter().collect();
+                if (2..=learned::NAME_MAX_CHARS).contains(&name.chars().count()) {
+                    annotated.entry((name, kind)).or_default()[part] += 1;
+                }
+            }
+            sentences.push((chars, part));
+        }
+        let mut occurrences: std::collections::HashMap<String, [u32; FOLDS]> =
+            annotated.keys().map(|(name, _)| (name.clone(), [0; FOLDS])).collect();
+        let prefixes: std::collections::HashSet<String> = occurrences
+            .keys()
+            .flat_map(|name| {
+                let chars: Vec<char> = name.chars().collect();
+                (1..chars.len()).map(move |k| chars[..k].iter().collect::<String>())
+            })
+            .collect();
+        for (chars, part) in &sentences {
+            for start in 0..chars.len() {
+                let mut text = String::new();
+                for &c in chars.iter().skip(start).take(learned::NAME_MAX_CHARS) {
+                    text.push(c);
+                    if let Some(counts) = occurrences.get_mut(&text) {
+                        counts[*part] += 1;
+                    }
+                    if !prefixes.contains(&text) {
+                        break;
+                    }
+                }
+            }
+        }
+        let known_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources/cedict-names.tsv");
+        let mut known = Vec::new();
+        for line in std::fs::read_to_string(&known_path)?.lines() {
+            let Some((kind, name)) = line.split_once('\t') else { continue };
+            let kind = match kind {
+                "person" => EntityKind::Person,
+                "place" => EntityKind::Place,
+                "organization" => EntityKind::Organization,
+                _ => continue,
+            };
+            known.push((name.to_string(), kind));
+        }
+        Ok(Names { annotated, occurrences, known })
+    }
+
+    /// The names listed without part `without` (all parts for `None`): annotated at least once,
+    /// and in at least [`MIN_SHARE`] of their occurrences.
+    fn listed(&self, without: Option<usize>) -> impl Iterator<Item = (&str, EntityKind)> + '_ {
+        let sum = move |counts: &[u32; FOLDS]| -> u32 {
+            counts.iter().enumerate().filter(|&(part, _)| Some(part) != without).map(|(_, &n)| n).sum()
+        };
+        self.annotated.iter().filter_map(move |((name, kind), counts)| {
+            let annotated = sum(counts);
+            let occurrences = self.occurrences.get(name).map_or(0, sum).max(annotated);
+            (annotated > 0 && f64::from(annotated) >= MIN_SHARE * f64::from(occurrences))
+                .then_some((name.as_str(), *kind))
+        })
+    }
+
+    /// The list without part `without` (see [`Names::listed`]).
+    fn list(&self, without: Option<usize>) -> learned::NameList {
+        learned::NameList::new(self.listed(without).chain(self.known.iter().map(|(n, k)| (n.as_str(), *k))))
+    }
+
+    /// The whole list in its file format, sorted by kind then name.
+    fn list_text(&self) -> String {
+        let mut lines: Vec<String> = self
+            .listed(None)
+            .chain(self.known.iter().map(|(n, k)| (n.as_str(), *k)))
+            .map(|(name, kind)| format!("{}\t{name}", format!("{kind:?}").to_lowercase()))
+            .collect();
+        lines.sort();
+        lines.dedup();
+        let mut text = String::from(
+            "# Names the learned layer's training sentences annotate, kind and name (written by the train_recogniser example; see learned::NameList)\n",
+        );
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
     }
 }

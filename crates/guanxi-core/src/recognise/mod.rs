@@ -99,6 +99,8 @@ const USER: u8 = 3;
 
 /// The learned layer's weights (see [`learned`]).
 const MODEL: &[u8] = include_bytes!("../../resources/ner-perceptron.bin");
+/// The names the learned layer's training sentences annotate (see [`learned::NameList`]).
+const NAMES: &str = include_str!("../../resources/ner-names.tsv");
 
 impl std::fmt::Debug for Recogniser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -118,17 +120,19 @@ impl Recogniser {
     /// A recogniser that also applies a user dictionary (see [`Recogniser::new`] for the error).
     pub fn with_user_dictionary(user: UserDictionary) -> crate::Result<Self> {
         let model = learned::Model::from_bytes(MODEL).map_err(|reason| crate::Error::Model { reason })?;
-        Ok(Self::with_model(user, model))
+        let names = learned::NameList::parse(NAMES)
+            .map_err(|reason| crate::Error::Model { reason: format!("resources/ner-names.tsv: {reason}") })?;
+        Ok(Self::with_model(user, model, names))
     }
 
     /// A recogniser whose learned layer has no weights yet, for computing the features it trains
     /// on (the embedded model may be of an older shape while training a new one).
     #[cfg(feature = "training")]
     pub fn for_training() -> Self {
-        Self::with_model(UserDictionary::default(), learned::Model::empty())
+        Self::with_model(UserDictionary::default(), learned::Model::empty(), learned::NameList::default())
     }
 
-    fn with_model(user: UserDictionary, model: learned::Model) -> Self {
+    fn with_model(user: UserDictionary, model: learned::Model, names: learned::NameList) -> Self {
         let mut jieba = Jieba::new();
         let lexicon = Lexicon::embedded();
         for place in &lexicon.places {
@@ -151,13 +155,26 @@ impl Recogniser {
         let surname_chars = lexicon::CharSet::new(
             lexicon.surnames.keys().filter(|s| s.chars().count() == 1).filter_map(|s| s.chars().next()),
         );
-        let gazetteer = learned::Gazetteer::new(&lexicon);
+        let gazetteer = learned::Gazetteer::new(&lexicon, names);
         Recogniser { jieba, lexicon, user, model, surname_chars, gazetteer, common_cache: std::sync::RwLock::default() }
     }
 
     /// The learned layer's features for one sentence (used by the training example).
     pub fn learned_features(&self, sentence: &str) -> learned::SentenceFeatures {
         learned::features(sentence, &self.tokens(sentence), &self.surname_chars, &self.gazetteer)
+    }
+
+    /// The learned layer's features for one sentence with another list of names than the
+    /// recogniser's (training sees lists made without the sentence's own part of the data).
+    #[cfg(feature = "training")]
+    pub fn learned_features_with(&self, sentence: &str, gazetteer: &learned::Gazetteer) -> learned::SentenceFeatures {
+        learned::features(sentence, &self.tokens(sentence), &self.surname_chars, gazetteer)
+    }
+
+    /// The learned layer's gazetteer with `names` as its list of names (for training).
+    #[cfg(feature = "training")]
+    pub fn gazetteer_with(&self, names: learned::NameList) -> learned::Gazetteer {
+        learned::Gazetteer::new(&self.lexicon, names)
     }
 
     /// The embedded lexicon.
@@ -334,7 +351,11 @@ impl Recogniser {
     /// Whether an organization the learned layer proposed may be one: not a bare generic word
     /// (公司, 政府, 银行 alone).
     fn learned_organization(&self, surface: &str) -> bool {
-        !(self.lexicon.non_entities.contains(surface) || lexicon::ORG_SUFFIXES.contains(&surface))
+        // An adjective of jieba's dictionary (平安, 和谐) is no organization on its
+        // own, though banks and insurers take such names (平安银行): the model's list of names
+        // sees their beginnings.
+        let ordinary = || self.dictionary_tag(surface).is_some_and(|tag| matches!(tag, "a" | "ad" | "z"));
+        !(self.lexicon.non_entities.contains(surface) || lexicon::ORG_SUFFIXES.contains(&surface) || ordinary())
     }
 
     /// Whether a span the learned layer proposed is a person (else a place), whatever the model

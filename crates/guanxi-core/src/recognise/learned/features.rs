@@ -43,8 +43,32 @@ const fn third(c: u64) -> u64 {
 /// The bucket of a combined hash (always below [`super::BUCKETS`]).
 #[inline]
 fn finish(h: u64) -> u32 {
+    let h = h ^ salt();
     let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     (h >> (64 - BITS)) as u32
+}
+
+/// A number mixed into every bucket when training with `GUANXI_TRAINING_SALT` set (0 otherwise,
+/// and always 0 outside training): retraining with other salts hashes the features into other
+/// buckets, so that a change of features can be judged by its mean score over several hashings
+/// (one hashing alone moves CLUENER person F1 by about ±0.01). The embedded model is trained
+/// without it.
+#[inline]
+fn salt() -> u64 {
+    #[cfg(feature = "training")]
+    {
+        static SALT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        *SALT.get_or_init(|| {
+            std::env::var("GUANXI_TRAINING_SALT")
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+                .map_or(0, |v| v.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        })
+    }
+    #[cfg(not(feature = "training"))]
+    {
+        0
+    }
 }
 
 /// The template parts of the [`FEATURES`] features, in bucket order.
@@ -67,6 +91,8 @@ const T: [u64; FEATURES] = [
     template(26),
     template(27),
     template(28),
+    template(29),
+    template(30),
 ];
 /// The template of a Latin word's shape with the word before it.
 const T_SHAPE_PREVIOUS: u64 = template(40);
@@ -133,25 +159,181 @@ impl std::hash::Hasher for IdentityHasher {
 }
 
 /// Place names by the hash of their text (the same hash the features use for words): a lookup
-/// per token without hashing the text twice.
+/// per token without hashing the text twice; and the [`NameList`] of names the training data
+/// annotates.
 #[derive(Debug, Default)]
-pub(crate) struct Gazetteer(std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<IdentityHasher>>);
+pub struct Gazetteer {
+    places: std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<IdentityHasher>>,
+    names: NameList,
+}
 
 impl Gazetteer {
-    /// Full names (kind 1) and short forms (kind 2) of the lexicon's places.
-    pub(crate) fn new(lexicon: &super::super::Lexicon) -> Self {
-        let mut map = std::collections::HashMap::default();
+    /// Full names (kind 1) and short forms (kind 2) of the lexicon's places, and `names`.
+    pub(crate) fn new(lexicon: &super::super::Lexicon, names: NameList) -> Self {
+        let mut places = std::collections::HashMap::default();
         for short in lexicon.place_short_forms.keys() {
-            map.insert(hash_str(short), 2);
+            places.insert(hash_str(short), 2);
         }
         for place in &lexicon.places {
-            map.insert(hash_str(place), 1);
+            places.insert(hash_str(place), 1);
         }
-        Gazetteer(map)
+        Gazetteer { places, names }
     }
 
     fn kind(&self, word_hash: u64) -> u64 {
-        self.0.get(&word_hash).map_or(0, |&k| u64::from(k))
+        self.places.get(&word_hash).map_or(0, |&k| u64::from(k))
+    }
+}
+
+/// Bit of a [`NameList`] entry: a person's name.
+const NAME_PERSON: u8 = 1;
+/// Bit of a [`NameList`] entry: a place's name.
+const NAME_PLACE: u8 = 2;
+/// Bit of a [`NameList`] entry: an organization's name.
+const NAME_ORGANIZATION: u8 = 4;
+/// Bit of a [`NameList`] entry: the text begins a longer name (look further).
+const NAME_PREFIX: u8 = 8;
+/// The longest name a [`NameList`] holds, in characters.
+pub const NAME_MAX_CHARS: usize = 16;
+
+/// Names of persons, places and organizations (2 to [`NAME_MAX_CHARS`] characters) by the hash of
+/// their text, with the hashes of their beginnings: the learned layer marks each character with its
+/// place in the longest listed name of each kind covering it (a name seen in training is a
+/// feature wherever it occurs, whatever jieba's cut). Built by the training example from the
+/// training sentences (`resources/ner-names.tsv`); while training, each sentence sees a list made
+/// without its own part of the data, so that the weights learn how far the list is to be trusted
+/// on unseen text.
+#[derive(Debug, Clone)]
+pub struct NameList {
+    entries: std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<IdentityHasher>>,
+    /// A bit per hash of a name's first two characters: most places in a text start no name, and
+    /// this test is one memory read.
+    starts: Box<[u64; 1024]>,
+}
+
+impl Default for NameList {
+    fn default() -> Self {
+        NameList { entries: std::collections::HashMap::default(), starts: Box::new([0; 1024]) }
+    }
+}
+
+/// The bit of a pair of characters in [`NameList::starts`].
+#[inline]
+fn start_bit(a: char, b: char) -> usize {
+    let h = (u64::from(a) << 21 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 48) as usize
+}
+
+/// `hash` extended by the UTF-8 bytes of `c` (so that extending from the basis over a text's
+/// characters gives the text's [`hash_str`]).
+#[inline]
+fn hash_char(hash: u64, c: char) -> u64 {
+    let mut buffer = [0u8; 4];
+    c.encode_utf8(&mut buffer).bytes().fold(hash, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+impl NameList {
+    /// The list from `(name, kind)` pairs; names shorter than two characters or longer than
+    /// [`NAME_MAX_CHARS`] are left out.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, crate::vocab::EntityKind)>) -> Self {
+        let mut list = NameList::default();
+        for (name, kind) in names {
+            list.insert(name, kind);
+        }
+        list
+    }
+
+    /// Adds one name (see [`NameList::new`]).
+    pub fn insert(&mut self, name: &str, kind: crate::vocab::EntityKind) {
+        use crate::vocab::EntityKind;
+        let bit = match kind {
+            EntityKind::Person => NAME_PERSON,
+            EntityKind::Place => NAME_PLACE,
+            EntityKind::Organization => NAME_ORGANIZATION,
+            EntityKind::Project => return,
+        };
+        let chars: Vec<char> = name.chars().collect();
+        if chars.len() < 2 || chars.len() > NAME_MAX_CHARS {
+            return;
+        }
+        let bits = start_bit(chars[0], chars[1]);
+        self.starts[bits / 64] |= 1 << (bits % 64);
+        let mut hash = 0xcbf2_9ce4_8422_2325;
+        for (i, &c) in chars.iter().enumerate() {
+            hash = hash_char(hash, c);
+            if i + 1 == chars.len() {
+                *self.entries.entry(hash).or_default() |= bit;
+            } else if i >= 1 {
+                *self.entries.entry(hash).or_default() |= NAME_PREFIX;
+            }
+        }
+    }
+
+    /// The list in its file format: a line a name, `person`, `place` or `organization`, a tab,
+    /// the name (`#` begins a comment line). Fails on a line of another shape, naming it.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        use crate::vocab::EntityKind;
+        let mut list = NameList::default();
+        for (number, line) in text.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (kind, name) = line.split_once('\t').ok_or_else(|| format!("line {}: no tab", number + 1))?;
+            let kind = match kind {
+                "person" => EntityKind::Person,
+                "place" => EntityKind::Place,
+                "organization" => EntityKind::Organization,
+                other => return Err(format!("line {}: unknown kind {other:?}", number + 1)),
+            };
+            list.insert(name, kind);
+        }
+        Ok(list)
+    }
+
+    /// Per character, its place in the longest listed name of each kind covering it (0 none, 1
+    /// first, 2 inside, 3 last) as person + 4 × place + 16 × organization, into `marks`.
+    fn mark(&self, chars: &[CharFacts], lengths: &mut Vec<[u8; 3]>, marks: &mut Vec<u8>) {
+        let n = chars.len();
+        marks.clear();
+        marks.resize(n, 0);
+        if self.entries.is_empty() {
+            return;
+        }
+        lengths.clear();
+        lengths.resize(n, [0; 3]);
+        for i in 0..n.saturating_sub(1) {
+            let bit = start_bit(chars[i].ch, chars[i + 1].ch);
+            if self.starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let mut hash = hash_char(0xcbf2_9ce4_8422_2325, chars[i].ch);
+            for j in i + 1..n.min(i + NAME_MAX_CHARS) {
+                hash = hash_char(hash, chars[j].ch);
+                let Some(&bits) = self.entries.get(&hash) else { break };
+                let length = (j - i + 1) as u8;
+                for kind in 0..3 {
+                    if bits & (1 << kind) == 0 {
+                        continue;
+                    }
+                    for (c, longest) in lengths[i..=j].iter_mut().enumerate() {
+                        if length > longest[kind] {
+                            longest[kind] = length;
+                            let position = if c == 0 {
+                                1
+                            } else if c == j - i {
+                                3
+                            } else {
+                                2
+                            };
+                            marks[i + c] = (marks[i + c] & !(3 << (2 * kind))) | (position << (2 * kind));
+                        }
+                    }
+                }
+                if bits & NAME_PREFIX == 0 {
+                    break;
+                }
+            }
+        }
     }
 }
 
@@ -278,6 +460,10 @@ pub(super) struct Scratch {
     pub(super) labels: Vec<usize>,
     /// 1 when the sentence has a word of [`SPORTS_WORDS`], else 0.
     topic: u64,
+    /// Per character, its place in listed names (see [`NameList::mark`]).
+    name_marks: Vec<u8>,
+    /// Per character, the length of the longest listed name of each kind covering it.
+    name_lengths: Vec<[u8; 3]>,
 }
 
 /// What the features need from one character of a sentence.
@@ -316,6 +502,12 @@ struct TokenFacts {
     /// The shape of a word in Latin letters (see [`latin_shape`]; 0 for any other word) as a
     /// second value.
     shape_second: u64,
+}
+
+/// The tag of token `t` as a second value (0 outside every token).
+#[inline]
+fn tag_second_of(token_facts: &[TokenFacts], t: usize) -> u64 {
+    token_facts.get(t).map_or(0, |f| f.tag_second)
 }
 
 /// The shape of a word in Latin letters, 0 for any other: bits for a capital first letter, a capital
@@ -374,6 +566,7 @@ pub(super) fn fill_features(
         scratch.push_char(sets, at + i, ch, usize::MAX, 0, false);
     }
     scratch.offsets.push(text.len());
+    gazetteer.names.mark(&scratch.chars, &mut scratch.name_lengths, &mut scratch.name_marks);
     scratch.emit_buckets(surnames, sink);
 }
 
@@ -520,6 +713,7 @@ impl Scratch {
         let after_third = after.map_or(third(2), |c| third(u64::from(c.ch) + 3));
         let before2_first = if i > 1 { chars[i - 2].code_first } else { START_FIRST };
         let after2_first = chars.get(i + 2).map_or(END_FIRST, |c| c.code_first);
+        let names = first(u64::from(self.name_marks[i]) + 1);
         // A Latin letter has no surname and no transliteration run: those two slots hold its
         // word's shape, with its position and with the words around it.
         let (surname_slot, run_slot) = if shape_second != 0 {
@@ -552,13 +746,48 @@ impl Scratch {
             finish(T[15] ^ tags),
             finish(T[16] ^ first(self.topic) ^ here.code_second),
             finish(T[17] ^ word ^ pos ^ third(self.topic)),
+            finish(T[18] ^ names ^ pos),
+            finish(T[19] ^ names ^ tag_second_of(token_facts, t)),
         ]
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::latin_shape;
+    use super::{latin_shape, numeral_set, transliteration_set, CharSets, NameList, Scratch};
+
+    /// The name marks of `text`'s characters under `list`.
+    fn marks(list: &NameList, text: &str) -> Vec<u8> {
+        let sets = CharSets { transliteration: transliteration_set(), numerals: numeral_set() };
+        let mut scratch = Scratch::default();
+        for (at, ch) in text.char_indices() {
+            scratch.push_char(sets, at, ch, usize::MAX, 0, false);
+        }
+        let (mut lengths, mut marks) = (Vec::new(), Vec::new());
+        list.mark(&scratch.chars, &mut lengths, &mut marks);
+        marks
+    }
+
+    #[test]
+    fn listed_names_mark_their_characters_wherever_they_occur() {
+        let list =
+            NameList::parse("# names\nperson\t温格\norganization\t阿森纳\norganization\t阿森纳俱乐部\nplace\t伦敦\n")
+                .expect("a well-formed list");
+        // 温格: first (1) and last (3) of a person; 阿森纳俱乐部: the longest organization wins
+        // (first 1 << 4, inside 2 << 4, last 3 << 4); 伦敦: a place (× 4).
+        assert_eq!(marks(&list, "温格说阿森纳俱乐部在伦敦"), vec![1, 3, 0, 16, 32, 32, 32, 32, 48, 0, 4, 12]);
+        // A name's beginning alone is no name; an empty list marks nothing.
+        assert_eq!(marks(&list, "阿森"), vec![0, 0]);
+        assert_eq!(marks(&NameList::default(), "温格"), vec![0, 0]);
+    }
+
+    #[test]
+    fn a_malformed_list_names_the_line() {
+        let error = NameList::parse("person\t温格\nclub\t阿森纳\n").expect_err("unknown kind");
+        assert!(error.starts_with("line 2"), "{error}");
+        let error = NameList::parse("person 温格\n").expect_err("no tab");
+        assert!(error.starts_with("line 1"), "{error}");
+    }
 
     #[test]
     fn latin_words_have_shapes_and_other_words_none() {

@@ -31,7 +31,8 @@ mod train;
 
 pub use decode::Span;
 pub use features::SentenceFeatures;
-pub(crate) use features::{features, is_transliteration, Gazetteer};
+pub(crate) use features::{features, is_transliteration};
+pub use features::{Gazetteer, NameList, NAME_MAX_CHARS};
 pub use model::Model;
 #[cfg(feature = "training")]
 pub use train::{allowed_labels, train, Annotation};
@@ -60,4 +61,4 @@ const BITS: u32 = 17;
 /// The number of feature buckets.
 const BUCKETS: usize = 1 << BITS;
 /// Features per character.
-const FEATURES: usize = 18;
+const FEATURES: usize = 20;
