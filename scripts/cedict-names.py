@@ -19,6 +19,8 @@ import sys
 
 PLACE=r"\b(city|county|province|district|prefecture|town|village|capital|country|river|mountain|island|lake|state of|region|kingdom|republic|port|peninsula|sea|ocean|desert|township|municipality|autonomous)\b"
 ORG=r"\b(company|corporation|corp\.|bank|university|college|club|team|party|agency|newspaper|airlines?|group|institute|academy|association|ministry|bureau|committee|council|federation|union|network|TV station|television|news agency|magazine|brand|manufacturer|organization|organisation|league|band|studio|inc\.|ltd)\b"
+# "Newcastle (place name)", "Las Vegas, Nevada", "Sevilla, Spain": a place by its form.
+PLACE_FORMS=r"\(place name\)|^[A-Z][A-Za-z .'-]+, [A-Z][a-z]+( [A-Z][a-z]+)?$"
 out=collections.defaultdict(set)
 for l in gzip.open(sys.argv[1], 'rt', encoding='utf-8'):
     if l.startswith('#'): continue
@@ -34,6 +36,6 @@ for l in gzip.open(sys.argv[1], 'rt', encoding='utf-8'):
             if not re.search(r'\b(dynasty|kingdom|state|period|administration|bureau|ministry|founded|era)\b', d, re.I):
                 out['person'].add(simp); break
         if re.search(ORG,d,re.I): out['organization'].add(simp)
-        elif re.search(PLACE,d,re.I): out['place'].add(simp)
+        elif re.search(PLACE,d,re.I) or re.search(PLACE_FORMS,d): out['place'].add(simp)
 for k in sorted(out):
     for w in sorted(out[k]): print(f"{k}\t{w}")

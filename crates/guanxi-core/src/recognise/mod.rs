@@ -384,8 +384,13 @@ impl Recogniser {
         let foreign = surface.chars().count() >= 3 && surface.chars().all(learned::is_transliteration);
         let context = if foreign { foreign_context(text, tokens, span.start, span.end) } else { None };
         let transliterated_person = transliterated_person || context == Some(true);
+        // A name the list of names has as a place and never as a person (曼彻斯特, 拉斯维加斯) is a
+        // place.
+        let listed_place =
+            self.gazetteer.lists(surface, EntityKind::Place) && !self.gazetteer.lists(surface, EntityKind::Person);
         (span.is_person() || transliterated_person)
             && !place_like
+            && !listed_place
             && !(self.lexicon.places.contains(surface) || self.lexicon.place_short_forms.contains_key(surface))
     }
 

@@ -183,6 +183,11 @@ impl Gazetteer {
     fn kind(&self, word_hash: u64) -> u64 {
         self.places.get(&word_hash).map_or(0, |&k| u64::from(k))
     }
+
+    /// Whether the list of names has `name` as a name of `kind`.
+    pub(crate) fn lists(&self, name: &str, kind: crate::vocab::EntityKind) -> bool {
+        self.names.lists(name, kind)
+    }
 }
 
 /// Bit of a [`NameList`] entry: a person's name.
@@ -267,6 +272,18 @@ impl NameList {
                 *self.entries.entry(hash).or_default() |= NAME_PREFIX;
             }
         }
+    }
+
+    /// Whether the list has `name` as a name of `kind`.
+    pub fn lists(&self, name: &str, kind: crate::vocab::EntityKind) -> bool {
+        use crate::vocab::EntityKind;
+        let bit = match kind {
+            EntityKind::Person => NAME_PERSON,
+            EntityKind::Place => NAME_PLACE,
+            EntityKind::Organization => NAME_ORGANIZATION,
+            EntityKind::Project => return false,
+        };
+        self.entries.get(&hash_str(name)).is_some_and(|&bits| bits & bit != 0)
     }
 
     /// The list in its file format: a line a name, `person`, `place` or `organization`, a tab,
@@ -779,6 +796,10 @@ mod tests {
         // A name's beginning alone is no name; an empty list marks nothing.
         assert_eq!(marks(&list, "阿森"), vec![0, 0]);
         assert_eq!(marks(&NameList::default(), "温格"), vec![0, 0]);
+        // Whole names by kind (a place the list never has as a person is read as a place).
+        use crate::vocab::EntityKind;
+        assert!(list.lists("伦敦", EntityKind::Place) && !list.lists("伦敦", EntityKind::Person));
+        assert!(!list.lists("阿森", EntityKind::Organization));
     }
 
     #[test]
