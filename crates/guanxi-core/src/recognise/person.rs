@@ -566,7 +566,12 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
     let mut before = text[..start].chars().rev();
     let (last, second_last) = (before.next(), before.next());
     let is_prefix = |c: Option<char>| c.is_some_and(|c| NICKNAME_PREFIXES.iter().any(|p| p.starts_with(c)));
-    if is_prefix(last) || is_prefix(second_last) {
+    // (A word of jieba's dictionary there is no nickname: 老板柯鹏, 老师张路.)
+    let word_before = || {
+        let k = text[..start].char_indices().rev().nth(1).map_or(0, |(k, _)| k);
+        recogniser.is_common_word(&text[k..start])
+    };
+    if is_prefix(last) || (is_prefix(second_last) && !word_before()) {
         return false;
     }
     // 一张张福字: a reduplicated classifier is not a surname.
@@ -773,6 +778,8 @@ mod tests {
         // 刘伯承 starts like 陈伯; 阿拉法特 like 阿明: both are names.
         assert!(persons("好像又回到了当年在刘伯承院长领导下的日子。").contains(&"刘伯承".to_string()));
         assert!(persons("巴勒斯坦自治政府主席阿拉法特和以色列总理举行会谈。").contains(&"阿拉法特".to_string()));
+        // 老板 before a name is a word, not the nickname prefix 老 (小黄 below is one).
+        assert!(persons("寄售有限公司老板柯鹏密谋，招募有意购买的人。").contains(&"柯鹏".to_string()));
         for text in [
             "并通过手机告知小黄戴好口罩后再开门拿取。",
             "一副副春联、一张张福字,饱含美好祝福。",
