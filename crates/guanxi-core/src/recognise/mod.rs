@@ -383,7 +383,8 @@ impl Recogniser {
         // (Demoting the model's persons by that place context lost more than it gained.)
         let foreign = surface.chars().count() >= 3 && surface.chars().all(learned::is_transliteration);
         let context = if foreign { foreign_context(text, tokens, span.start, span.end) } else { None };
-        let transliterated_person = transliterated_person || context == Some(true);
+        // (jieba's `nrt` gives way to a place's context: 在坎特伯雷地区, 瓦拉纳西市区.)
+        let transliterated_person = (transliterated_person && context != Some(false)) || context == Some(true);
         // A name the list of names has as a place and never as a person (曼彻斯特, 拉斯维加斯) is a
         // place.
         let listed_place =
@@ -672,7 +673,8 @@ fn foreign_context(text: &str, tokens: &[Token<'_>], start: usize, end: usize) -
         &["表示", "一行", "说", "也", "立即", "则", "指出", "认为", "强调", "对记者", "只字", "非常", "举行会谈"];
     const BEFORE_PLACE: &[&str] =
         &["在", "首都", "首府", "城市", "新华社", "本报", "前往", "迁往", "来到", "抵达", "飞往", "位于", "于"];
-    const AFTER_PLACE: &[&str] = &["街道", "大街", "海岸", "举行", "进行", "附近", "地区", "冬季", "人", "港", "市"];
+    const AFTER_PLACE: &[&str] =
+        &["街道", "大街", "海岸", "举行", "进行", "附近", "地区", "冬季", "人", "港", "市", "市区", "郊区", "机场"];
     let before = word_before(tokens, start);
     let after = &text[end..];
     if after.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
@@ -939,6 +941,10 @@ mod tests {
         // A surname jieba reads as a name, a given name it reads as a word, then a speech verb.
         assert_eq!(persons("尹中立称，市场仍将波动。"), vec!["尹中立".to_string()]);
         assert!(persons("栾老人说：这一切都变了。").is_empty());
+        // After 在 the name-like word before a verb is where it happens; a place's context beats
+        // jieba's transliterated-person tag.
+        assert_eq!(persons("梅德韦杰夫当天在索契会见海军军人。"), vec!["梅德韦杰夫".to_string()]);
+        assert!(persons("热气球飞行在坎特伯雷地区上空。").is_empty());
         // …but not over a word of its dictionary (李鹏|会见).
         assert_eq!(persons("李鹏会见英国客人。"), vec!["李鹏".to_string()]);
         // A foreign name after a player's position is a player, whatever sport makes the model think.

@@ -155,7 +155,12 @@ pub(super) fn find(recogniser: &Recogniser, text: &str, tokens: &[Token<'_>], ou
                     "n" | "v" | "vn" | "vd" | "d" | "p" | "c" | "r" | "m" | "q" | "f" | "u" | "uj" | "ul" | "t"
                 )
         });
+        // After 在, 于, 抵达… the name-like word is where the verb happens (在索契会见).
+        let place_before = cursor.checked_sub(1).and_then(|k| tokens.get(k)).is_some_and(|t| {
+            t.end == pos && matches!(t.word, "在" | "于" | "赴" | "抵达" | "前往" | "来到" | "飞往" | "途经")
+        });
         let speech_ok = speech_after(text, end)
+            && !place_before
             && here.is_some_and(|t| {
                 t.tag.starts_with("nr") && (t.end >= end || (t.end == surname_end && given.is_some()))
             });
