@@ -27,8 +27,12 @@ use std::path::PathBuf;
 /// Whether a CLUENER sentence is in the held-out part: FNV-1a (64-bit) of its UTF-8 text is 0
 /// modulo 5 (the same rule as `scripts/score.py`; duplicated sentences fall on one side).
 fn held_out(text: &str) -> bool {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    hash % 5 == 0
+    fnv1a(text).is_multiple_of(5)
+}
+
+/// FNV-1a (64-bit) of `text`'s UTF-8 bytes (the hash `scripts/score.py` splits CLUENER by).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// A corpus sentence: its text and its (start, end, label) entities in character offsets.
@@ -241,8 +245,7 @@ const MIN_SHARE: f64 = 0.3;
 /// The part (below [`FOLDS`]) a training sentence falls in, by the same FNV-1a hash as
 /// [`held_out`] (divided by 5 first, so the parts are even among the sentences not held out).
 fn fold(text: &str) -> usize {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    ((hash / 5) % FOLDS as u64) as usize
+    ((fnv1a(text) / 5) % FOLDS as u64) as usize
 }
 
 /// The part a pd98 training line falls in: consecutive lines (the paragraphs of one day's
@@ -317,17 +320,12 @@ impl Names {
             }
         }
         let known_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources/cedict-names.tsv");
-        let mut known = Vec::new();
-        for line in std::fs::read_to_string(&known_path)?.lines() {
-            let Some((kind, name)) = line.split_once('\t') else { continue };
-            let kind = match kind {
-                "person" => EntityKind::Person,
-                "place" => EntityKind::Place,
-                "organization" => EntityKind::Organization,
-                _ => continue,
-            };
-            known.push((name.to_string(), kind));
-        }
+        let known_text = std::fs::read_to_string(&known_path)?;
+        let known = learned::name_lines(&known_text)
+            .map_err(|reason| format!("{}: {reason}", known_path.display()))?
+            .into_iter()
+            .map(|(name, kind)| (name.to_string(), kind))
+            .collect();
         Ok(Names { annotated, occurrences, known })
     }
 
@@ -355,7 +353,7 @@ impl Names {
         let mut lines: Vec<String> = self
             .listed(None)
             .chain(self.known.iter().map(|(n, k)| (n.as_str(), *k)))
-            .map(|(name, kind)| format!("{}\t{name}", format!("{kind:?}").to_lowercase()))
+            .map(|(name, kind)| format!("{}\t{name}", kind.as_str()))
             .collect();
         lines.sort();
         lines.dedup();

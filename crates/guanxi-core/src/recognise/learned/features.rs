@@ -8,8 +8,17 @@ use super::super::{is_latin_name_char, Token};
 use super::{BITS, FEATURES};
 use crate::vocab::is_cjk;
 
+/// FNV-1a's starting value: the hash of no text.
+const FNV_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// `hash` (FNV-1a 64) extended by `bytes`.
+#[inline]
+fn hash_bytes(hash: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(hash, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 fn hash_str(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    hash_bytes(FNV_BASIS, s.bytes())
 }
 
 // A feature's bucket is `finish(template(t) ^ first(a) ^ second(b) ^ third(c))` for a template
@@ -234,7 +243,36 @@ fn start_bit(a: char, b: char) -> usize {
 #[inline]
 fn hash_char(hash: u64, c: char) -> u64 {
     let mut buffer = [0u8; 4];
-    c.encode_utf8(&mut buffer).bytes().fold(hash, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    hash_bytes(hash, c.encode_utf8(&mut buffer).bytes())
+}
+
+/// The [`NameList`] bit of a kind (none for projects, which the list does not hold).
+fn kind_bit(kind: crate::vocab::EntityKind) -> Option<u8> {
+    use crate::vocab::EntityKind;
+    match kind {
+        EntityKind::Person => Some(NAME_PERSON),
+        EntityKind::Place => Some(NAME_PLACE),
+        EntityKind::Organization => Some(NAME_ORGANIZATION),
+        EntityKind::Project => None,
+    }
+}
+
+/// The `(name, kind)` pairs of a text in the list's file format (see [`NameList::parse`]); fails
+/// on a line of another shape, naming it.
+pub fn name_lines(text: &str) -> Result<Vec<(&str, crate::vocab::EntityKind)>, String> {
+    let mut names = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (kind, name) = line.split_once('\t').ok_or_else(|| format!("line {}: no tab", number + 1))?;
+        let kind = crate::vocab::EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == kind && kind_bit(*k).is_some())
+            .ok_or_else(|| format!("line {}: unknown kind {kind:?}", number + 1))?;
+        names.push((name, kind));
+    }
+    Ok(names)
 }
 
 impl NameList {
@@ -250,20 +288,14 @@ impl NameList {
 
     /// Adds one name (see [`NameList::new`]).
     pub fn insert(&mut self, name: &str, kind: crate::vocab::EntityKind) {
-        use crate::vocab::EntityKind;
-        let bit = match kind {
-            EntityKind::Person => NAME_PERSON,
-            EntityKind::Place => NAME_PLACE,
-            EntityKind::Organization => NAME_ORGANIZATION,
-            EntityKind::Project => return,
-        };
+        let Some(bit) = kind_bit(kind) else { return };
         let chars: Vec<char> = name.chars().collect();
         if chars.len() < 2 || chars.len() > NAME_MAX_CHARS {
             return;
         }
         let bits = start_bit(chars[0], chars[1]);
         self.starts[bits / 64] |= 1 << (bits % 64);
-        let mut hash = 0xcbf2_9ce4_8422_2325;
+        let mut hash = FNV_BASIS;
         for (i, &c) in chars.iter().enumerate() {
             hash = hash_char(hash, c);
             if i + 1 == chars.len() {
@@ -276,35 +308,14 @@ impl NameList {
 
     /// Whether the list has `name` as a name of `kind`.
     pub fn lists(&self, name: &str, kind: crate::vocab::EntityKind) -> bool {
-        use crate::vocab::EntityKind;
-        let bit = match kind {
-            EntityKind::Person => NAME_PERSON,
-            EntityKind::Place => NAME_PLACE,
-            EntityKind::Organization => NAME_ORGANIZATION,
-            EntityKind::Project => return false,
-        };
+        let Some(bit) = kind_bit(kind) else { return false };
         self.entries.get(&hash_str(name)).is_some_and(|&bits| bits & bit != 0)
     }
 
     /// The list in its file format: a line a name, `person`, `place` or `organization`, a tab,
     /// the name (`#` begins a comment line). Fails on a line of another shape, naming it.
     pub fn parse(text: &str) -> Result<Self, String> {
-        use crate::vocab::EntityKind;
-        let mut list = NameList::default();
-        for (number, line) in text.lines().enumerate() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (kind, name) = line.split_once('\t').ok_or_else(|| format!("line {}: no tab", number + 1))?;
-            let kind = match kind {
-                "person" => EntityKind::Person,
-                "place" => EntityKind::Place,
-                "organization" => EntityKind::Organization,
-                other => return Err(format!("line {}: unknown kind {other:?}", number + 1)),
-            };
-            list.insert(name, kind);
-        }
-        Ok(list)
+        Ok(NameList::new(name_lines(text)?))
     }
 
     /// Per character, its place in the longest listed name of each kind covering it (0 none, 1
@@ -323,7 +334,7 @@ impl NameList {
             if self.starts[bit / 64] & (1 << (bit % 64)) == 0 {
                 continue;
             }
-            let mut hash = hash_char(0xcbf2_9ce4_8422_2325, chars[i].ch);
+            let mut hash = hash_char(FNV_BASIS, chars[i].ch);
             for j in i + 1..n.min(i + NAME_MAX_CHARS) {
                 hash = hash_char(hash, chars[j].ch);
                 let Some(&bits) = self.entries.get(&hash) else { break };

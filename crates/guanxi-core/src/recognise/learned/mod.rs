@@ -32,7 +32,7 @@ mod train;
 pub use decode::Span;
 pub use features::SentenceFeatures;
 pub(crate) use features::{features, is_transliteration};
-pub use features::{Gazetteer, NameList, NAME_MAX_CHARS};
+pub use features::{name_lines, Gazetteer, NameList, NAME_MAX_CHARS};
 pub use model::Model;
 #[cfg(feature = "training")]
 pub use train::{allowed_labels, train, Annotation};
