@@ -238,6 +238,10 @@ impl Counts {
 /// use the list made from the other parts.
 const FOLDS: usize = 5;
 
+/// The lists of names taken from dictionaries (in `resources/`), in every list whole: CC-CEDICT's
+/// and HanLP's (see `scripts/cedict-names.py` and `scripts/hanlp-names.py`).
+const DICTIONARY_LISTS: [&str; 2] = ["cedict-names.tsv", "hanlp-names.tsv"];
+
 /// A name's annotated share of its occurrences below which it is not listed (中国 is a place in
 /// few of the CLUENER sentences that hold it).
 const MIN_SHARE: f64 = 0.3;
@@ -262,7 +266,7 @@ struct Names {
     annotated: std::collections::BTreeMap<(String, EntityKind), [u32; FOLDS]>,
     /// name → occurrences in the text, per part.
     occurrences: std::collections::HashMap<String, [u32; FOLDS]>,
-    /// Names of the dictionary list (`resources/cedict-names.tsv`), in every list.
+    /// Names of the dictionary lists ([`DICTIONARY_LISTS`]), in every list.
     known: Vec<(String, EntityKind)>,
 }
 
@@ -319,13 +323,13 @@ impl Names {
                 }
             }
         }
-        let known_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources/cedict-names.tsv");
-        let known_text = std::fs::read_to_string(&known_path)?;
-        let known = learned::name_lines(&known_text)
-            .map_err(|reason| format!("{}: {reason}", known_path.display()))?
-            .into_iter()
-            .map(|(name, kind)| (name.to_string(), kind))
-            .collect();
+        let mut known = Vec::new();
+        for file in DICTIONARY_LISTS {
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources").join(file);
+            let text = std::fs::read_to_string(&path)?;
+            let names = learned::name_lines(&text).map_err(|reason| format!("{}: {reason}", path.display()))?;
+            known.extend(names.into_iter().map(|(name, kind)| (name.to_string(), kind)));
+        }
         Ok(Names { annotated, occurrences, known })
     }
 

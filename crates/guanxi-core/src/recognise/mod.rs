@@ -275,6 +275,7 @@ impl Recogniser {
                 continue;
             }
             if span.is_person() {
+                span.end = self.lone_surname_end(text, tokens, span.start, span.end);
                 span.end = given_name_end(text, tokens, span.start, span.end, |w| self.jieba.has_word(w));
             }
             let surface = &text[span.start..span.end];
@@ -320,6 +321,32 @@ impl Recogniser {
             out.push(Candidate { start: span.start, end: span.end, kind, role: None, priority });
         }
         self.hmm_names(text, tokens, out);
+    }
+
+    /// The end of a person the learned layer reads as a lone surname (`start..end`, one character):
+    /// the end of the word of one or two characters after it when that word may be its given name
+    /// (彭|文生 在接受采访, jieba's cut), else `end`. pd98 marks a lone surname only before a title
+    /// (李主任), which the rules find themselves: a lone surname is no person the rules keep.
+    fn lone_surname_end(&self, text: &str, tokens: &[Token<'_>], start: usize, end: usize) -> usize {
+        let mut chars = text[start..end].chars();
+        // jieba too reads it as a name (彭/nr, not 戴/v 胸卡).
+        let lone = chars.next().is_some_and(|c| self.surname_chars.contains(c))
+            && chars.next().is_none()
+            && tokens.binary_search_by_key(&start, |t| t.start).is_ok_and(|k| tokens[k].tag.starts_with("nr"));
+        let Ok(k) = tokens.binary_search_by_key(&end, |t| t.start) else { return end };
+        let next = &tokens[k];
+        let chars = next.word.chars().count();
+        if lone
+            && (1..=2).contains(&chars)
+            && next.word.chars().all(crate::vocab::is_cjk)
+            && GIVEN_NAME_TAGS.contains(&next.tag)
+            && !person::is_surname_title(next.word)
+            && !lexicon::TITLES.contains(&next.word)
+        {
+            next.end
+        } else {
+            end
+        }
     }
 
     /// The places an organization the learned layer found is named after (中国 in 中国银行, 美国 in
@@ -833,7 +860,7 @@ fn names_a_site(rest: &str) -> bool {
 const NOT_GIVEN: &str = "等是为以对则在将已被把向从也都就均亦曾见失和与及同跟给让于自又还再便却说称讲道今昨明的地得了着过一二三四五六七八九十年月日时后前上下中内外个位名等";
 
 /// The end of a two-character person name (surname + one character) that jieba cut before its
-/// last character, joining it to the next one (刘海|生曾明确表示, 石安|楠则强调): when the next
+/// last character, joining it to the next one (刘海|生曾明确表示, 郭子|健在新作): when the next
 /// token is two characters its dictionary (`known`) does not have (it guessed them) and its second
 /// one goes on with the sentence (曾, 则, 在…: see [`AFTER_NAME`]), the name takes its first one;
 /// else `end` as it is.
@@ -858,6 +885,10 @@ fn given_name_end(text: &str, tokens: &[Token<'_>], start: usize, end: usize, kn
         _ => end,
     }
 }
+
+/// Tags of the word after a lone surname that may be its given name (彭/nr|文生/n, 汪/nr|晶晶/n,
+/// 经理|舒/nr|畅/a): nouns, names, adjectives; not verbs or function words (李/nr|说, 王/nr|的).
+const GIVEN_NAME_TAGS: &[&str] = &["n", "nr", "nrfg", "nrt", "nz", "ng", "a", "j", "l", "an"];
 
 /// Settles overlapping candidates: longer spans first, then higher priority, then earlier.
 pub(crate) fn settle(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
@@ -933,11 +964,13 @@ mod tests {
         let persons = |text: &str| -> Vec<String> {
             recogniser.recognise_text(text).into_iter().filter(|m| m.2 == EntityKind::Person).map(|m| m.3).collect()
         };
-        // jieba reads 刘海|生曾 and 石安|楠则: the name takes its last character back.
+        // jieba reads 刘海|生曾 and 郭子|健在: the name takes its last character back.
         assert!(
             persons("上海市住房保障和房屋管理局局长刘海生曾明确表示，从下月起执行。").contains(&"刘海生".to_string())
         );
-        assert!(persons("花旗中国执行副行长石安楠则强调了确保花旗信贷的重点。").contains(&"石安楠".to_string()));
+        assert!(persons("总的来说，郭子健在新作《青苔》表现上更为成熟。").contains(&"郭子健".to_string()));
+        // A lone surname jieba cuts from its given name (彭|文生) takes it back.
+        assert!(persons("首席经济学家彭文生在接受媒体采访时表示。").contains(&"彭文生".to_string()));
         // A surname jieba reads as a name, a given name it reads as a word, then a speech verb.
         assert_eq!(persons("尹中立称，市场仍将波动。"), vec!["尹中立".to_string()]);
         assert!(persons("栾老人说：这一切都变了。").is_empty());
