@@ -3,7 +3,7 @@
 //! transliteration characters (for a Latin letter instead: its word's shape with the words around
 //! it) and the token's gazetteer kind, hashed into [`super::BUCKETS`] buckets.
 
-use super::super::lexicon::CharSet;
+use super::super::lexicon::{CharSet, FxBuild};
 use super::super::{is_latin_name_char, Token};
 use super::{BITS, FEATURES};
 use crate::vocab::is_cjk;
@@ -107,6 +107,8 @@ const T: [u64; FEATURES] = [
 const T_SHAPE_PREVIOUS: u64 = template(40);
 /// The template of a Latin word's shape with the word after it.
 const T_SHAPE_NEXT: u64 = template(41);
+/// The template of a Latin word's shape with what the English name lists say of it.
+const T_LATIN_NAME: u64 = template(42);
 
 /// A character's position in its token as a third value.
 #[inline]
@@ -365,6 +367,88 @@ impl NameList {
     }
 }
 
+/// English first and last names (`resources/latin-names.tsv`, the 1990 US Census's lists), for
+/// names written in Latin letters (peterhill, SamuelWitwer, Walker): the learned layer sees what
+/// the lists say of each Latin word (see [`LatinNames::class`]).
+#[derive(Debug, Default)]
+pub struct LatinNames {
+    first: std::collections::HashSet<String, FxBuild>,
+    /// Last name → its rank in the census (1 the most common).
+    last: std::collections::HashMap<String, u32, FxBuild>,
+}
+
+/// The rank up to which a last name alone counts as one (BOARD and TRIBE are census surnames too).
+const COMMON_LAST_RANK: u32 = 5000;
+
+impl LatinNames {
+    /// The lists in their file format: a line a name, `first` or `last`, a tab, the name in lower
+    /// case, a tab, its census rank (`#` begins a comment line). Fails on a line of another shape,
+    /// naming it.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut names = LatinNames::default();
+        for (number, line) in text.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let (Some(kind), Some(name), Some(rank), None) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                return Err(format!("line {}: expected kind, name and rank", number + 1));
+            };
+            let rank: u32 = rank.parse().map_err(|_| format!("line {}: rank {rank:?} is no number", number + 1))?;
+            match kind {
+                "first" => {
+                    names.first.insert(name.to_string());
+                }
+                "last" => {
+                    names.last.insert(name.to_string(), rank);
+                }
+                _ => return Err(format!("line {}: unknown kind {kind:?}", number + 1)),
+            }
+        }
+        Ok(names)
+    }
+
+    /// The embedded lists (`resources/latin-names.tsv`, checked well-formed by a test).
+    pub fn embedded() -> &'static LatinNames {
+        static NAMES: std::sync::OnceLock<LatinNames> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            LatinNames::parse(include_str!("../../../resources/latin-names.tsv"))
+                .expect("resources/latin-names.tsv is well-formed (a unit test parses it)")
+        })
+    }
+
+    /// What the lists say of a word in Latin letters: 1 a first name (Danny), 2 a common last name
+    /// (Wright), 3 a first name and a last or first name run together (peterhill, WillWright), 4 a
+    /// first name and three letters or more (annawintour), 0 nothing (ArxelTribe, or not all
+    /// letters).
+    pub fn class(&self, word: &str) -> u64 {
+        if word.len() < 2 || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return 0;
+        }
+        let word = word.to_ascii_lowercase();
+        if self.first.contains(&word) {
+            return 1;
+        }
+        if self.last.get(&word).is_some_and(|&rank| rank <= COMMON_LAST_RANK) {
+            return 2;
+        }
+        let splits = (2..word.len().saturating_sub(1)).rev().filter(|&i| self.first.contains(&word[..i]));
+        let mut class = 0;
+        for i in splits {
+            let rest = &word[i..];
+            if self.last.contains_key(rest) || self.first.contains(rest) {
+                return 3;
+            }
+            if rest.len() >= 3 {
+                class = 4;
+            }
+        }
+        class
+    }
+}
+
 /// Words that make a sentence one about sport (where 罗马, 切尔西, 亚特兰大 are clubs, not a city or a
 /// person): a feature of every character, conjoined with the character and with its word.
 const SPORTS_WORDS: &[&str] = &[
@@ -530,6 +614,9 @@ struct TokenFacts {
     /// The shape of a word in Latin letters (see [`latin_shape`]; 0 for any other word) as a
     /// second value.
     shape_second: u64,
+    /// What the English name lists say of a word in Latin letters (see [`LatinNames::class`]) as a
+    /// first value (0 for any other word).
+    latin_name_first: u64,
 }
 
 /// The tag of token `t` as a second value (0 outside every token).
@@ -663,6 +750,7 @@ impl Scratch {
                 self.topic = 1;
             }
             let tag = hash_str(token.tag);
+            let shape = latin_shape(token.word);
             let gazetteer_kind =
                 if token.word.len() < 6 || !token.tag.starts_with('n') { 0 } else { gazetteer.kind(word) };
             self.token_facts.push(TokenFacts {
@@ -672,7 +760,8 @@ impl Scratch {
                 tag_third: third(tag),
                 len_third: third(len.min(5) as u64),
                 gazetteer_first: first(gazetteer_kind),
-                shape_second: second(latin_shape(token.word)),
+                shape_second: second(shape),
+                latin_name_first: first(if shape == 0 { 0 } else { LatinNames::embedded().class(token.word) }),
             });
         }
         at
@@ -708,9 +797,9 @@ impl Scratch {
         let (run_length, run_offset) =
             if here.transliteration { (((run.1 - run.0) as u64).min(7), ((i - run.0) as u64).min(3)) } else { (0, 0) };
         // A character outside every token has zeros for the token's values.
-        let (word, tag_first, tag_third, len_third, gazetteer_first, shape_second, prev_word, next_word) =
+        let (word, tag_first, tag_third, len_third, gazetteer_first, shape_second, latin_name, prev_word, next_word) =
             match token_facts.get(t) {
-                None => (0, 0, 0, 0, 0, 0, 0, 0),
+                None => (0, 0, 0, 0, 0, 0, 0, 0, 0),
                 Some(f) => (
                     f.word,
                     f.tag_first,
@@ -718,6 +807,7 @@ impl Scratch {
                     f.len_third,
                     f.gazetteer_first,
                     f.shape_second,
+                    f.latin_name_first,
                     t.checked_sub(1).map_or(first(1), |p| token_facts[p].word),
                     token_facts.get(t + 1).map_or(first(2), |f| f.word),
                 ),
@@ -742,17 +832,20 @@ impl Scratch {
         let before2_first = if i > 1 { chars[i - 2].code_first } else { START_FIRST };
         let after2_first = chars.get(i + 2).map_or(END_FIRST, |c| c.code_first);
         let names = first(u64::from(self.name_marks[i]) + 1);
-        // A Latin letter has no surname and no transliteration run: those two slots hold its
-        // word's shape, with its position and with the words around it.
-        let (surname_slot, run_slot) = if shape_second != 0 {
+        // A Latin letter has no surname, no transliteration run and no gazetteer place: those
+        // three slots hold its word's shape, with its position and with the words around it or
+        // what the English name lists say of it.
+        let (surname_slot, run_slot, gazetteer_slot) = if shape_second != 0 {
             (
                 finish(T_SHAPE_PREVIOUS ^ prev_word ^ shape_second ^ pos_third(here.position)),
                 finish(T_SHAPE_NEXT ^ next_word ^ shape_second ^ pos_third(here.position)),
+                finish(T_LATIN_NAME ^ latin_name ^ shape_second ^ pos_third(here.position)),
             )
         } else {
             (
                 finish(T[7] ^ surname ^ pos ^ len_third),
                 finish(T[10] ^ first(run_length) ^ second(run_offset) ^ tag_third),
+                finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
             )
         };
         [
@@ -767,7 +860,7 @@ impl Scratch {
             finish(T[8] ^ prev_word ^ pos),
             finish(T[9] ^ next_word ^ pos ^ third(class)),
             run_slot,
-            finish(T[11] ^ gazetteer_first ^ pos ^ tag_third),
+            gazetteer_slot,
             finish(T[12] ^ before2_first),
             finish(T[13] ^ after2_first),
             finish(T[14] ^ before_first ^ here.code_second ^ after_third),
@@ -819,6 +912,20 @@ mod tests {
         assert!(error.starts_with("line 2"), "{error}");
         let error = NameList::parse("person 温格\n").expect_err("no tab");
         assert!(error.starts_with("line 1"), "{error}");
+    }
+
+    #[test]
+    fn english_name_lists_read_latin_words() {
+        let names = super::LatinNames::embedded();
+        assert!(names.first.len() > 2000 && names.last.len() > 15_000);
+        let classes: Vec<u64> = ["Danny", "Wright", "peterhill", "WillWright", "annawintour", "ArxelTribe", "TH000"]
+            .iter()
+            .map(|w| names.class(w))
+            .collect();
+        assert_eq!(classes, vec![1, 2, 3, 3, 4, 0, 0]);
+        let error = super::LatinNames::parse("first\tdanny\t101\nmiddle\tlee\t3\n").expect_err("unknown kind");
+        assert!(error.starts_with("line 2"), "{error}");
+        assert!(super::LatinNames::parse("last\tsmith\n").is_err());
     }
 
     #[test]
