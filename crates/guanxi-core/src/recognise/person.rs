@@ -587,9 +587,20 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
     if reduplicated {
         return false;
     }
-    // An adjective, verb, adverb… in jieba's dictionary is not a name; nor a common word jieba
-    // itself mis-tags as a name (幸福感, 徐徐: see NOT_NAMES).
-    !recogniser.is_ordinary_word(name) && !is_not_name(name)
+    // An adjective, verb, adverb… in jieba's dictionary is not a name, unless a title right before
+    // says it is one (经理舒畅: 舒畅 is "carefree" too); nor a common word jieba itself mis-tags as
+    // a name (幸福感, 徐徐: see NOT_NAMES).
+    let titled = || recogniser.lexicon().surname_at(name).is_some() && ends_with_title(&text[..start]);
+    (!recogniser.is_ordinary_word(name) || titled()) && !is_not_name(name)
+}
+
+/// Whether `before` ends with one of the titles (经理, 局长…).
+fn ends_with_title(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .and_then(|last| titles_by_last_char().get(&last))
+        .is_some_and(|titles| titles.iter().any(|t| before.ends_with(*t)))
 }
 
 /// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.
@@ -783,6 +794,9 @@ mod tests {
         // 刘伯承 starts like 陈伯; 阿拉法特 like 阿明: both are names.
         assert!(persons("好像又回到了当年在刘伯承院长领导下的日子。").contains(&"刘伯承".to_string()));
         assert!(persons("巴勒斯坦自治政府主席阿拉法特和以色列总理举行会谈。").contains(&"阿拉法特".to_string()));
+        // A title right before a name that is also an adjective (舒畅, "carefree") makes it a name.
+        assert!(persons("中信地产高级策划经理舒畅认为，楼市仍将调整。").contains(&"舒畅".to_string()));
+        assert!(persons("大家心情舒畅。").is_empty());
         // 老板 before a name is a word, not the nickname prefix 老 (小黄 below is one).
         assert!(persons("寄售有限公司老板柯鹏密谋，招募有意购买的人。").contains(&"柯鹏".to_string()));
         for text in [
