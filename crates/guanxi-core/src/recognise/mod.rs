@@ -333,11 +333,12 @@ impl Recogniser {
         let lone = chars.next().is_some_and(|c| self.surname_chars.contains(c))
             && chars.next().is_none()
             && tokens.binary_search_by_key(&start, |t| t.start).is_ok_and(|k| tokens[k].tag.starts_with("nr"));
+        if !lone {
+            return end;
+        }
         let Ok(k) = tokens.binary_search_by_key(&end, |t| t.start) else { return end };
         let next = &tokens[k];
-        let chars = next.word.chars().count();
-        if lone
-            && (1..=2).contains(&chars)
+        if (1..=2).contains(&next.word.chars().count())
             && next.word.chars().all(crate::vocab::is_cjk)
             && GIVEN_NAME_TAGS.contains(&next.tag)
             && !person::is_surname_title(next.word)

@@ -37,16 +37,20 @@ fn advance_cjk(text: &str, start: usize, n: usize) -> Option<usize> {
 /// The title written right before `pos`, as the jieba token that ends there when it ends with a
 /// title (区委书记), else the bare title (书记).
 fn title_before<'a>(text: &'a str, pos: usize, tokens: &[Token<'a>]) -> Option<&'a str> {
-    let before = &text[..pos];
+    let title = bare_title_at_end(&text[..pos])?;
+    // Tokens cover the sentence in order: at most one ends at `pos`.
+    let token = token_ending_at(tokens, pos).filter(|t| t.word.ends_with(title) && t.word.chars().count() <= 8);
+    Some(token.map_or(title, |t| t.word))
+}
+
+/// The longest title `before` ends with (书记, 经理…).
+fn bare_title_at_end(before: &str) -> Option<&'static str> {
     // Cheap test first: every title ends with one of these characters.
     let last = before.chars().next_back()?;
     if !title_last_chars().contains(last) {
         return None;
     }
-    let title = titles_by_last_char().get(&last)?.iter().filter(|t| before.ends_with(*t)).max_by_key(|t| t.len())?;
-    // Tokens cover the sentence in order: at most one ends at `pos`.
-    let token = token_ending_at(tokens, pos).filter(|t| t.word.ends_with(title) && t.word.chars().count() <= 8);
-    Some(token.map_or(title, |t| t.word))
+    titles_by_last_char().get(&last)?.iter().copied().filter(|t| before.ends_with(t)).max_by_key(|t| t.len())
 }
 
 /// The token that ends at byte `pos`, if one does (tokens cover the sentence in order).
@@ -590,17 +594,8 @@ pub(super) fn plausible_learned(recogniser: &Recogniser, text: &str, start: usiz
     // An adjective, verb, adverb… in jieba's dictionary is not a name, unless a title right before
     // says it is one (经理舒畅: 舒畅 is "carefree" too); nor a common word jieba itself mis-tags as
     // a name (幸福感, 徐徐: see NOT_NAMES).
-    let titled = || recogniser.lexicon().surname_at(name).is_some() && ends_with_title(&text[..start]);
+    let titled = || recogniser.lexicon().surname_at(name).is_some() && bare_title_at_end(&text[..start]).is_some();
     (!recogniser.is_ordinary_word(name) || titled()) && !is_not_name(name)
-}
-
-/// Whether `before` ends with one of the titles (经理, 局长…).
-fn ends_with_title(before: &str) -> bool {
-    before
-        .chars()
-        .next_back()
-        .and_then(|last| titles_by_last_char().get(&last))
-        .is_some_and(|titles| titles.iter().any(|t| before.ends_with(*t)))
 }
 
 /// Reporters and correspondents in a byline: `记者/李雨溪 通讯员/朱苗欣`, `□文/图 江门日报记者 李雨溪`.
