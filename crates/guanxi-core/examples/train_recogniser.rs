@@ -95,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usage = "usage: train_recogniser PD98_DEV_JSONL CLUENER_TRAIN_JSONL [EPOCHS]";
     let pd98 = args.next().ok_or(usage)?;
     let cluener = args.next().ok_or(usage)?;
-    let epochs: usize = args.next().map(|e| e.parse()).transpose()?.unwrap_or(12);
+    let epochs: usize = args.next().map(|e| e.parse()).transpose()?.unwrap_or(8);
     let recogniser = Recogniser::for_training();
     let mut data = Vec::new();
 

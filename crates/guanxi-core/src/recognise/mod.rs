@@ -579,6 +579,7 @@ impl Recogniser {
         let before = candidates.len();
         self.learned(text, tokens, &mut candidates);
         person::enumerated(self, text, &mut candidates);
+        person::among_persons(self, text, &mut candidates);
         if nested {
             learned_places = candidates[before..].iter().filter(|c| c.kind == EntityKind::Place).cloned().collect();
         }
@@ -849,6 +850,16 @@ const SITES: &[&str] = &[
     "体育场",
     "大街",
     "大道",
+    "图书馆",
+    "美术馆",
+    "博物馆",
+    "清真寺",
+    "火山",
+    "要塞",
+    "平原",
+    "高原",
+    "峡谷",
+    "城堡",
 ];
 
 /// Whether `rest`, the text right after a name, begins with one of [`SITES`].
@@ -985,6 +996,16 @@ mod tests {
         assert!(persons("切尔西有望派出德罗巴和阿内尔卡搭档锋线。").contains(&"德罗巴".to_string()));
         // A name before 森林公园, 大佛, 广场… names a site.
         assert!(persons("游客们在雷尼尔森林公园里露营，又去了巴米扬大佛。").is_empty());
+        // …and before 图书馆, 火山, 清真寺 (the model reads 马鲁姆, 阿克萨 as persons).
+        assert!(persons("游客可以去马鲁姆火山亲密接触岩浆。").is_empty());
+        assert!(persons("8座城门及阿克萨清真寺是耶路撒冷的名胜。").is_empty());
+        // An enumeration of persons takes in the item nothing was found in (布丰), but not an
+        // ordinary word (老师) nor a list of one person.
+        assert!(persons("意大利本场主要的问题还是在防守上，布丰、格罗索、马特拉齐、莱罗塔列，都不够稳。")
+            .contains(&"布丰".to_string()));
+        let listed = persons("参加座谈的有张建国、李华明、老师、家长代表。");
+        assert!(!listed.contains(&"老师".to_string()), "{listed:?}");
+        assert!(!persons("他买了苹果、香蕉和张建国送的橘子。").contains(&"香蕉".to_string()));
     }
 
     #[test]

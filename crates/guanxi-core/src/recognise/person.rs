@@ -393,6 +393,63 @@ pub(super) fn enumerated(recogniser: &Recogniser, text: &str, out: &mut Vec<Cand
     }
 }
 
+/// The unread items of an enumeration whose items are mostly persons (布丰、格罗索、马特拉齐 with
+/// the last two read): each item of two to four CJK characters that nothing was found in, not a
+/// word of jieba's dictionary (but for names and other proper nouns), a gazetteer place or a
+/// nickname, is a person too, whatever its first character
+/// (foreign names and pen names begin with no surname). The enumeration needs two items read as
+/// persons, and at least half of its items.
+pub(super) fn among_persons(recogniser: &Recogniser, text: &str, out: &mut Vec<Candidate>) {
+    if !text.contains("、") {
+        return;
+    }
+    // The runs of CJK characters (and middle dots), grouped while 、 alone separates them.
+    let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+    let mut run_start = None;
+    for (at, c) in text.char_indices().chain(std::iter::once((text.len(), '\n'))) {
+        let in_run = is_cjk(c) || c == '·';
+        match (in_run, run_start) {
+            (true, None) => run_start = Some(at),
+            (false, Some(start)) => {
+                run_start = None;
+                let joined = groups.last().and_then(|g| g.last()).is_some_and(|&(_, end)| &text[end..start] == "、");
+                match groups.last_mut() {
+                    Some(group) if joined => group.push((start, at)),
+                    _ => groups.push(vec![(start, at)]),
+                }
+            }
+            _ => {}
+        }
+    }
+    let lexicon = recogniser.lexicon();
+    for group in groups.iter().filter(|g| g.len() >= 2) {
+        let persons = group
+            .iter()
+            .filter(|&&(start, end)| {
+                out.iter().any(|c| c.kind == EntityKind::Person && c.start == start && c.end == end)
+            })
+            .count();
+        if persons < 2 || persons * 2 < group.len() {
+            continue;
+        }
+        for &(start, end) in group {
+            let name = &text[start..end];
+            let count = name.chars().count();
+            let unread = !out.iter().any(|c| c.start < end && start < c.end && c.end > c.start);
+            if unread
+                && (2..=4).contains(&count)
+                // jieba's "other proper nouns" (布丰 `nz`) may be names; its other words are not.
+                && recogniser.dictionary_tag(name).is_none_or(|tag| tag.starts_with("nr") || tag == "nz")
+                && !lexicon.places.contains(name)
+                && !lexicon.place_short_forms.contains_key(name)
+                && !is_not_name(name)
+            {
+                out.push(Candidate { start, end, kind: EntityKind::Person, role: None, priority: CONFIRMED });
+            }
+        }
+    }
+}
+
 /// Whether `start..end` of `text`, an item of an enumeration, is a name: two to four CJK characters
 /// beginning with a surname, not an ordinary word, a gazetteer place or a nickname.
 fn is_listed_name(recogniser: &Recogniser, text: &str, start: usize, end: usize) -> bool {

@@ -134,7 +134,7 @@ const RUNS: u64 = 4;
 
 /// The margin of the cost-augmented decoding in training: each label the annotation does not
 /// allow scores this much more, so updates go on until the annotation wins by a margin.
-const MARGIN: f64 = 2.0;
+const MARGIN: f64 = 4.0;
 
 /// Averaged-perceptron training over `epochs` passes of `data` (features and, per character, the
 /// labels its annotation allows: see [`allowed_labels`]), [`RUNS`] times from different shuffles,
